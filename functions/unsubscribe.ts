@@ -1,0 +1,2 @@
+/** Placeholder; filled by a later step. */
+export const handler = async (): Promise<void> => {};

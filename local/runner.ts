@@ -1,0 +1,240 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+
+// biome-ignore lint/suspicious/noExplicitAny: handlers of every trigger shape go through one runner
+export type AnyHandler = (event: any, context: Context) => Promise<unknown>;
+
+export interface QueueSourceOptions {
+  functionName: string;
+  queueUrl: string;
+  queueArn: string;
+  handler: AnyHandler;
+  batchSize: number;
+  maxConcurrency: number;
+  timeoutSeconds: number;
+  reportBatchItemFailures: boolean;
+}
+
+export interface RunnerOptions {
+  sqs: SQSClient;
+  region: string;
+  /**
+   * Local acceleration: after a failed record, make it visible again after this
+   * many seconds instead of the queue's visibility timeout (six times the
+   * function timeout, minutes long). Unset: the queue's own timeout applies, as in AWS.
+   */
+  failedVisibilitySeconds?: number;
+  /** Long-poll wait per ReceiveMessage; short so that stop() is prompt. */
+  waitTimeSeconds?: number;
+  log?: (message: string, detail?: unknown) => void;
+}
+
+/** Counters the tests and the benchmark read. */
+export interface RunnerStats {
+  invocations: number;
+  records: number;
+  failedRecords: number;
+  thrownBatches: number;
+}
+
+/**
+ * Runs handlers the way Lambda's SQS event source mapping does: up to
+ * `maxConcurrency` concurrent invocations per mapping, each with at most
+ * `batchSize` records as a real SQSEvent; successful records are deleted, a
+ * partial batch response keeps only the failed ones, a thrown error keeps the
+ * whole batch, and the queue's redrive policy moves poison messages to the DLQ.
+ */
+export class LocalRunner {
+  readonly stats: RunnerStats = { invocations: 0, records: 0, failedRecords: 0, thrownBatches: 0 };
+  private running = false;
+  private readonly loops: Promise<void>[] = [];
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly sources: QueueSourceOptions[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: RunnerOptions) {}
+
+  addQueueSource(source: QueueSourceOptions): void {
+    this.sources.push(source);
+    if (this.running) this.startSource(source);
+  }
+
+  /** A scheduled trigger (EventBridge rule) invoking the handler with a ScheduledEvent. */
+  addSchedule(functionName: string, everySeconds: number, handler: AnyHandler): void {
+    const tick = () => {
+      if (!this.running) return;
+      const event = {
+        version: '0',
+        id: randomUUID(),
+        'detail-type': 'Scheduled Event',
+        source: 'aws.events',
+        account: '000000000000',
+        time: new Date().toISOString(),
+        region: this.options.region,
+        resources: [],
+        detail: {},
+      };
+      const run = handler(event, lambdaContext(functionName, 60)).catch((error: unknown) =>
+        this.options.log?.(`${functionName}: scheduled invocation failed`, error),
+      );
+      this.track(run);
+    };
+    this.timers.push(setInterval(tick, everySeconds * 1000));
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (const source of this.sources) this.startSource(source);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    for (const t of this.timers) clearInterval(t);
+    await Promise.allSettled(this.loops);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private startSource(source: QueueSourceOptions): void {
+    for (let i = 0; i < source.maxConcurrency; i++) this.loops.push(this.poll(source));
+  }
+
+  private async poll(source: QueueSourceOptions): Promise<void> {
+    const { sqs } = this.options;
+    while (this.running) {
+      let messages: Message[] = [];
+      try {
+        const received = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: source.queueUrl,
+            MaxNumberOfMessages: source.batchSize,
+            WaitTimeSeconds: this.options.waitTimeSeconds ?? 1,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+        );
+        messages = received.Messages ?? [];
+      } catch (error) {
+        if (!this.running) return;
+        this.options.log?.(`${source.functionName}: ReceiveMessage failed`, error);
+        await sleep(500);
+        continue;
+      }
+      if (messages.length === 0) continue;
+      const invocation = this.invoke(source, messages);
+      this.track(invocation);
+      await invocation;
+    }
+  }
+
+  private async invoke(source: QueueSourceOptions, messages: Message[]): Promise<void> {
+    const event: SQSEvent = {
+      Records: messages.map((m) => toRecord(m, source.queueArn, this.options.region)),
+    };
+    this.stats.invocations++;
+    this.stats.records += messages.length;
+    let failedIds: Set<string>;
+    try {
+      const response = (await source.handler(
+        event,
+        lambdaContext(source.functionName, source.timeoutSeconds),
+      )) as SQSBatchResponse | undefined;
+      failedIds =
+        source.reportBatchItemFailures && response?.batchItemFailures
+          ? new Set(response.batchItemFailures.map((f) => f.itemIdentifier))
+          : new Set();
+    } catch (error) {
+      // Like Lambda: a thrown error fails the whole batch, which comes back after the visibility timeout.
+      this.stats.thrownBatches++;
+      this.options.log?.(`${source.functionName}: invocation failed`, error);
+      failedIds = new Set(messages.map((m) => m.MessageId ?? ''));
+    }
+    this.stats.failedRecords += failedIds.size;
+    const succeeded = messages.filter((m) => !failedIds.has(m.MessageId ?? ''));
+    const failed = messages.filter((m) => failedIds.has(m.MessageId ?? ''));
+    const { sqs } = this.options;
+    if (succeeded.length > 0) {
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: source.queueUrl,
+          Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+        }),
+      );
+    }
+    if (failed.length > 0 && this.options.failedVisibilitySeconds !== undefined) {
+      await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: source.queueUrl,
+          Entries: failed.map((m, i) => ({
+            Id: String(i),
+            ReceiptHandle: m.ReceiptHandle,
+            VisibilityTimeout: this.options.failedVisibilitySeconds,
+          })),
+        }),
+      );
+    }
+  }
+}
+
+function toRecord(m: Message, queueArn: string, region: string): SQSRecord {
+  const a = m.Attributes ?? {};
+  const messageAttributes: SQSRecord['messageAttributes'] = {};
+  for (const [name, value] of Object.entries(m.MessageAttributes ?? {})) {
+    messageAttributes[name] = {
+      stringValue: value.StringValue,
+      binaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined,
+      stringListValues: value.StringListValues ?? [],
+      binaryListValues: [],
+      dataType: value.DataType ?? 'String',
+    };
+  }
+  return {
+    messageId: m.MessageId ?? '',
+    receiptHandle: m.ReceiptHandle ?? '',
+    body: m.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
+      SentTimestamp: a.SentTimestamp ?? String(Date.now()),
+      SenderId: a.SenderId ?? '000000000000',
+      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+    },
+    messageAttributes,
+    md5OfBody: m.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: region,
+  };
+}
+
+/** A Lambda-like context: the fields handlers and Powertools read. */
+export function lambdaContext(functionName: string, timeoutSeconds: number): Context {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

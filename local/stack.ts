@@ -1,0 +1,349 @@
+import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import dynalite from 'dynalite';
+import { startFauxqs } from 'fauxqs';
+import { defaultConfig, synthTemplate } from '../infra/synth.js';
+import { type AnyHandler, LocalRunner, lambdaContext } from './runner.js';
+import { type AcceptedMail, type LocalSes, type SesFault, startLocalSes } from './ses.js';
+import { type Bindings, readStackSpec, resolveValue } from './template.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+
+export interface LocalStackOptions {
+  host?: string;
+  /** 0 picks a free port (tests); `npm start` passes the fixed ones. */
+  ports?: { sqs?: number; dynamodb?: number; ses?: number; unsubscribe?: number };
+  /** Folder for the raw `.eml` of every accepted mail. */
+  emlDir: string;
+  /** Start the Lambda runner (pollers, schedules, function URL). Off for resource-only tests. */
+  runHandlers?: boolean;
+  /** See RunnerOptions.failedVisibilitySeconds. */
+  failedVisibilitySeconds?: number;
+  /** How often the scheduled (clock) function runs locally; default: the rule's own rate. */
+  scheduleEverySeconds?: number;
+  /** Local SES account rate (sends/s); unset: unlimited. */
+  sesMaxSendRate?: number;
+  sesFault?: SesFault;
+  /** Produce SES-shaped events for accepted mail and publish them to the events topic (default on). */
+  sesEvents?: boolean;
+  /** Template to run; default: the stack synthesized from cdk.json's configuration. */
+  template?: Record<string, unknown>;
+  /** Extra environment for the handlers (local-only knobs). */
+  environment?: Record<string, string>;
+  log?: (message: string, detail?: unknown) => void;
+}
+
+export interface LocalStack {
+  endpoints: { sqs: string; dynamodb: string; ses: string; unsubscribe: string };
+  /** Stack outputs (queue URLs, table name…) resolved to the local resources. */
+  outputs: Record<string, string>;
+  /** Environment the handlers run with (also applied to process.env). */
+  environment: Record<string, string>;
+  ses: LocalSes;
+  runner: LocalRunner;
+  clients: { dynamodb: DynamoDBClient; sqs: SQSClient; sns: SNSClient };
+  /** Every mail the local SES accepted, in order. */
+  accepted: AcceptedMail[];
+  stop(): Promise<void>;
+}
+
+const localCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+/**
+ * Starts DynamoDB (dynalite), SQS/SNS (fauxqs) and SES (aws-ses-v2-local behind
+ * a proxy) in this process, creates the queues, tables and topics of the
+ * synthesized CDK template, and runs the stack's handlers against them.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const host = options.host ?? '127.0.0.1';
+  const log = options.log ?? (() => undefined);
+  const template = options.template ?? synthTemplate(defaultConfig());
+  const spec = readStackSpec(template);
+
+  const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await listen(dynamoServer, options.ports?.dynamodb ?? 0, host);
+  const fauxqs = await startFauxqs({ port: options.ports?.sqs ?? 0, host, logger: false });
+
+  const endpoints = {
+    dynamodb: `http://${host}:${(dynamoServer.address() as AddressInfo).port}`,
+    sqs: `http://${host}:${fauxqs.port}`,
+    ses: '',
+    unsubscribe: '',
+  };
+  const clientConfig = { region: REGION, credentials: localCredentials };
+  const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: endpoints.dynamodb });
+  const sqs = new SQSClient({ ...clientConfig, endpoint: endpoints.sqs });
+  const sns = new SNSClient({ ...clientConfig, endpoint: endpoints.sqs });
+
+  const bindings: Bindings = { ref: new Map(), getAtt: new Map() };
+
+  // Dead-letter queues first: a queue's redrive policy names its DLQ's ARN.
+  const ordered = [...spec.queues].sort(
+    (a, b) => Number(!!a.deadLetterTarget) - Number(!!b.deadLetterTarget),
+  );
+  for (const queue of ordered) {
+    const attributes = { ...queue.attributes };
+    if (queue.deadLetterTarget) {
+      attributes.RedrivePolicy = JSON.stringify({
+        deadLetterTargetArn: bindings.getAtt.get(`${queue.deadLetterTarget.logicalId}.Arn`),
+        maxReceiveCount: queue.deadLetterTarget.maxReceiveCount,
+      });
+    }
+    const created = await sqs.send(
+      new CreateQueueCommand({ QueueName: queue.logicalId, Attributes: attributes }),
+    );
+    const url = created.QueueUrl ?? '';
+    bindings.ref.set(queue.logicalId, url);
+    bindings.getAtt.set(`${queue.logicalId}.Arn`, `arn:aws:sqs:${REGION}:${ACCOUNT}:${queue.logicalId}`);
+    bindings.getAtt.set(`${queue.logicalId}.QueueName`, queue.logicalId);
+    bindings.getAtt.set(`${queue.logicalId}.QueueUrl`, url);
+  }
+
+  for (const table of spec.tables) {
+    await dynamodb.send(new CreateTableCommand(toCreateTable(table.logicalId, table.properties)));
+    bindings.ref.set(table.logicalId, table.logicalId);
+    bindings.getAtt.set(
+      `${table.logicalId}.Arn`,
+      `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${table.logicalId}`,
+    );
+  }
+
+  for (const topic of spec.topics) {
+    const arn = `arn:aws:sns:${REGION}:${ACCOUNT}:${topic}`;
+    fauxqs.createTopic(topic);
+    bindings.ref.set(topic, arn);
+  }
+  for (const sub of spec.subscriptions) {
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: bindings.ref.get(sub.topicLogicalId),
+        Protocol: 'sqs',
+        Endpoint: bindings.getAtt.get(`${sub.queueLogicalId}.Arn`),
+        Attributes: { RawMessageDelivery: String(sub.rawMessageDelivery) },
+      }),
+    );
+  }
+  for (const set of spec.configurationSets) bindings.ref.set(set.logicalId, set.name);
+
+  // SES: events for accepted mail go to the topic the configuration set publishes to.
+  const accepted: AcceptedMail[] = [];
+  const eventsTopicArn = spec.topics[0] ? bindings.ref.get(spec.topics[0]) : undefined;
+  const { sesEventsFor } = await import('./ses-events.js');
+  const ses = await startLocalSes({
+    host,
+    port: options.ports?.ses ?? 0,
+    emlDir: options.emlDir,
+    maxSendRate: options.sesMaxSendRate,
+    fault: options.sesFault,
+    onAccepted: async (mail) => {
+      accepted.push(mail);
+      if (options.sesEvents === false || !eventsTopicArn) return;
+      for (const event of sesEventsFor(mail)) {
+        await sns.send(new PublishCommand({ TopicArn: eventsTopicArn, Message: JSON.stringify(event) }));
+      }
+    },
+  });
+  endpoints.ses = ses.url;
+
+  // Function URLs: one local HTTP server per URL, created before the environment is resolved.
+  const urlServers: http.Server[] = [];
+  const urlHandlers = new Map<string, AnyHandler>();
+  for (const [i, fnUrl] of spec.functionUrls.entries()) {
+    const server = http.createServer((req, res) => {
+      const handler = urlHandlers.get(fnUrl.functionLogicalId);
+      void serveFunctionUrl(req, res, handler, fnUrl.functionLogicalId);
+    });
+    await listen(server, i === 0 ? (options.ports?.unsubscribe ?? 0) : 0, host);
+    urlServers.push(server);
+    const url = `http://${host}:${(server.address() as AddressInfo).port}/`;
+    bindings.getAtt.set(`${fnUrl.logicalId}.FunctionUrl`, url);
+    if (i === 0) endpoints.unsubscribe = url;
+  }
+
+  const environment: Record<string, string> = {
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_SNS: endpoints.sqs,
+    AWS_ENDPOINT_URL_SES: endpoints.ses,
+    COMMUNIQUE_LOCAL: '1',
+    // Locally the unsubscribe key is generated per run instead of read from SSM.
+    UNSUBSCRIBE_KEYS: JSON.stringify({
+      current: 'local-1',
+      keys: { 'local-1': randomBytes(32).toString('base64') },
+    }),
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+  for (const fn of spec.functions) {
+    for (const [name, value] of Object.entries(fn.environment)) {
+      environment[name] = resolveValue(value, bindings, `${fn.logicalId}.Environment.${name}`);
+    }
+  }
+  Object.assign(environment, options.environment);
+  Object.assign(process.env, environment);
+
+  const outputs: Record<string, string> = {};
+  for (const [name, output] of Object.entries(
+    (template.Outputs ?? {}) as Record<string, { Value: unknown }>,
+  )) {
+    outputs[name] = resolveValue(output.Value, bindings, `Outputs.${name}`);
+  }
+
+  const runner = new LocalRunner({
+    sqs,
+    region: REGION,
+    failedVisibilitySeconds: options.failedVisibilitySeconds,
+    log,
+  });
+  if (options.runHandlers !== false) {
+    const handlers = new Map<string, AnyHandler>();
+    for (const fn of spec.functions) {
+      const mod = (await import(pathToFileURL(path.join(root, fn.entry)).href)) as { handler: AnyHandler };
+      handlers.set(fn.logicalId, mod.handler);
+    }
+    for (const source of spec.eventSources) {
+      const fn = spec.functions.find((f) => f.logicalId === source.functionLogicalId);
+      const handler = handlers.get(source.functionLogicalId);
+      if (!fn || !handler) continue;
+      runner.addQueueSource({
+        functionName: fn.logicalId,
+        queueUrl: bindings.ref.get(source.queueLogicalId) ?? '',
+        queueArn: bindings.getAtt.get(`${source.queueLogicalId}.Arn`) ?? '',
+        handler,
+        batchSize: source.batchSize,
+        maxConcurrency: source.maxConcurrency,
+        timeoutSeconds: fn.timeoutSeconds,
+        reportBatchItemFailures: source.reportBatchItemFailures,
+      });
+    }
+    for (const schedule of spec.schedules) {
+      const handler = handlers.get(schedule.functionLogicalId);
+      if (handler) {
+        runner.addSchedule(
+          schedule.functionLogicalId,
+          options.scheduleEverySeconds ?? schedule.everySeconds,
+          handler,
+        );
+      }
+    }
+    for (const fnUrl of spec.functionUrls) {
+      const handler = handlers.get(fnUrl.functionLogicalId);
+      if (handler) urlHandlers.set(fnUrl.functionLogicalId, handler);
+    }
+    runner.start();
+  }
+
+  return {
+    endpoints,
+    outputs,
+    environment,
+    ses,
+    runner,
+    clients: { dynamodb, sqs, sns },
+    accepted,
+    stop: async () => {
+      await runner.stop();
+      for (const server of urlServers) {
+        server.closeAllConnections();
+        await new Promise((r) => server.close(() => r(undefined)));
+      }
+      await ses.stop();
+      await fauxqs.stop();
+      dynamoServer.closeAllConnections?.();
+      await new Promise((r) => dynamoServer.close(() => r(undefined)));
+      dynamodb.destroy();
+      sqs.destroy();
+      sns.destroy();
+    },
+  };
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/** CloudFormation table properties → CreateTable input (the same key schema and indexes). */
+function toCreateTable(name: string, p: Record<string, unknown>): CreateTableCommandInput {
+  const gsis = (p.GlobalSecondaryIndexes as Record<string, unknown>[] | undefined) ?? [];
+  return {
+    TableName: name,
+    KeySchema: p.KeySchema as CreateTableCommandInput['KeySchema'],
+    AttributeDefinitions: p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
+    BillingMode: 'PAY_PER_REQUEST',
+    GlobalSecondaryIndexes:
+      gsis.length > 0
+        ? gsis.map((g) => ({
+            IndexName: g.IndexName as string,
+            KeySchema: g.KeySchema as CreateTableCommandInput['KeySchema'],
+            Projection: g.Projection as { ProjectionType: 'ALL' | 'KEYS_ONLY' | 'INCLUDE' },
+          }))
+        : undefined,
+  };
+}
+
+/** Translates an HTTP request into a Lambda function URL event (payload 2.0) and back. */
+async function serveFunctionUrl(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  handler: AnyHandler | undefined,
+  functionName: string,
+): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  if (!handler) {
+    res.writeHead(503).end('handler not running');
+    return;
+  }
+  const url = new URL(req.url ?? '/', 'http://local');
+  const body = Buffer.concat(chunks);
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+  const event = {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    queryStringParameters: Object.fromEntries(url.searchParams),
+    headers,
+    requestContext: {
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: `local-${Date.now()}`,
+      timeEpoch: Date.now(),
+    },
+    body: body.length > 0 ? body.toString('base64') : undefined,
+    isBase64Encoded: body.length > 0,
+  };
+  try {
+    const result = (await handler(event, lambdaContext(functionName, 10))) as {
+      statusCode?: number;
+      headers?: Record<string, string>;
+      body?: string;
+      isBase64Encoded?: boolean;
+    };
+    const payload = result.body ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8') : '';
+    res.writeHead(result.statusCode ?? 200, result.headers ?? {}).end(payload);
+  } catch {
+    res.writeHead(502, { 'content-type': 'text/plain' }).end('Internal error');
+  }
+}
