@@ -1,2 +1,19 @@
-/** Placeholder; filled by a later step. */
-export const handler = async (): Promise<void> => {};
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { processIntakeRecord } from './intake/process.js';
+import { loadEnv } from './lib/config.js';
+import { pipelineDeps } from './lib/deps.js';
+import { logger } from './lib/logger.js';
+
+const env = loadEnv(['TABLE_NAME', 'SEND_QUEUE_URL', 'INTAKE_QUEUE_URL', 'INTAKE_DLQ_URL', 'RETENTION_DAYS']);
+const deps = { ...pipelineDeps(env), intakeDlqUrl: env.INTAKE_DLQ_URL };
+const processor = new BatchProcessor(EventType.SQS);
+
+const recordHandler = async (record: SQSRecord): Promise<void> => {
+  const outcome = await processIntakeRecord(deps, record.body, record.messageId);
+  logger.info('intake record', { messageId: record.messageId, outcome });
+};
+
+/** Intake: validates events, updates projections and plans mailings; failed records are retried alone. */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false });

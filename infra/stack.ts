@@ -125,7 +125,9 @@ export class CommuniqueStack extends Stack {
     })
       .bindTable(this.table, 'TABLE_NAME', 'readWrite')
       .bindQueueSend(this.sendQueue, 'SEND_QUEUE_URL')
-      .bindQueueSend(this.intakeQueue, 'INTAKE_QUEUE_URL');
+      .bindQueueSend(this.intakeQueue, 'INTAKE_QUEUE_URL')
+      // Rejected events are recorded and parked in the DLQ at once rather than retried.
+      .bindQueueSend(this.dlqOf(this.intakeQueue), 'INTAKE_DLQ_URL');
     intake.addEventSource(
       new SqsEventSource(this.intakeQueue, {
         batchSize: 10,

@@ -1,0 +1,381 @@
+import { mergeAgenda, type StoredAgenda } from '../domain/agenda.js';
+import { contactKeyOf } from '../events/email.js';
+import type { IntakeEvent, IntakeEventOf } from '../events/schemas.js';
+import { PermanentError, TransientError } from '../lib/errors.js';
+import { recipientOf } from '../mailing/audience.js';
+import {
+  cancelPage,
+  continueLater,
+  enqueueSendJobs,
+  firstPhase,
+  type PipelineDeps,
+} from '../mailing/plan.js';
+import { previewMailing } from '../mailing/preview.js';
+import type { MailingRow, MailKind, PressRow, RegistrationRow } from '../store/model.js';
+import {
+  countPlanned,
+  createDelivery,
+  createMailing,
+  deleteRegistration,
+  deliveryIdOf,
+  getAgenda,
+  getConference,
+  getDelivery,
+  getMailing,
+  getPressById,
+  getRegistration,
+  getRegistrationById,
+  listMailings,
+  putAgenda,
+  putConference,
+  putPress,
+  putRegistration,
+  setMailingState,
+  transitionDelivery,
+} from '../store/store.js';
+
+/** Thrown for an event that is valid JSON and schema but cannot apply (e.g. an unknown conference). */
+export class UnprocessableEventError extends PermanentError {
+  override name = 'UnprocessableEventError';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+async function requireConference(deps: PipelineDeps, conferenceId: string) {
+  const conference = await getConference(deps, conferenceId);
+  if (!conference) {
+    throw new UnprocessableEventError(
+      `data.conferenceId: conference "${conferenceId}" is unknown; send its conference.upserted event first`,
+      'unknown_conference',
+    );
+  }
+  return conference;
+}
+
+/**
+ * Applies one validated event: updates the projections and starts the mail
+ * that follows from it. Every step is idempotent, so a redelivered event (or
+ * one retried after a passing fault midway) has the effect of one.
+ */
+export async function applyEvent(deps: PipelineDeps, event: IntakeEvent): Promise<void> {
+  switch (event.type) {
+    case 'conference.upserted':
+      return applyConference(deps, event);
+    case 'registration.created':
+    case 'registration.updated':
+      return applyRegistration(deps, event);
+    case 'registration.cancelled':
+      return applyCancellation(deps, event);
+    case 'agenda.changed':
+      return applyAgenda(deps, event);
+    case 'press-contact.upserted':
+      return applyPress(deps, event);
+    case 'press-contact.removed':
+      return applyPressRemoved(deps, event);
+    case 'mailing.requested':
+      return applyMailingRequested(deps, event);
+    case 'mailing.cancelled':
+      return applyMailingCancelled(deps, event);
+  }
+}
+
+async function applyConference(
+  deps: PipelineDeps,
+  event: IntakeEventOf<'conference.upserted'>,
+): Promise<void> {
+  const d = event.data;
+  await putConference(deps, {
+    conferenceId: d.conferenceId,
+    name: d.name,
+    city: d.city,
+    venue: d.venue,
+    timeZone: d.timeZone,
+    start: d.start,
+    end: d.end,
+    organizers: d.organizers.map((o) => o.en),
+    website: d.website,
+    languages: d.languages,
+    sender: d.sender,
+    pressContacts: d.pressContacts,
+    eventTime: event.time,
+  });
+}
+
+/**
+ * Sends one transactional mail to one person: a mailing with a deterministic id
+ * (so a repeated event creates nothing new) holding one delivery.
+ */
+async function sendSingle(
+  deps: PipelineDeps,
+  kind: MailKind,
+  mailingId: string,
+  conferenceId: string,
+  registration: RegistrationRow,
+  requestedBy: string,
+  extra: Partial<MailingRow> = {},
+): Promise<void> {
+  await createMailing(deps, {
+    mailingId,
+    conferenceId,
+    kind,
+    audience: { contactIds: [registration.registrationId] },
+    state: 'sending',
+    requestedBy,
+    plan: { phase: 'explicit', pages: 1 },
+    ...extra,
+  });
+  const created = await createDelivery(deps, {
+    mailingId,
+    contactKey: registration.contactKey,
+    deliveryId: deliveryIdOf(mailingId, registration.contactKey),
+    conferenceId,
+    kind,
+    state: 'queued',
+    recipient: recipientOf(registration),
+    attempts: 0,
+  });
+  if (created) {
+    await countPlanned(deps, mailingId, 1);
+  }
+  const delivery = await getDelivery(deps, mailingId, registration.contactKey);
+  if (delivery?.state === 'queued')
+    await enqueueSendJobs(deps, [{ mailingId, contactKey: registration.contactKey }]);
+}
+
+async function applyRegistration(
+  deps: PipelineDeps,
+  event: IntakeEventOf<'registration.created'> | IntakeEventOf<'registration.updated'>,
+): Promise<void> {
+  const d = event.data;
+  await requireConference(deps, d.conferenceId);
+  const contactKey = contactKeyOf(d.person.email);
+  const byId = await getRegistrationById(deps, d.conferenceId, d.registrationId);
+  if (byId && byId.contactKey !== contactKey && byId.eventTime <= event.time) {
+    // The person's address changed: the old row goes, the new one takes its place.
+    await deleteRegistration(deps, byId);
+  }
+  const previous =
+    byId?.contactKey === contactKey ? byId : await getRegistration(deps, d.conferenceId, contactKey);
+  const row: RegistrationRow = {
+    conferenceId: d.conferenceId,
+    registrationId: d.registrationId,
+    contactKey,
+    email: d.person.email,
+    givenName: d.person.givenName,
+    familyName: d.person.familyName,
+    role: d.role,
+    sessions: d.sessions,
+    contactId: d.registrationId,
+    status:
+      previous?.status === 'cancelled' && event.type === 'registration.updated' ? 'cancelled' : 'active',
+    eventTime: event.time,
+  };
+  for (const k of ['honorific', 'organization', 'country', 'language', 'timeZone'] as const) {
+    const v = d.person[k];
+    if (v !== undefined) row[k] = v;
+  }
+  await putRegistration(deps, row, previous);
+  if (event.type === 'registration.created') {
+    await sendSingle(
+      deps,
+      'confirmation',
+      `confirmation-${d.conferenceId}-${d.registrationId}`,
+      d.conferenceId,
+      row,
+      event.source,
+    );
+  }
+}
+
+async function applyCancellation(
+  deps: PipelineDeps,
+  event: IntakeEventOf<'registration.cancelled'>,
+): Promise<void> {
+  const d = event.data;
+  await requireConference(deps, d.conferenceId);
+  const existing = await getRegistrationById(deps, d.conferenceId, d.registrationId);
+  if (!existing) {
+    throw new UnprocessableEventError(
+      `data.registrationId: registration "${d.registrationId}" is unknown for conference "${d.conferenceId}"`,
+      'unknown_registration',
+    );
+  }
+  const cancelled: RegistrationRow = { ...existing, status: 'cancelled', eventTime: event.time };
+  await putRegistration(deps, cancelled, existing);
+  await sendSingle(
+    deps,
+    'cancellation',
+    `cancellation-${d.conferenceId}-${d.registrationId}`,
+    d.conferenceId,
+    existing,
+    event.source,
+  );
+  // Reminders already planned for this person are dropped.
+  const mailings = await listMailings(deps, d.conferenceId);
+  await Promise.all(
+    mailings
+      .filter((m) => m.kind === 'reminder' && m.state !== 'cancelled')
+      .map((m) =>
+        transitionDelivery(deps, m.mailingId, existing.contactKey, ['queued'], 'cancelled', {
+          set: { reason: 'registration cancelled' },
+        }),
+      ),
+  );
+}
+
+async function applyAgenda(deps: PipelineDeps, event: IntakeEventOf<'agenda.changed'>): Promise<void> {
+  const d = event.data;
+  await requireConference(deps, d.conferenceId);
+  const stored = await getAgenda(deps, d.conferenceId);
+  const current: StoredAgenda = stored
+    ? { version: stored.version, sessions: stored.sessions }
+    : { version: 0, sessions: [] };
+  const merge = mergeAgenda(current, d.sessions, d.version);
+  const revision = stored?.revision;
+  const mailingId = `agenda-${d.conferenceId}-v${d.version}`;
+  // The notice is created before the agenda moves: if we crash in between, the
+  // redelivered event finds the agenda unchanged, recomputes the same changes and
+  // the same mailing id, and carries on.
+  if (merge.changes.length > 0 && stored) {
+    await createMailing(deps, {
+      mailingId,
+      conferenceId: d.conferenceId,
+      kind: 'agenda-change',
+      audience: {},
+      state: 'planning',
+      requestedBy: event.source,
+      plan: { phase: 'registrations', pages: 0 },
+      agendaVersion: d.version,
+      changes: merge.changes,
+    } as Parameters<typeof createMailing>[1]);
+  }
+  const written = await putAgenda(
+    deps,
+    {
+      conferenceId: d.conferenceId,
+      version: merge.agenda.version,
+      sessions: [...merge.agenda.sessions],
+      lastEventId: event.id,
+    },
+    revision,
+  );
+  if (!written) throw new TransientError('the agenda changed while this event was applied; retrying');
+  const notice = await getMailing(deps, mailingId);
+  if (notice?.state === 'planning' && notice.plan.pages === 0)
+    await continueLater(deps, { mailingId, op: 'plan' });
+}
+
+async function applyPress(deps: PipelineDeps, event: IntakeEventOf<'press-contact.upserted'>): Promise<void> {
+  const d = event.data;
+  await requireConference(deps, d.conferenceId);
+  const [givenName, ...rest] = d.name.split(' ');
+  const row: PressRow = {
+    conferenceId: d.conferenceId,
+    contactId: d.contactId,
+    contactKey: contactKeyOf(d.email),
+    email: d.email,
+    givenName: givenName ?? d.name,
+    familyName: rest.join(' '),
+    role: 'press',
+    sessions: [],
+    status: 'active',
+    eventTime: event.time,
+  };
+  if (d.outlet) row.outlet = d.outlet;
+  if (d.language) row.language = d.language;
+  if (d.country) row.country = d.country;
+  (row as PressRow & { name: string }).name = d.name;
+  await putPress(deps, row);
+}
+
+async function applyPressRemoved(
+  deps: PipelineDeps,
+  event: IntakeEventOf<'press-contact.removed'>,
+): Promise<void> {
+  const d = event.data;
+  await requireConference(deps, d.conferenceId);
+  const existing = await getPressById(deps, d.conferenceId, d.contactId);
+  if (!existing) return; // removing what is not there has the effect of removing it
+  await putPress(deps, { ...existing, status: 'removed', eventTime: event.time });
+}
+
+async function applyMailingRequested(
+  deps: PipelineDeps,
+  event: IntakeEventOf<'mailing.requested'>,
+): Promise<void> {
+  const d = event.data;
+  const conference = await requireConference(deps, d.conferenceId);
+  const existing = await getMailing(deps, d.mailingId);
+  if (existing && existing.conferenceId !== d.conferenceId) {
+    throw new UnprocessableEventError(
+      `data.mailingId: "${d.mailingId}" is already used by another conference`,
+      'duplicate_mailing',
+    );
+  }
+  const future = d.sendAt !== undefined && Date.parse(d.sendAt) > deps.now().getTime();
+  const base = {
+    mailingId: d.mailingId,
+    conferenceId: d.conferenceId,
+    kind: d.kind,
+    audience: d.audience,
+    requestedBy: d.requestedBy,
+    plan: { phase: firstPhase({ kind: d.kind, audience: d.audience }), pages: 0 },
+  } satisfies Partial<MailingRow>;
+  const row = {
+    ...base,
+    ...(d.content ? { content: d.content } : {}),
+    ...(d.sendAt ? { sendAt: d.sendAt } : {}),
+    state: d.dryRun ? 'dry-run' : future ? 'scheduled' : 'planning',
+  } as Parameters<typeof createMailing>[1];
+  if (d.dryRun) {
+    // A dry run may be repeated with the same id: each one refreshes the preview.
+    const preview = await previewMailing(deps, conference, row);
+    if (!existing) await createMailing(deps, { ...row, preview });
+    else if (existing.state === 'dry-run')
+      await setMailingState(deps, d.mailingId, ['dry-run'], 'dry-run', { preview });
+    return;
+  }
+  if (existing?.state === 'dry-run') {
+    // Confirming a previewed mailing: same id, now for real.
+    await setMailingState(deps, d.mailingId, ['dry-run'], future ? 'scheduled' : 'planning', {
+      ...(future && d.sendAt ? { gsi2pk: 'SCHEDULED', gsi2sk: d.sendAt } : {}),
+      requestedBy: d.requestedBy,
+    });
+  } else if (!existing) {
+    await createMailing(deps, row);
+  }
+  const now = await getMailing(deps, d.mailingId);
+  if (now?.state === 'planning' && now.plan.pages === 0) {
+    if (now.plan.phase === 'done') await setMailingState(deps, d.mailingId, ['planning'], 'sending');
+    else await continueLater(deps, { mailingId: d.mailingId, op: 'plan' });
+  }
+}
+
+async function applyMailingCancelled(
+  deps: PipelineDeps,
+  event: IntakeEventOf<'mailing.cancelled'>,
+): Promise<void> {
+  const d = event.data;
+  const mailing = await getMailing(deps, d.mailingId);
+  if (!mailing || mailing.conferenceId !== d.conferenceId) {
+    throw new UnprocessableEventError(
+      `data.mailingId: mailing "${d.mailingId}" is unknown for conference "${d.conferenceId}"`,
+      'unknown_mailing',
+    );
+  }
+  await setMailingState(
+    deps,
+    d.mailingId,
+    ['scheduled', 'planning', 'sending', 'paused', 'dry-run'],
+    'cancelled',
+    {
+      cancelledBy: d.requestedBy,
+      cancelledAt: deps.now().toISOString(),
+    },
+  );
+  await cancelPage(deps, d.mailingId);
+}

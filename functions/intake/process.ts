@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { parseIntakeEvent } from '../events/schemas.js';
+import { continuationSchema, isInternalType } from '../mailing/internal.js';
+import { cancelPage, type PipelineDeps, planPage, requeuePage } from '../mailing/plan.js';
+import { markProcessed, recordRejection, wasProcessed } from '../store/store.js';
+import { applyEvent, UnprocessableEventError } from './apply.js';
+
+export interface IntakeDeps extends PipelineDeps {
+  intakeDlqUrl: string;
+}
+
+export type IntakeOutcome = 'applied' | 'duplicate' | 'rejected' | 'continued';
+
+/** How much of a rejected payload is kept beside the reason. */
+const PAYLOAD_HEAD_BYTES = 512;
+
+function head(body: string): string {
+  const bytes = Buffer.from(body, 'utf8');
+  return bytes.length <= PAYLOAD_HEAD_BYTES
+    ? body
+    : `${bytes.subarray(0, PAYLOAD_HEAD_BYTES).toString('utf8')}…`;
+}
+
+async function reject(
+  deps: IntakeDeps,
+  body: string,
+  messageId: string,
+  rejection: { eventId?: string; type?: string; code: string; reason: string },
+): Promise<'rejected'> {
+  await recordRejection(deps, {
+    rejectionId: randomUUID(),
+    ...(rejection.eventId ? { eventId: rejection.eventId } : {}),
+    ...(rejection.type ? { type: rejection.type } : {}),
+    code: rejection.code,
+    reason: rejection.reason,
+    payloadHead: head(body),
+    receivedAt: deps.now().toISOString(),
+    sqsMessageId: messageId,
+  });
+  // Parked whole in the DLQ, so the payload can be inspected or replayed after a fix.
+  await deps.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: deps.intakeDlqUrl,
+      MessageBody: body.length > 0 ? body : '(empty body)',
+      MessageAttributes: {
+        rejectionReason: { DataType: 'String', StringValue: rejection.reason.slice(0, 1000) },
+        rejectionCode: { DataType: 'String', StringValue: rejection.code },
+      },
+    }),
+  );
+  return 'rejected';
+}
+
+/**
+ * One intake record: a pipeline continuation, or a producer's event that is
+ * validated, applied at most once per CloudEvents id, or rejected with a
+ * reason. Passing faults throw (the record is retried); a wrong event never does.
+ */
+export async function processIntakeRecord(
+  deps: IntakeDeps,
+  body: string,
+  messageId: string,
+): Promise<IntakeOutcome> {
+  let peek: { type?: unknown } | undefined;
+  try {
+    peek = JSON.parse(body) as { type?: unknown };
+  } catch {
+    peek = undefined;
+  }
+  if (peek && isInternalType(peek.type)) {
+    const parsed = continuationSchema.safeParse(peek);
+    if (!parsed.success) {
+      return reject(deps, body, messageId, {
+        type: String(peek.type),
+        code: 'invalid_internal',
+        reason: `not a valid pipeline message: ${parsed.error.message}`,
+      });
+    }
+    const { mailingId, op, states, requestedBy } = parsed.data.data;
+    if (op === 'plan') await planPage(deps, mailingId);
+    else if (op === 'cancel') await cancelPage(deps, mailingId);
+    else await requeuePage(deps, mailingId, states ?? ['failed'], requestedBy);
+    return 'continued';
+  }
+
+  const result = parseIntakeEvent(body);
+  if (!result.ok) return reject(deps, body, messageId, result.rejection);
+  const event = result.event;
+  if (await wasProcessed(deps, event.id)) return 'duplicate';
+  try {
+    await applyEvent(deps, event);
+  } catch (error) {
+    if (error instanceof UnprocessableEventError) {
+      return reject(deps, body, messageId, {
+        eventId: event.id,
+        type: event.type,
+        code: error.code,
+        reason: error.message,
+      });
+    }
+    // A passing fault is retried. Anything else is neither a passing fault nor the event's
+    // fault — a defect — and is retried too, so the redrive policy parks it in the DLQ (with
+    // an alarm) instead of recording a reason we don't have.
+    throw error;
+  }
+  await markProcessed(deps, event.id, event.type);
+  return 'applied';
+}

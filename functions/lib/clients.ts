@@ -1,0 +1,33 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/**
+ * One client per service per module scope, created on first use and reused
+ * across invocations. Endpoints come from the SDK's own variables
+ * (AWS_ENDPOINT_URL_DYNAMODB, …), which the local stack sets.
+ */
+let db: DynamoDBDocumentClient | undefined;
+let sqs: SQSClient | undefined;
+let ses: SESClient | undefined;
+
+export function documentClient(): DynamoDBDocumentClient {
+  db ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return db;
+}
+
+export function sqsClient(): SQSClient {
+  // The configured endpoint, not the queue URL's host: the same in AWS, and locally the
+  // emulator's queue URLs carry a host name that is not resolvable.
+  sqs ??= new SQSClient({ useQueueUrlAsEndpoint: false });
+  return sqs;
+}
+
+export function sesClient(): SESClient {
+  // Retries are ours (pacing + batch item failures), so the SDK makes one attempt and a retry more.
+  ses ??= new SESClient({ maxAttempts: 2 });
+  return ses;
+}

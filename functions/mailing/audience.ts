@@ -1,0 +1,62 @@
+import type { Audience } from '../events/schemas.js';
+import type { MailKind, PressRow, Recipient, RegistrationRow } from '../store/model.js';
+
+/** Kinds that are bulk mail: they carry List-Unsubscribe and skip suppressed addresses. */
+export const BULK_MAIL_KINDS: ReadonlySet<MailKind> = new Set([
+  'invitation',
+  'reminder',
+  'media-advisory',
+  'announcement',
+]);
+
+export const isBulk = (kind: MailKind): boolean => BULK_MAIL_KINDS.has(kind);
+
+/** The primary language subtag: `ru-RU` → `ru`. */
+export const primaryLanguage = (tag: string | undefined): string =>
+  (tag ?? 'en').split('-')[0]?.toLowerCase() || 'en';
+
+/**
+ * Which contact lists a mailing reads. Registrants are read unless the mailing
+ * is a media advisory with no role filter; press contacts (role `press`) are
+ * read when the roles ask for press, or for a media advisory with no role filter.
+ */
+export function phasesFor(kind: MailKind, audience: Audience): ('registrations' | 'press')[] {
+  const roles = audience.roles;
+  const phases: ('registrations' | 'press')[] = [];
+  if (roles ? roles.length > 0 : kind !== 'media-advisory') phases.push('registrations');
+  if (roles ? roles.includes('press') : kind === 'media-advisory') phases.push('press');
+  return phases;
+}
+
+/** Whether a recipient is in an audience: every filter given must match, an absent one matches all. */
+export function matchesAudience(recipient: Recipient, audience: Audience): boolean {
+  if (audience.roles && !audience.roles.includes(recipient.role)) return false;
+  if (
+    audience.languages &&
+    !audience.languages.some((l) => primaryLanguage(l) === primaryLanguage(recipient.language))
+  ) {
+    return false;
+  }
+  if (audience.countries && !(recipient.country && audience.countries.includes(recipient.country)))
+    return false;
+  if (audience.sessions && !audience.sessions.some((s) => recipient.sessions.includes(s))) return false;
+  if (audience.contactIds && !audience.contactIds.includes(recipient.contactId)) return false;
+  return true;
+}
+
+/** A registration row as a recipient snapshot (what the sender renders from). */
+export function recipientOf(row: RegistrationRow | PressRow): Recipient {
+  const r: Recipient = {
+    contactKey: row.contactKey,
+    email: row.email,
+    givenName: row.givenName,
+    familyName: row.familyName,
+    role: row.role,
+    sessions: row.sessions,
+    contactId: row.contactId,
+  };
+  for (const k of ['honorific', 'organization', 'country', 'language', 'timeZone', 'outlet'] as const) {
+    if (row[k] !== undefined) r[k] = row[k];
+  }
+  return r;
+}

@@ -1,0 +1,248 @@
+import { randomUUID } from 'node:crypto';
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { affectedRegistrants, type SessionChange } from '../domain/agenda.js';
+import { TransientError } from '../lib/errors.js';
+import type {
+  DeliveryRow,
+  DeliveryState,
+  MailingRow,
+  PressRow,
+  Recipient,
+  RegistrationRow,
+} from '../store/model.js';
+import {
+  advancePlan,
+  createDelivery,
+  deliveriesInState,
+  deliveryIdOf,
+  getDelivery,
+  getMailing,
+  pageOfContacts,
+  type StoreDeps,
+  setMailingState,
+  transitionDelivery,
+} from '../store/store.js';
+import { isBulk, matchesAudience, phasesFor, recipientOf } from './audience.js';
+import { type Continuation, INTERNAL_SOURCE } from './internal.js';
+
+/** Everything planning needs: the store plus the two queues it writes to. */
+export interface PipelineDeps extends StoreDeps {
+  sqs: SQSClient;
+  sendQueueUrl: string;
+  intakeQueueUrl: string;
+  /** Suppression check for bulk planning: true when the address must be skipped. */
+  isSuppressed?: (contactKey: string, conferenceId: string) => Promise<boolean>;
+}
+
+/** Recipients read per planning message: small enough that one invocation stays short. */
+export const PLAN_PAGE_SIZE = 100;
+
+/** The body of a send job on the send queue. */
+export interface SendJob {
+  mailingId: string;
+  contactKey: string;
+}
+
+/** Enqueues send jobs with SendMessageBatch, ten at a time; a partly failed batch is retried whole. */
+export async function enqueueSendJobs(
+  deps: Pick<PipelineDeps, 'sqs' | 'sendQueueUrl'>,
+  jobs: SendJob[],
+): Promise<void> {
+  for (let i = 0; i < jobs.length; i += 10) {
+    const chunk = jobs.slice(i, i + 10);
+    const result = await deps.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: deps.sendQueueUrl,
+        Entries: chunk.map((job, j) => ({ Id: String(j), MessageBody: JSON.stringify(job) })),
+      }),
+    );
+    if (result.Failed && result.Failed.length > 0) {
+      // Duplicated jobs are harmless (the sender claims each delivery once); lost ones are not.
+      throw new TransientError(
+        `SendMessageBatch refused ${result.Failed.length} send jobs: ${result.Failed[0]?.Message}`,
+      );
+    }
+  }
+}
+
+/** Puts a continuation on the intake queue so the next page runs in a fresh invocation. */
+export async function continueLater(
+  deps: Pick<PipelineDeps, 'sqs' | 'intakeQueueUrl' | 'now'>,
+  data: Continuation['data'],
+): Promise<void> {
+  const message: Continuation = {
+    specversion: '1.0',
+    id: randomUUID(),
+    source: INTERNAL_SOURCE,
+    type: 'communique.mailing.continue',
+    time: deps.now().toISOString(),
+    data,
+  };
+  await deps.sqs.send(
+    new SendMessageCommand({ QueueUrl: deps.intakeQueueUrl, MessageBody: JSON.stringify(message) }),
+  );
+}
+
+/**
+ * Who of one page of contacts gets this mailing, and with what per-person payload.
+ * Agenda-change notices go to the registrants a change concerns, with those changes.
+ */
+function select(
+  mailing: MailingRow,
+  rows: (RegistrationRow | PressRow)[],
+): { recipient: Recipient; payload?: Record<string, unknown> }[] {
+  const active = rows.filter((r) => r.status === 'active');
+  if (mailing.kind === 'agenda-change') {
+    const changes = (mailing as MailingRow & { changes?: SessionChange[] }).changes ?? [];
+    const affected = affectedRegistrants(changes, active);
+    return active
+      .filter((r) => affected.has(r.contactKey))
+      .map((r) => ({ recipient: recipientOf(r), payload: { changes: affected.get(r.contactKey) } }));
+  }
+  if (mailing.kind === 'reminder' && mailing.reminder?.target === 'session') {
+    const sid = mailing.reminder.sessionId ?? '';
+    return active.filter((r) => r.sessions.includes(sid)).map((r) => ({ recipient: recipientOf(r) }));
+  }
+  return active
+    .filter((r) => matchesAudience(recipientOf(r), mailing.audience))
+    .map((r) => ({ recipient: recipientOf(r) }));
+}
+
+/**
+ * Plans one page of a mailing: reads up to {@link PLAN_PAGE_SIZE} contacts from
+ * the stored cursor, writes one delivery per selected address with a
+ * conditional put (so a resumed page never doubles a delivery), enqueues their
+ * send jobs, then moves the cursor with a conditional update. Returns whether
+ * more pages remain. A crash anywhere in between resumes at the same page:
+ * deliveries already written are found, re-enqueued if still queued, and
+ * counted once because they carry the page they were planned in.
+ */
+export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'more' | 'done' | 'skipped'> {
+  const mailing = await getMailing(deps, mailingId);
+  if (mailing?.state !== 'planning') return 'skipped';
+  const phases = phasesFor(mailing.kind, mailing.audience);
+  const phase = mailing.plan.phase;
+  if (phase === 'done' || phase === 'explicit') return 'done';
+  const page = await pageOfContacts<RegistrationRow | PressRow>(
+    deps,
+    mailing.conferenceId,
+    phase === 'registrations' ? 'REG#' : 'PRESS#',
+    mailing.plan.cursor,
+    PLAN_PAGE_SIZE,
+  );
+  const pageNo = mailing.plan.pages;
+  const selected = select(mailing, page.items);
+  const jobs: SendJob[] = [];
+  let counted = 0;
+  await Promise.all(
+    selected.map(async ({ recipient, payload }) => {
+      const suppressed =
+        isBulk(mailing.kind) && (await deps.isSuppressed?.(recipient.contactKey, mailing.conferenceId));
+      if (suppressed) return; // not in the audience at all: see README "Suppression"
+      const created = await createDelivery(deps, {
+        mailingId,
+        contactKey: recipient.contactKey,
+        deliveryId: deliveryIdOf(mailingId, recipient.contactKey),
+        conferenceId: mailing.conferenceId,
+        kind: mailing.kind,
+        state: 'queued',
+        recipient,
+        payload,
+        attempts: 0,
+        planPage: pageNo,
+      } as Omit<DeliveryRow, 'createdAt' | 'updatedAt' | 'expiresAt'>);
+      if (created) {
+        counted++;
+        jobs.push({ mailingId, contactKey: recipient.contactKey });
+        return;
+      }
+      const existing = (await getDelivery(deps, mailingId, recipient.contactKey)) as
+        | (DeliveryRow & { planPage?: number })
+        | undefined;
+      if (existing?.planPage === pageNo) {
+        counted++;
+        if (existing.state === 'queued') jobs.push({ mailingId, contactKey: recipient.contactKey });
+      }
+    }),
+  );
+  await enqueueSendJobs(deps, jobs);
+
+  let next: MailingRow['plan'];
+  if (page.next) next = { phase, cursor: page.next, pages: pageNo + 1 };
+  else {
+    const following = phases[phases.indexOf(phase) + 1];
+    next = following ? { phase: following, pages: pageNo + 1 } : { phase: 'done', pages: pageNo + 1 };
+  }
+  const advanced = await advancePlan(deps, mailingId, mailing.plan, next, counted);
+  if (!advanced) return 'skipped'; // another invocation planned this page
+  if (next.phase === 'done') {
+    await setMailingState(deps, mailingId, ['planning'], 'sending');
+    return 'done';
+  }
+  await continueLater(deps, { mailingId, op: 'plan' });
+  return 'more';
+}
+
+/** The first phase a mailing plans, or 'done' when it reads no contact list. */
+export function firstPhase(mailing: Pick<MailingRow, 'kind' | 'audience'>): MailingRow['plan']['phase'] {
+  return phasesFor(mailing.kind, mailing.audience)[0] ?? 'done';
+}
+
+const PAGE = 100;
+
+/**
+ * Cancels a mailing: it stops planning, and every delivery not yet claimed by a
+ * sender moves to `cancelled`, a page per invocation. Claimed ones finish.
+ */
+export async function cancelPage(deps: PipelineDeps, mailingId: string): Promise<'more' | 'done'> {
+  const { items, next } = await deltasOf(deps, mailingId, 'queued');
+  await Promise.all(
+    items.map((d) => transitionDelivery(deps, mailingId, d.contactKey, ['queued'], 'cancelled')),
+  );
+  if (next || items.length === PAGE) {
+    await continueLater(deps, { mailingId, op: 'cancel' });
+    return 'more';
+  }
+  return 'done';
+}
+
+async function deltasOf(deps: PipelineDeps, mailingId: string, state: DeliveryState) {
+  return deliveriesInState(deps, mailingId, state, { limit: PAGE });
+}
+
+/**
+ * Puts deliveries in the given states back to `queued` and enqueues them: the
+ * organizer's explicit resend of failed or uncertain mail, and the resume of a
+ * paused mailing. A page per invocation.
+ */
+export async function requeuePage(
+  deps: PipelineDeps,
+  mailingId: string,
+  states: ('failed' | 'uncertain' | 'queued')[],
+  requestedBy: string | undefined,
+): Promise<'more' | 'done'> {
+  const jobs: SendJob[] = [];
+  let more = false;
+  for (const state of states) {
+    const { items, next } = await deltasOf(deps, mailingId, state);
+    if (next || items.length === PAGE) more = true;
+    await Promise.all(
+      items.map(async (d) => {
+        const moved =
+          state === 'queued'
+            ? true
+            : await transitionDelivery(deps, mailingId, d.contactKey, [state], 'queued', {
+                set: { resentBy: requestedBy ?? 'organizer', resentFrom: state },
+              });
+        if (moved) jobs.push({ mailingId, contactKey: d.contactKey });
+      }),
+    );
+  }
+  await enqueueSendJobs(deps, jobs);
+  // Queued deliveries stay queued until sent, so re-listing them would loop: only failed/uncertain page on.
+  if (more && !states.includes('queued')) {
+    await continueLater(deps, { mailingId, op: 'requeue', states, requestedBy });
+    return 'more';
+  }
+  return 'done';
+}

@@ -1,0 +1,187 @@
+/**
+ * The single-table model. One table, keys `pk`/`sk`, three indexes:
+ *
+ * | item | pk | sk | gsi1 (lists) | gsi2 (by state) |
+ * |---|---|---|---|---|
+ * | conference | `CONF#<cid>` | `META` | `CONFERENCES` / `<cid>` | |
+ * | agenda (all sessions, version) | `CONF#<cid>` | `AGENDA` | | |
+ * | registration (one per person) | `CONF#<cid>` | `REG#<contactKey>` | | |
+ * | registration id → person | `CONF#<cid>` | `REGID#<registrationId>` | | |
+ * | press contact | `CONF#<cid>` | `PRESS#<contactKey>` | | |
+ * | press contact id → person | `CONF#<cid>` | `PRESSID#<contactId>` | | |
+ * | session membership | `CONF#<cid>#SESSION#<sid>` | `REG#<contactKey>` | | |
+ * | mailing | `MAILING#<mid>` | `META` | `CONF#<cid>#MAILINGS` / `<createdAt>` | `SCHEDULED` / `<sendAt>` while scheduled |
+ * | delivery | `MAILING#<mid>` | `DELIVERY#<contactKey>` | | `MAILING#<mid>#<state>` / `<contactKey>` |
+ * | suppression | `SUPPRESSION#<contactKey>` | `GLOBAL` or `CONF#<cid>` | `SUPPRESSIONS` / `<createdAt>` | |
+ * | processed-event marker | `EVENT#<id>` | `EVENT` | | |
+ * | rejection | `REJECTION#<uuid>` | `META` | `REJECTIONS` / `<receivedAt>` | |
+ * | unknown SES message | `SESUNKNOWN#<messageId>` | `<eventType>` | `SESUNKNOWN` / `<time>` | |
+ * | local clock | `CLOCK` | `LOCAL` | | |
+ *
+ * Every list an organizer or a handler reads is a Query on a key or an index;
+ * nothing on a hot path scans.
+ */
+
+import type { Audience, LocalizedText, MailingContent, Role, Session } from '../events/schemas.js';
+
+export const keys = {
+  conference: (cid: string) => ({ pk: `CONF#${cid}`, sk: 'META' }),
+  agenda: (cid: string) => ({ pk: `CONF#${cid}`, sk: 'AGENDA' }),
+  registration: (cid: string, contactKey: string) => ({ pk: `CONF#${cid}`, sk: `REG#${contactKey}` }),
+  registrationId: (cid: string, registrationId: string) => ({
+    pk: `CONF#${cid}`,
+    sk: `REGID#${registrationId}`,
+  }),
+  press: (cid: string, contactKey: string) => ({ pk: `CONF#${cid}`, sk: `PRESS#${contactKey}` }),
+  pressId: (cid: string, contactId: string) => ({ pk: `CONF#${cid}`, sk: `PRESSID#${contactId}` }),
+  membership: (cid: string, sid: string, contactKey: string) => ({
+    pk: `CONF#${cid}#SESSION#${sid}`,
+    sk: `REG#${contactKey}`,
+  }),
+  mailing: (mid: string) => ({ pk: `MAILING#${mid}`, sk: 'META' }),
+  delivery: (mid: string, contactKey: string) => ({ pk: `MAILING#${mid}`, sk: `DELIVERY#${contactKey}` }),
+  suppression: (contactKey: string, scope: string) => ({ pk: `SUPPRESSION#${contactKey}`, sk: scope }),
+  event: (id: string) => ({ pk: `EVENT#${id}`, sk: 'EVENT' }),
+  clock: () => ({ pk: 'CLOCK', sk: 'LOCAL' }),
+};
+
+export const deliveryStateIndex = (mid: string, state: DeliveryState) => `MAILING#${mid}#${state}`;
+
+export interface ConferenceRow {
+  conferenceId: string;
+  name: LocalizedText;
+  city: string;
+  venue: string;
+  timeZone: string;
+  start: string;
+  end: string;
+  organizers: string[];
+  website: string;
+  languages: string[];
+  sender: { from: string; replyTo?: string };
+  pressContacts: { name: string; email: string; role: string }[];
+  eventTime: string;
+}
+
+export interface AgendaRow {
+  conferenceId: string;
+  /** Highest agenda version applied. */
+  version: number;
+  /** Sessions, each with the version that last wrote it (see domain/agenda.ts mergeAgenda). */
+  sessions: (Session & { version: number })[];
+  lastEventId: string;
+  /** Bumped by every write: the optimistic lock. */
+  revision?: number;
+}
+
+/** A person who can receive mail: a registrant or a press contact. */
+export interface Recipient {
+  contactKey: string;
+  email: string;
+  givenName: string;
+  familyName: string;
+  honorific?: string;
+  organization?: string;
+  country?: string;
+  language?: string;
+  timeZone?: string;
+  role: Role;
+  sessions: string[];
+  /** registrationId for registrants, contactId for press contacts. */
+  contactId: string;
+  outlet?: string;
+}
+
+export interface RegistrationRow extends Recipient {
+  conferenceId: string;
+  registrationId: string;
+  status: 'active' | 'cancelled';
+  eventTime: string;
+}
+
+export interface PressRow extends Recipient {
+  conferenceId: string;
+  status: 'active' | 'removed';
+  eventTime: string;
+}
+
+export const DELIVERY_STATES = [
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'bounced',
+  'complained',
+  'suppressed',
+  'failed',
+  'uncertain',
+  'cancelled',
+  'delayed',
+] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/** Every kind of mail, organizer-requested or following from an event. */
+export type MailKind =
+  | 'invitation'
+  | 'reminder'
+  | 'media-advisory'
+  | 'announcement'
+  | 'confirmation'
+  | 'cancellation'
+  | 'agenda-change';
+
+export type MailingState =
+  | 'dry-run'
+  | 'scheduled'
+  | 'planning'
+  | 'sending'
+  | 'paused'
+  | 'cancelled'
+  | 'complete';
+
+export interface ReminderContext {
+  target: 'conference' | 'session';
+  sessionId?: string;
+  offset: string;
+}
+
+export interface MailingRow {
+  mailingId: string;
+  conferenceId: string;
+  kind: MailKind;
+  audience: Audience;
+  content?: MailingContent;
+  state: MailingState;
+  requestedBy: string;
+  sendAt?: string;
+  createdAt: string;
+  /** Planning progress: which phase and where in it. */
+  plan: { phase: 'registrations' | 'press' | 'explicit' | 'done'; cursor?: string; pages: number };
+  total: number;
+  reminder?: ReminderContext;
+  agendaVersion?: number;
+  /** Dry-run result: recipients per language and a sample subject per language. */
+  preview?: { perLanguage: Record<string, number>; subjects: Record<string, string>; total: number };
+  pausedReason?: string;
+  /** Counters per delivery state, updated atomically with each transition (`count_<state>`). */
+  [counter: `count_${string}`]: number;
+}
+
+export interface DeliveryRow {
+  mailingId: string;
+  contactKey: string;
+  deliveryId: string;
+  conferenceId: string;
+  kind: MailKind;
+  state: DeliveryState;
+  recipient: Recipient;
+  /** Per-recipient content, e.g. the agenda changes that concern this person. */
+  payload?: Record<string, unknown>;
+  leaseUntil?: number;
+  attempts: number;
+  sesMessageId?: string;
+  reason?: string;
+  createdAt: string;
+  updatedAt: string;
+  expiresAt: number;
+}
