@@ -1,0 +1,69 @@
+import type { DeliveryRow, DeliveryState, MailingRow } from '../store/model.js';
+import { DELIVERY_STATES } from '../store/model.js';
+import { getMailing, listDeliveries, type StoreDeps } from '../store/store.js';
+import { continueLater, type PipelineDeps } from './plan.js';
+
+/** A mailing's progress as an organizer reads it. */
+export interface MailingProgress {
+  mailingId: string;
+  conferenceId: string;
+  kind: MailingRow['kind'];
+  state: MailingRow['state'];
+  total: number;
+  counts: Record<DeliveryState, number>;
+  /** Deliveries that reached a final state (anything but queued, sending, delayed). */
+  settled: number;
+  /** True when planning is over and no delivery is queued or being sent. */
+  complete: boolean;
+  requestedBy: string;
+  createdAt: string;
+  sendAt?: string;
+  pausedReason?: string;
+  preview?: MailingRow['preview'];
+}
+
+/** Progress of a mailing from its atomically updated counters; undefined for an unknown id. */
+export async function mailingProgress(deps: StoreDeps, mailingId: string): Promise<MailingProgress | undefined> {
+  const m = await getMailing(deps, mailingId);
+  if (!m) return undefined;
+  const counts = Object.fromEntries(DELIVERY_STATES.map((s) => [s, Math.max(0, Number(m[`count_${s}`] ?? 0))])) as Record<
+    DeliveryState,
+    number
+  >;
+  const inFlight = counts.queued + counts.sending;
+  const planned = m.plan.phase === 'done' || m.plan.phase === 'explicit';
+  return {
+    mailingId: m.mailingId,
+    conferenceId: m.conferenceId,
+    kind: m.kind,
+    state: m.state,
+    total: m.total,
+    counts,
+    settled: m.total - inFlight - counts.delayed,
+    complete: (planned && inFlight === 0) || m.state === 'cancelled' || m.state === 'dry-run',
+    requestedBy: m.requestedBy,
+    createdAt: m.createdAt,
+    ...(m.sendAt ? { sendAt: m.sendAt } : {}),
+    ...(m.pausedReason ? { pausedReason: m.pausedReason } : {}),
+    ...(m.preview ? { preview: m.preview } : {}),
+  };
+}
+
+/** Deliveries of a mailing, optionally in one state. */
+export function deliveriesOf(deps: StoreDeps, mailingId: string, state?: DeliveryState): Promise<DeliveryRow[]> {
+  return listDeliveries(deps, mailingId, state);
+}
+
+/**
+ * Resends failed or uncertain deliveries: an organizer's explicit decision
+ * (an uncertain delivery may already have arrived). Runs in pages on the intake
+ * queue; returns at once.
+ */
+export async function resendDeliveries(
+  deps: PipelineDeps,
+  mailingId: string,
+  states: ('failed' | 'uncertain')[],
+  requestedBy: string,
+): Promise<void> {
+  await continueLater(deps, { mailingId, op: 'requeue', states, requestedBy });
+}
