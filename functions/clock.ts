@@ -1,2 +1,34 @@
-/** Placeholder; filled by a later step. */
-export const handler = async (): Promise<void> => {};
+import { tick } from './clock/tick.js';
+import { loadEnv } from './lib/config.js';
+import { currentTime, pipelineDeps } from './lib/deps.js';
+import { logger } from './lib/logger.js';
+
+const env = loadEnv([
+  'TABLE_NAME',
+  'SEND_QUEUE_URL',
+  'INTAKE_QUEUE_URL',
+  'RETENTION_DAYS',
+  'REMINDER_OFFSETS',
+  'COMMUNIQUE_LOCAL',
+]);
+const deps = pipelineDeps(env);
+
+/**
+ * The per-minute tick (EventBridge rule). One tick for everything due, rather
+ * than a schedule per reminder: re-planning when the agenda moves is just
+ * reading the agenda again, and there is nothing to delete when it changes.
+ */
+export const handler = async (): Promise<void> => {
+  const now = await currentTime(deps, env.COMMUNIQUE_LOCAL === '1');
+  // `now` is the (locally settable) calendar time for reminders and sendAt; leases keep real time.
+  const result = await tick(deps, now, env.REMINDER_OFFSETS);
+  if (
+    result.scheduledStarted.length +
+      result.remindersPlanned.length +
+      result.leasesExpired +
+      result.completed.length >
+    0
+  ) {
+    logger.info('clock tick', { now: now.toISOString(), ...result });
+  }
+};

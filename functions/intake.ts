@@ -4,10 +4,25 @@ import { processIntakeRecord } from './intake/process.js';
 import { loadEnv } from './lib/config.js';
 import { pipelineDeps } from './lib/deps.js';
 import { logger } from './lib/logger.js';
+import { useSubjectRenderer } from './mailing/preview.js';
+import { render } from './render/index.js';
+import { mailDataFor } from './sending/view-data.js';
 
 const env = loadEnv(['TABLE_NAME', 'SEND_QUEUE_URL', 'INTAKE_QUEUE_URL', 'INTAKE_DLQ_URL', 'RETENTION_DAYS']);
 const deps = { ...pipelineDeps(env), intakeDlqUrl: env.INTAKE_DLQ_URL };
 const processor = new BatchProcessor(EventType.SQS);
+
+// Dry runs show a sample subject per language, rendered as the sender would.
+useSubjectRenderer((mailing, conference, recipient) => {
+  const data = mailDataFor(
+    { recipient },
+    mailing,
+    conference,
+    undefined,
+    'https://unsubscribe.invalid/preview',
+  );
+  return render(mailing.kind, recipient.language, data as never).subject;
+});
 
 const recordHandler = async (record: SQSRecord): Promise<void> => {
   const outcome = await processIntakeRecord(deps, record.body, record.messageId);

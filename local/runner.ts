@@ -108,10 +108,10 @@ export class LocalRunner {
   }
 
   private startSource(source: QueueSourceOptions): void {
-    for (let i = 0; i < source.maxConcurrency; i++) this.loops.push(this.poll(source));
+    for (let i = 0; i < source.maxConcurrency; i++) this.loops.push(this.poll(source, i));
   }
 
-  private async poll(source: QueueSourceOptions): Promise<void> {
+  private async poll(source: QueueSourceOptions, slot: number): Promise<void> {
     const { sqs } = this.options;
     while (this.running) {
       let messages: Message[] = [];
@@ -133,13 +133,13 @@ export class LocalRunner {
         continue;
       }
       if (messages.length === 0) continue;
-      const invocation = this.invoke(source, messages);
+      const invocation = this.invoke(source, messages, slot);
       this.track(invocation);
       await invocation;
     }
   }
 
-  private async invoke(source: QueueSourceOptions, messages: Message[]): Promise<void> {
+  private async invoke(source: QueueSourceOptions, messages: Message[], slot: number): Promise<void> {
     const event: SQSEvent = {
       Records: messages.map((m) => toRecord(m, source.queueArn, this.options.region)),
     };
@@ -149,7 +149,7 @@ export class LocalRunner {
     try {
       const response = (await source.handler(
         event,
-        lambdaContext(source.functionName, source.timeoutSeconds),
+        lambdaContext(source.functionName, source.timeoutSeconds, `local-slot-${slot}`),
       )) as SQSBatchResponse | undefined;
       failedIds =
         source.reportBatchItemFailures && response?.batchItemFailures
@@ -219,7 +219,11 @@ function toRecord(m: Message, queueArn: string, region: string): SQSRecord {
 }
 
 /** A Lambda-like context: the fields handlers and Powertools read. */
-export function lambdaContext(functionName: string, timeoutSeconds: number): Context {
+export function lambdaContext(
+  functionName: string,
+  timeoutSeconds: number,
+  logStreamName = 'local',
+): Context {
   const deadline = Date.now() + timeoutSeconds * 1000;
   return {
     callbackWaitsForEmptyEventLoop: false,
@@ -229,7 +233,8 @@ export function lambdaContext(functionName: string, timeoutSeconds: number): Con
     memoryLimitInMB: '512',
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
+    // In Lambda each execution environment has its own stream; each local poller stands for one.
+    logStreamName,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     done: () => undefined,
     fail: () => undefined,

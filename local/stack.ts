@@ -34,6 +34,8 @@ export interface LocalStackOptions {
   sesFault?: SesFault;
   /** Produce SES-shaped events for accepted mail and publish them to the events topic (default on). */
   sesEvents?: boolean;
+  /** How long after accepting a mail its SES events are published (default 250 ms). */
+  sesEventDelayMs?: number;
   /** Template to run; default: the stack synthesized from cdk.json's configuration. */
   template?: Record<string, unknown>;
   /** Extra environment for the handlers (local-only knobs). */
@@ -135,6 +137,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   // SES: events for accepted mail go to the topic the configuration set publishes to.
   const accepted: AcceptedMail[] = [];
+  const publishing = new Set<Promise<unknown>>();
   const eventsTopicArn = spec.topics[0] ? bindings.ref.get(spec.topics[0]) : undefined;
   const { sesEventsFor } = await import('./ses-events.js');
   const ses = await startLocalSes({
@@ -143,12 +146,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     emlDir: options.emlDir,
     maxSendRate: options.sesMaxSendRate,
     fault: options.sesFault,
-    onAccepted: async (mail) => {
+    onAccepted: (mail) => {
       accepted.push(mail);
       if (options.sesEvents === false || !eventsTopicArn) return;
-      for (const event of sesEventsFor(mail)) {
-        await sns.send(new PublishCommand({ TopicArn: eventsTopicArn, Message: JSON.stringify(event) }));
-      }
+      // SES reports a few hundred milliseconds after it answers, never before the sender
+      // could record the message id; publishing later keeps that order.
+      const publish = async () => {
+        await sleep(options.sesEventDelayMs ?? 250);
+        for (const event of sesEventsFor(mail)) {
+          await sns.send(new PublishCommand({ TopicArn: eventsTopicArn, Message: JSON.stringify(event) }));
+        }
+      };
+      const pending = publish().catch((error: unknown) => log('publishing SES events failed', error));
+      publishing.add(pending);
+      void pending.finally(() => publishing.delete(pending));
     },
   });
   endpoints.ses = ses.url;
@@ -254,6 +265,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     clients: { dynamodb, sqs, sns },
     accepted,
     stop: async () => {
+      await Promise.allSettled([...publishing]);
       await runner.stop();
       for (const server of urlServers) {
         server.closeAllConnections();
@@ -269,6 +281,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     },
   };
 }
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {

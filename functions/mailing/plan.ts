@@ -41,6 +41,8 @@ export const PLAN_PAGE_SIZE = 100;
 export interface SendJob {
   mailingId: string;
   contactKey: string;
+  /** How many times SES turned this job away (throttling, 5xx): sets the back-off. */
+  retries?: number;
 }
 
 /** Enqueues send jobs with SendMessageBatch, ten at a time; a partly failed batch is retried whole. */

@@ -11,7 +11,9 @@ export type TestStackOptions = Partial<Omit<LocalStackOptions, 'emlDir'>> & {
 
 /** The synthesized template shared by the run (see test/global-setup.ts). */
 export function sharedTemplate(): Record<string, unknown> {
-  return JSON.parse(inject('template')) as Record<string, unknown>;
+  const template = JSON.parse(inject('template')) as Record<string, unknown>;
+  if (typeof template.synthError === 'string') throw new Error(`cdk synth failed: ${template.synthError}`);
+  return template;
 }
 
 /**

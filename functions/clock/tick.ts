@@ -1,0 +1,169 @@
+import { instantOf } from '../events/schemas.js';
+import { mailingProgress } from '../mailing/operations.js';
+import { continueLater, type PipelineDeps } from '../mailing/plan.js';
+import { expireLease } from '../sending/send.js';
+import type { ConferenceRow, DeliveryRow, MailingRow } from '../store/model.js';
+import {
+  createMailing,
+  deliveriesInState,
+  dueScheduledMailings,
+  getAgenda,
+  getDelivery,
+  getMailing,
+  listConferences,
+  listMailings,
+  setMailingState,
+} from '../store/store.js';
+
+export interface ReminderOffsets {
+  conference: string[];
+  session: string[];
+}
+
+/** `P7D`, `PT1H`, `P1DT12H` → milliseconds. */
+export function durationMs(iso: string): number {
+  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(iso);
+  if (!m || iso === 'P' || iso.endsWith('T'))
+    throw new RangeError(`not an ISO 8601 duration of days/hours/minutes: ${iso}`);
+  const [, d = '0', h = '0', min = '0'] = m;
+  return ((Number(d) * 24 + Number(h)) * 60 + Number(min)) * 60_000;
+}
+
+/** Midnight at the start of an ISO date in a time zone, as an instant. */
+export function zonedMidnight(date: string, timeZone: string): number {
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  const parts = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(
+    utcMidnight,
+  );
+  const offset = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
+  const m = /GMT([+-])(\d{2}):(\d{2})/.exec(offset);
+  const minutes = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+  return utcMidnight - minutes * 60_000;
+}
+
+export interface DueReminder {
+  mailingId: string;
+  target: 'conference' | 'session';
+  sessionId?: string;
+  offset: string;
+}
+
+/**
+ * The reminders due at `now`, computed from the current agenda (so a moved
+ * session moves its reminder). A reminder is due from `start − offset` until
+ * the start; when several conference reminders are due at once (the clock
+ * jumped), only the nearest goes — nobody needs "in a week" and "tomorrow"
+ * in the same minute. Ids are deterministic, so each is planned once.
+ */
+export function dueReminders(
+  conference: Pick<ConferenceRow, 'conferenceId' | 'start' | 'timeZone'>,
+  sessions: { sessionId: string; start: string; status: string }[],
+  offsets: ReminderOffsets,
+  now: number,
+): DueReminder[] {
+  const out: DueReminder[] = [];
+  const scheduled = sessions.filter((s) => s.status !== 'cancelled');
+  const starts = scheduled.map((s) => instantOf(s.start)).filter((t): t is number => t !== undefined);
+  const opening =
+    starts.length > 0 ? Math.min(...starts) : zonedMidnight(conference.start, conference.timeZone);
+  const conferenceDue = offsets.conference
+    .map((offset) => ({ offset, ms: durationMs(offset) }))
+    .filter(({ ms }) => opening - ms <= now && now < opening)
+    .sort((a, b) => a.ms - b.ms)[0];
+  if (conferenceDue) {
+    out.push({
+      mailingId: `reminder-${conference.conferenceId}-conference-${conferenceDue.offset}`,
+      target: 'conference',
+      offset: conferenceDue.offset,
+    });
+  }
+  for (const session of scheduled) {
+    const start = instantOf(session.start);
+    if (start === undefined) continue;
+    const due = offsets.session
+      .map((offset) => ({ offset, ms: durationMs(offset) }))
+      .filter(({ ms }) => start - ms <= now && now < start)
+      .sort((a, b) => a.ms - b.ms)[0];
+    if (due) {
+      out.push({
+        mailingId: `reminder-${conference.conferenceId}-${session.sessionId}-${due.offset}`,
+        target: 'session',
+        sessionId: session.sessionId,
+        offset: due.offset,
+      });
+    }
+  }
+  return out;
+}
+
+export interface TickResult {
+  scheduledStarted: string[];
+  remindersPlanned: string[];
+  leasesExpired: number;
+  completed: string[];
+}
+
+/**
+ * The clock's work at `now` (once a minute in AWS; every few seconds on the
+ * local stack, where `now` can be set): start scheduled mailings whose time has
+ * come, plan due reminders, turn expired send claims into `uncertain`, and mark
+ * mailings complete when nothing is left in flight.
+ */
+export async function tick(deps: PipelineDeps, now: Date, offsets: ReminderOffsets): Promise<TickResult> {
+  const result: TickResult = { scheduledStarted: [], remindersPlanned: [], leasesExpired: 0, completed: [] };
+
+  for (const { mailingId } of await dueScheduledMailings(deps, now)) {
+    if (await setMailingState(deps, mailingId, ['scheduled'], 'planning')) {
+      await continueLater(deps, { mailingId, op: 'plan' });
+      result.scheduledStarted.push(mailingId);
+    }
+  }
+
+  for (const conference of await listConferences(deps)) {
+    const agenda = await getAgenda(deps, conference.conferenceId);
+    for (const due of dueReminders(conference, agenda?.sessions ?? [], offsets, now.getTime())) {
+      const created = await createMailing(deps, {
+        mailingId: due.mailingId,
+        conferenceId: conference.conferenceId,
+        kind: 'reminder',
+        audience: due.sessionId ? { sessions: [due.sessionId] } : {},
+        state: 'planning',
+        requestedBy: 'clock',
+        plan: { phase: 'registrations', pages: 0 },
+        reminder: {
+          target: due.target,
+          offset: due.offset,
+          ...(due.sessionId ? { sessionId: due.sessionId } : {}),
+        },
+      });
+      if (created) {
+        await continueLater(deps, { mailingId: due.mailingId, op: 'plan' });
+        result.remindersPlanned.push(due.mailingId);
+      }
+    }
+
+    const active = (await listMailings(deps, conference.conferenceId)).filter(
+      (m: MailingRow) => m.state === 'sending',
+    );
+    for (const mailing of active) {
+      let cursor: Record<string, unknown> | undefined;
+      do {
+        const page = await deliveriesInState(deps, mailing.mailingId, 'sending', { cursor, limit: 100 });
+        for (const item of page.items) {
+          if ((item.leaseUntil ?? Number.POSITIVE_INFINITY) >= deps.now().getTime()) continue;
+          const delivery = (await getDelivery(deps, mailing.mailingId, item.contactKey)) as DeliveryRow & {
+            leaseOwner?: string;
+          };
+          if (delivery && (await expireLease(deps, delivery))) result.leasesExpired++;
+        }
+        cursor = page.next;
+      } while (cursor);
+      const progress = await mailingProgress(deps, mailing.mailingId);
+      if (progress?.complete && (await getMailing(deps, mailing.mailingId))?.state === 'sending') {
+        if (await setMailingState(deps, mailing.mailingId, ['sending'], 'complete'))
+          result.completed.push(mailing.mailingId);
+      }
+    }
+  }
+  return result;
+}

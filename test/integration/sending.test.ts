@@ -1,0 +1,328 @@
+import { readFile } from 'node:fs/promises';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { simpleParser } from 'mailparser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { recipientOf } from '../../functions/mailing/audience.js';
+import { mailingProgress } from '../../functions/mailing/operations.js';
+import { composerFor } from '../../functions/sending/compose.js';
+import { Pacer } from '../../functions/sending/pacer.js';
+import { type SenderDeps, sendOne } from '../../functions/sending/send.js';
+import type { DeliveryRow } from '../../functions/store/model.js';
+import {
+  countPlanned,
+  createDelivery,
+  createMailing,
+  deliveryIdOf,
+  getMailing,
+  listDeliveries,
+  type StoreDeps,
+} from '../../functions/store/store.js';
+import { eventually, useLocalStack } from './support/local-stack.js';
+import { fixture, freshId, sendAndWait, sendEvent, storeOf } from './support/pipeline.js';
+import { seedRegistrations } from './support/seed.js';
+
+const cid = 'dushanbe-2022';
+
+function mailingRequest(
+  mailingId: string,
+  audience: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+) {
+  const event = fixture('mailing.requested');
+  event.id = freshId('mailing');
+  event.data = {
+    conferenceId: cid,
+    mailingId,
+    kind: 'invitation',
+    audience,
+    requestedBy: 'test@example.org',
+    ...extra,
+  };
+  return event;
+}
+
+describe('sending on the embedded stack', () => {
+  const stack = useLocalStack({
+    // Tests don't wait for a real account's rate; pacing has its own benchmark.
+    environment: { SEND_RATE_PER_INVOCATION: '2000', SEND_LEASE_SECONDS: '2' },
+  });
+  const store = (): StoreDeps => storeOf(stack.current);
+  const acceptedFor = (mailingId: string) =>
+    stack.current.accepted.filter((m) => m.tags.mailing === mailingId.replace(/[^A-Za-z0-9_-]/g, '_'));
+  const waitComplete = (mailingId: string, timeoutMs = 60_000) =>
+    eventually(
+      async () => {
+        const p = await mailingProgress(store(), mailingId);
+        return p && p.total > 0 && p.counts.queued + p.counts.sending === 0 && p.settled === p.total
+          ? p
+          : undefined;
+      },
+      { timeoutMs, what: `${mailingId} settled` },
+    );
+
+  beforeAll(async () => {
+    await sendAndWait(stack.current, fixture('conference.upserted'));
+    await sendAndWait(stack.current, fixture('agenda.changed'));
+  });
+
+  it('sends a 2,000-recipient mailing to each member exactly once, with counters matching the rows', async () => {
+    const rows = await seedRegistrations(store(), cid, 2000, { prefix: 'bulk' });
+    await sendEvent(stack.current, mailingRequest('bulk-2000'));
+    await waitComplete('bulk-2000', 180_000);
+    // Let the SES events settle too, so the rows stop moving before they are counted.
+    const progress = await eventually(
+      async () => {
+        const p = await mailingProgress(store(), 'bulk-2000');
+        return p?.counts.delivered === 2000 ? p : undefined;
+      },
+      { timeoutMs: 60_000, what: 'bulk-2000 delivered' },
+    );
+    expect(progress.total).toBe(2000);
+    const accepted = acceptedFor('bulk-2000');
+    const recipients = accepted.flatMap((m) => m.destinations);
+    expect(recipients).toHaveLength(2000);
+    expect(new Set(recipients)).toEqual(new Set(rows.map((r) => r.email)));
+    const deliveries = await listDeliveries(store(), 'bulk-2000');
+    const byState = new Map<string, number>();
+    for (const d of deliveries) byState.set(d.state, (byState.get(d.state) ?? 0) + 1);
+    for (const [state, n] of byState)
+      expect(progress.counts[state as keyof typeof progress.counts], state).toBe(n);
+    expect(deliveries).toHaveLength(2000);
+    expect(deliveries.every((d) => d.state === 'delivered' && d.sesMessageId)).toBe(true);
+  }, 240_000);
+
+  it('sends once when every send job is delivered twice', async () => {
+    await seedRegistrations(store(), cid, 30, { prefix: 'twice' });
+    await sendEvent(
+      stack.current,
+      mailingRequest('twice', { contactIds: Array.from({ length: 30 }, (_, i) => `twice-reg-${i}`) }),
+    );
+    await waitComplete('twice');
+    // Replay every job as SQS redelivery would.
+    for (const d of await listDeliveries(store(), 'twice')) {
+      await stack.current.clients.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: stack.current.outputs.SendQueueUrl,
+          MessageBody: JSON.stringify({ mailingId: 'twice', contactKey: d.contactKey }),
+        }),
+      );
+    }
+    await eventually(async () => ((await stack.current.runner.stats.records) > 0 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(acceptedFor('twice').flatMap((m) => m.destinations)).toHaveLength(30);
+  });
+
+  function directDeps(overrides: Partial<SenderDeps> = {}, db?: DynamoDBDocumentClient): SenderDeps {
+    const base = store();
+    const s: StoreDeps = db ? { ...base, db } : base;
+    const env = stack.current.environment;
+    return {
+      ...s,
+      ses: new SESClient({
+        endpoint: stack.current.endpoints.ses,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+      }),
+      configurationSet: 'communique',
+      leaseSeconds: 1,
+      pacer: new Pacer(10_000),
+      mailing: (id) => getMailing(s, id),
+      isSuppressed: async () => false,
+      compose: composerFor(s, {
+        SENDER_DOMAIN: env.SENDER_DOMAIN ?? 'mail.example.org',
+        FROM_ADDRESS: env.FROM_ADDRESS ?? 'conference@mail.example.org',
+        UNSUBSCRIBE_BASE_URL: env.UNSUBSCRIBE_BASE_URL ?? 'http://127.0.0.1/',
+        UNSUBSCRIBE_KEYS: env.UNSUBSCRIBE_KEYS,
+        UNSUBSCRIBE_KEY_PARAMETER: undefined,
+      }),
+      ...overrides,
+    };
+  }
+
+  /** A mailing whose deliveries are written but whose send jobs were never enqueued: only the test sends. */
+  async function parkedMailing(mailingId: string, n: number): Promise<DeliveryRow[]> {
+    const rows = await seedRegistrations(store(), cid, n, { prefix: mailingId });
+    await createMailing(store(), {
+      mailingId,
+      conferenceId: cid,
+      kind: 'invitation',
+      audience: {},
+      state: 'sending',
+      requestedBy: 'test@example.org',
+      plan: { phase: 'explicit', pages: 1 },
+    });
+    for (const row of rows) {
+      await createDelivery(store(), {
+        mailingId,
+        contactKey: row.contactKey,
+        deliveryId: deliveryIdOf(mailingId, row.contactKey),
+        conferenceId: cid,
+        kind: 'invitation',
+        state: 'queued',
+        recipient: recipientOf(row),
+        attempts: 0,
+      });
+    }
+    await countPlanned(store(), mailingId, n);
+    return listDeliveries(store(), mailingId);
+  }
+
+  it('sends once when two senders race over the same jobs', async () => {
+    // Throttle the stack's own sender out of the way so only the two racers send.
+    stack.current.ses.setFault(({ destinations }) =>
+      destinations.some((d) => d.startsWith('race-'))
+        ? { status: 400, code: 'Throttling', message: 'Maximum sending rate exceeded.' }
+        : undefined,
+    );
+    const deliveries = await parkedMailing('race', 20);
+    stack.current.ses.setFault(undefined);
+    await new Promise((r) => setTimeout(r, 300));
+    const a = directDeps();
+    const b = directDeps();
+    const jobs = deliveries.map((d) => ({ mailingId: 'race', contactKey: d.contactKey }));
+    const outcomes = await Promise.all(jobs.flatMap((job) => [sendOne(a, job), sendOne(b, job)]));
+    await waitComplete('race');
+    expect(
+      acceptedFor('race')
+        .flatMap((m) => m.destinations)
+        .sort(),
+    ).toEqual(deliveries.map((d) => d.recipient.email).sort());
+    expect(outcomes.filter((o) => o === 'sent')).toHaveLength(20);
+    expect(outcomes.filter((o) => o !== 'sent').every((o) => o === 'duplicate' || o === 'in-progress')).toBe(
+      true,
+    );
+  });
+
+  it('marks a delivery uncertain, and does not resend it, when the sender dies after SES accepted', async () => {
+    stack.current.ses.setFault(({ destinations }) =>
+      destinations.some((d) => d.startsWith('crash-'))
+        ? { status: 400, code: 'Throttling', message: 'Maximum sending rate exceeded.' }
+        : undefined,
+    );
+    const [delivery] = await parkedMailing('crash', 1);
+    if (!delivery) throw new Error('no delivery');
+    stack.current.ses.setFault(undefined);
+    // A DynamoDB client that loses the write recording `sent`, as if the function died right there.
+    const raw = new DynamoDBClient({
+      endpoint: stack.current.endpoints.dynamodb,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
+    raw.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { ExpressionAttributeValues?: Record<string, unknown> };
+        const to = input.ExpressionAttributeValues?.[':to'];
+        if (to === 'sent' || (to as { S?: string } | undefined)?.S === 'sent') {
+          throw new Error('injected crash: function died');
+        }
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const dying = directDeps(
+      {},
+      DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
+    );
+    const job = { mailingId: 'crash', contactKey: delivery.contactKey };
+    await expect(sendOne(dying, job)).rejects.toThrow('injected crash');
+    await new Promise((r) => setTimeout(r, 1200)); // the lease (1 s) runs out
+    expect(await sendOne(directDeps(), job)).toBe('uncertain');
+    expect(await sendOne(directDeps(), job)).toBe('duplicate');
+    expect(acceptedFor('crash').flatMap((m) => m.destinations)).toEqual([delivery.recipient.email]);
+    const [row] = await listDeliveries(store(), 'crash');
+    expect(row?.state).toBe('uncertain');
+  });
+
+  it('ends every delivery sent, none failed, under injected throttling and 5xx', async () => {
+    let calls = 0;
+    stack.current.ses.setFault(({ destinations }) => {
+      if (!destinations.some((d) => d.startsWith('chaos-'))) return undefined;
+      calls++;
+      if (calls % 3 === 0)
+        return { status: 400, code: 'Throttling', message: 'Maximum sending rate exceeded.' };
+      if (calls % 5 === 0) return { status: 503, code: 'ServiceUnavailable', message: 'Service unavailable' };
+      return undefined;
+    });
+    await seedRegistrations(store(), cid, 60, { prefix: 'chaos' });
+    await sendEvent(
+      stack.current,
+      mailingRequest('chaos', { contactIds: Array.from({ length: 60 }, (_, i) => `chaos-reg-${i}`) }),
+    );
+    const progress = await waitComplete('chaos', 90_000);
+    stack.current.ses.setFault(undefined);
+    expect(progress.counts.failed).toBe(0);
+    expect(progress.counts.sent + progress.counts.delivered).toBe(60);
+    expect(stack.current.ses.stats.faults).toBeGreaterThan(0);
+    expect(acceptedFor('chaos').flatMap((m) => m.destinations)).toHaveLength(60);
+  }, 120_000);
+
+  it('cancels the rest of a mailing mid-send', async () => {
+    let allowed = 10;
+    stack.current.ses.setFault(({ destinations }) => {
+      if (!destinations.some((d) => d.startsWith('cancel-'))) return undefined;
+      if (allowed > 0) {
+        allowed--;
+        return undefined;
+      }
+      return { status: 400, code: 'Throttling', message: 'Maximum sending rate exceeded.' };
+    });
+    await seedRegistrations(store(), cid, 40, { prefix: 'cancel' });
+    await sendEvent(
+      stack.current,
+      mailingRequest('cancel', { contactIds: Array.from({ length: 40 }, (_, i) => `cancel-reg-${i}`) }),
+    );
+    await eventually(async () => (acceptedFor('cancel').length >= 10 ? true : undefined));
+    const cancel = fixture('mailing.cancelled');
+    cancel.id = freshId();
+    cancel.data = { conferenceId: cid, mailingId: 'cancel', requestedBy: 'test@example.org' };
+    await sendAndWait(stack.current, cancel);
+    // Still throttled while the cancellation settles: whatever a sender holds comes back and is cancelled.
+    const progress = await waitComplete('cancel');
+    stack.current.ses.setFault(undefined);
+    expect(progress.state).toBe('cancelled');
+    expect(progress.counts.cancelled).toBe(30);
+    expect(progress.counts.sent + progress.counts.delivered).toBe(10);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(acceptedFor('cancel')).toHaveLength(10);
+  });
+
+  it('tells only the registrants of a moved panel, once each', async () => {
+    const moved = 'panel-small-arms';
+    const people = await seedRegistrations(store(), cid, 12, {
+      prefix: 'agenda',
+      sessions: (i) =>
+        i % 3 === 0 ? ['opening-plenary', moved] : ['opening-plenary', 'panel-border-cooperation'],
+    });
+    const base = fixture('agenda.changed');
+    const sessions = base.data.sessions as { sessionId: string; room: string; start: string; end: string }[];
+    const panel = sessions.find((s) => s.sessionId === moved);
+    if (!panel) throw new Error(`fixture lacks ${moved}`);
+    const change = {
+      ...base,
+      id: freshId(),
+      data: { ...base.data, version: 20, sessions: [{ ...panel, room: 'Hall B (moved)' }] },
+    };
+    await sendAndWait(stack.current, change);
+    const mailingId = `agenda-${cid}-v20`;
+    await waitComplete(mailingId);
+    const registrants = people.filter((_, i) => i % 3 === 0).map((p) => p.email);
+    const others = (await listDeliveries(store(), mailingId))
+      .map((d) => d.recipient.email)
+      .filter((e) => !e.startsWith('agenda-'));
+    const got = acceptedFor(mailingId)
+      .flatMap((m) => m.destinations)
+      .filter((e) => e.startsWith('agenda-'));
+    expect(got.sort()).toEqual(registrants.sort());
+    // The other recipients are people registered to the panel by earlier tests or fixtures, never the rest.
+    expect(others.every((e) => !e.startsWith('agenda-'))).toBe(true);
+    const eml = acceptedFor(mailingId)[0];
+    if (!eml) throw new Error('no notice');
+    const parsed = await simpleParser(await readFile(eml.emlPath));
+    expect(parsed.headers.get('list-unsubscribe')).toBeUndefined();
+    const ics = parsed.attachments.find((a) => a.contentType.startsWith('text/calendar'));
+    expect(ics?.content.toString('utf8')).toMatch(/SEQUENCE:20/);
+  });
+});
