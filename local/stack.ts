@@ -4,10 +4,10 @@ import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import dynalite from 'dynalite';
-import { startFauxqs } from 'fauxqs';
+import { buildApp } from 'fauxqs';
 import { defaultConfig, synthTemplate } from '../infra/synth.js';
 import { type AnyHandler, LocalRunner, lambdaContext } from './runner.js';
 import { type AcceptedMail, type LocalSes, type SesFault, startLocalSes } from './ses.js';
@@ -54,6 +54,8 @@ export interface LocalStack {
   clients: { dynamodb: DynamoDBClient; sqs: SQSClient; sns: SNSClient };
   /** Every mail the local SES accepted, in order. */
   accepted: AcceptedMail[];
+  /** API requests served so far, by `service:Operation`. */
+  requestCounts: Map<string, number>;
   stop(): Promise<void>;
 }
 
@@ -70,13 +72,28 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const template = options.template ?? synthTemplate(defaultConfig());
   const spec = readStackSpec(template);
 
+  // Requests per API operation, for the pipeline benchmark's calls-per-delivery figures.
+  const requestCounts = new Map<string, number>();
+  const count = (operation: string) => requestCounts.set(operation, (requestCounts.get(operation) ?? 0) + 1);
+
   const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  dynamoServer.on('request', (req: http.IncomingMessage) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    count(`dynamodb:${target.split('.')[1] ?? target}`);
+  });
   await listen(dynamoServer, options.ports?.dynamodb ?? 0, host);
-  const fauxqs = await startFauxqs({ port: options.ports?.sqs ?? 0, host, logger: false });
+  // fauxqs's own start function listens on every interface; the app is bound to loopback here.
+  const fauxqs = buildApp({ logger: false, host });
+  fauxqs.addHook('onRequest', async (req) => {
+    const target = String(req.headers['x-amz-target'] ?? '');
+    count(target ? `sqs:${target.split('.')[1] ?? target}` : 'sns:request');
+  });
+  await fauxqs.listen({ port: options.ports?.sqs ?? 0, host });
+  const fauxqsPort = (fauxqs.server.address() as AddressInfo).port;
 
   const endpoints = {
     dynamodb: `http://${host}:${(dynamoServer.address() as AddressInfo).port}`,
-    sqs: `http://${host}:${fauxqs.port}`,
+    sqs: `http://${host}:${fauxqsPort}`,
     ses: '',
     unsubscribe: '',
   };
@@ -119,9 +136,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 
   for (const topic of spec.topics) {
-    const arn = `arn:aws:sns:${REGION}:${ACCOUNT}:${topic}`;
-    fauxqs.createTopic(topic);
-    bindings.ref.set(topic, arn);
+    const created = await sns.send(new CreateTopicCommand({ Name: topic }));
+    bindings.ref.set(topic, created.TopicArn ?? `arn:aws:sns:${REGION}:${ACCOUNT}:${topic}`);
   }
   for (const sub of spec.subscriptions) {
     await sns.send(
@@ -264,6 +280,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     runner,
     clients: { dynamodb, sqs, sns },
     accepted,
+    requestCounts,
     stop: async () => {
       await Promise.allSettled([...publishing]);
       await runner.stop();
@@ -272,7 +289,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await new Promise((r) => server.close(() => r(undefined)));
       }
       await ses.stop();
-      await fauxqs.stop();
+      await fauxqs.close();
       dynamoServer.closeAllConnections?.();
       await new Promise((r) => dynamoServer.close(() => r(undefined)));
       dynamodb.destroy();
