@@ -1,2 +1,54 @@
-/** Placeholder; filled by a later step. */
-export const handler = async (): Promise<void> => {};
+import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { documentClient } from './lib/clients.js';
+import { loadEnv } from './lib/config.js';
+import { logger } from './lib/logger.js';
+import { handleUnsubscribe } from './unsubscribe/endpoint.js';
+import { loadUnsubscribeKeys } from './unsubscribe/token.js';
+
+const env = loadEnv(['TABLE_NAME', 'RETENTION_DAYS', 'UNSUBSCRIBE_KEYS', 'UNSUBSCRIBE_KEY_PARAMETER']);
+
+/**
+ * The public unsubscribe endpoint (Lambda function URL, payload 2.0): GET shows
+ * a confirm page, an RFC 8058 one-click POST unsubscribes. See unsubscribe/endpoint.ts.
+ */
+export const handler = async (
+  event: LambdaFunctionURLEvent,
+  context: Context,
+): Promise<LambdaFunctionURLResult> => {
+  const headers: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
+  const body =
+    event.body === undefined ? undefined : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  try {
+    const keys = await loadUnsubscribeKeys(env);
+    return await handleUnsubscribe(
+      {
+        db: documentClient(),
+        table: env.TABLE_NAME,
+        now: () => new Date(),
+        retentionDays: env.RETENTION_DAYS,
+        keys,
+        log: logger,
+      },
+      {
+        method: event.requestContext.http.method,
+        query: event.queryStringParameters ?? {},
+        headers,
+        body,
+        requestId: event.requestContext.requestId ?? context.awsRequestId,
+      },
+    );
+  } catch (error) {
+    // The function URL would answer a bare 502; a person gets a page that says to try again.
+    logger.error('unsubscribe failed', error as Error);
+    return {
+      statusCode: 503,
+      headers: {
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+        'retry-after': '30',
+      },
+      body: 'Temporarily unavailable. Please try again in a minute.',
+    };
+  }
+};

@@ -753,34 +753,6 @@ export async function listSuppressions(deps: StoreDeps): Promise<SuppressionRow[
   });
 }
 
-/** Lifts a suppression, keeping who lifted it and why as a record beside it. */
-export async function liftSuppression(
-  deps: StoreDeps,
-  contactKey: string,
-  scope: string,
-  by: string,
-  why: string,
-): Promise<SuppressionRow | undefined> {
-  const existing = await get<SuppressionRow>(deps, keys.suppression(contactKey, scope));
-  if (!existing) return undefined;
-  const at = deps.now().toISOString();
-  await deps.db.send(
-    new PutCommand({
-      TableName: deps.table,
-      Item: {
-        pk: `SUPPRESSION#${contactKey}`,
-        sk: `LIFTED#${at}#${scope}`,
-        ...existing,
-        liftedBy: by,
-        liftedWhy: why,
-        liftedAt: at,
-      },
-    }),
-  );
-  await deps.db.send(new DeleteCommand({ TableName: deps.table, Key: keys.suppression(contactKey, scope) }));
-  return existing;
-}
-
 /** Local only: the settable clock's offset from real time. */
 export async function clockOffsetMs(deps: Pick<StoreDeps, 'db' | 'table'>): Promise<number> {
   const { Item } = await deps.db.send(new GetCommand({ TableName: deps.table, Key: keys.clock() }));

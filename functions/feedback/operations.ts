@@ -1,0 +1,184 @@
+/**
+ * Organizer operations on the suppression list: list it, lift an entry (with
+ * who and why, kept beside the address), suppress an address by hand. Thin
+ * wrappers over the store that normalize addresses and scopes the way the
+ * feedback loop and the unsubscribe endpoint write them, for the CLI to call.
+ */
+
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { contactKeyOf } from '../events/email.js';
+import { isConditionFailed } from '../lib/errors.js';
+import { keys } from '../store/model.js';
+import {
+  listSuppressions,
+  putSuppression,
+  queryAll,
+  type StoreDeps,
+  type SuppressionRow,
+} from '../store/store.js';
+import { conferenceScope } from '../unsubscribe/endpoint.js';
+
+export { listUnmatchedSesEvents, type UnmatchedSesEventRow } from './unmatched.js';
+
+/** `GLOBAL` (bounces, complaints: every conference) or one conference's bulk mail. */
+export type SuppressionScope = 'GLOBAL' | `CONF#${string}`;
+
+/** A scope from what an organizer types: `global`, a conference id, or a scope as stored. */
+export function suppressionScope(input: { conferenceId?: string } | string): SuppressionScope {
+  if (typeof input !== 'string')
+    return input.conferenceId ? (conferenceScope(input.conferenceId) as SuppressionScope) : 'GLOBAL';
+  if (input.toUpperCase() === 'GLOBAL') return 'GLOBAL';
+  return (input.startsWith('CONF#') ? input : conferenceScope(input)) as SuppressionScope;
+}
+
+/** A lifted entry as kept: the suppression it was, plus who lifted it, when and why. */
+export interface LiftedSuppressionRow extends SuppressionRow {
+  liftedBy: string;
+  liftedWhy: string;
+  liftedAt: string;
+}
+
+/** Thrown when lifting a suppression that does not exist (already lifted, or never there). */
+export class SuppressionNotFoundError extends Error {
+  override name = 'SuppressionNotFoundError';
+}
+
+/**
+ * Active suppressions, newest first. With `email`, only that address's; with
+ * `conferenceId`, only those that stop that conference's bulk mail (global and
+ * that conference's own); with `reason`, only that reason.
+ */
+export async function listSuppressionEntries(
+  deps: StoreDeps,
+  filter: { email?: string; conferenceId?: string; reason?: SuppressionRow['reason'] } = {},
+): Promise<SuppressionRow[]> {
+  const rows = filter.email
+    ? await entriesOf(deps, contactKeyOf(filter.email))
+    : await listSuppressions(deps);
+  return rows
+    .filter((r) => !(r as Partial<LiftedSuppressionRow>).liftedAt)
+    .filter(
+      (r) => !filter.conferenceId || r.scope === 'GLOBAL' || r.scope === conferenceScope(filter.conferenceId),
+    )
+    .filter((r) => !filter.reason || r.reason === filter.reason)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/** Every entry an address ever had: active ones and lifted ones with who lifted them and why. */
+export async function suppressionHistory(
+  deps: StoreDeps,
+  email: string,
+): Promise<{ active: SuppressionRow[]; lifted: LiftedSuppressionRow[] }> {
+  const rows = await entriesOf(deps, contactKeyOf(email));
+  return {
+    active: rows.filter((r) => !(r as Partial<LiftedSuppressionRow>).liftedAt),
+    lifted: rows.filter((r): r is LiftedSuppressionRow => !!(r as Partial<LiftedSuppressionRow>).liftedAt),
+  };
+}
+
+async function entriesOf(deps: StoreDeps, contactKey: string): Promise<SuppressionRow[]> {
+  return queryAll<SuppressionRow>(deps, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': `SUPPRESSION#${contactKey}` },
+  });
+}
+
+/**
+ * Lifts one suppression: the address gets that scope's bulk mail again. Who
+ * and why are required. The entry is kept beside the address as
+ * `LIFTED#<time>#<scope>` with who, why and when (listed on gsi1 under
+ * `SUPPRESSION-LIFTS`), written before the entry is removed so that a crash
+ * can repeat a lift but never lose its record. The removal is conditional on
+ * the entry being the one read, so a suppression written in between (a new
+ * bounce) is not lifted unseen.
+ *
+ * (The store's own liftSuppression spreads the read item, keys included, over
+ * the record's keys, so its record overwrites the entry and is then deleted
+ * with it; this does the same job without that.)
+ *
+ * @throws {SuppressionNotFoundError} when there is no such active entry.
+ */
+export async function liftSuppressionEntry(
+  deps: StoreDeps,
+  request: { email: string; scope: SuppressionScope; by: string; why: string },
+): Promise<SuppressionRow> {
+  const by = request.by.trim();
+  const why = request.why.trim();
+  if (!by || !why) throw new TypeError('lifting a suppression needs who (by) and why');
+  const key = keys.suppression(contactKeyOf(request.email), request.scope);
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.table, Key: key, ConsistentRead: true }),
+  );
+  if (!Item) throw new SuppressionNotFoundError(`no ${request.scope} suppression for ${request.email}`);
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _gsi1pk,
+    gsi1sk: _gsi1sk,
+    ...entry
+  } = Item as SuppressionRow & Record<'pk' | 'sk' | 'gsi1pk' | 'gsi1sk', string>;
+  const liftedAt = deps.now().toISOString();
+  await deps.db.send(
+    new PutCommand({
+      TableName: deps.table,
+      Item: {
+        pk: key.pk,
+        sk: `LIFTED#${liftedAt}#${request.scope}`,
+        gsi1pk: 'SUPPRESSION-LIFTS',
+        gsi1sk: `${liftedAt}#${entry.contactKey}#${request.scope}`,
+        ...entry,
+        liftedBy: by,
+        liftedWhy: why,
+        liftedAt,
+      },
+    }),
+  );
+  try {
+    await deps.db.send(
+      new DeleteCommand({
+        TableName: deps.table,
+        Key: key,
+        ConditionExpression: 'createdAt = :created',
+        ExpressionAttributeValues: { ':created': entry.createdAt },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+    throw new SuppressionNotFoundError(
+      `the ${request.scope} suppression for ${request.email} changed while it was being lifted; look again`,
+    );
+  }
+  return entry;
+}
+
+/** Lifted suppressions, newest first: who lifted what, when and why. */
+export async function listLiftedSuppressions(deps: StoreDeps, limit = 100): Promise<LiftedSuppressionRow[]> {
+  return queryAll<LiftedSuppressionRow>(
+    deps,
+    {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': 'SUPPRESSION-LIFTS' },
+      ScanIndexForward: false,
+    },
+    limit,
+  );
+}
+
+/** Suppresses an address by hand (reason `manual`), e.g. at a person's request by phone. */
+export async function suppressManually(
+  deps: StoreDeps,
+  request: { email: string; scope: SuppressionScope; by: string; why: string },
+): Promise<void> {
+  const by = request.by.trim();
+  const why = request.why.trim();
+  if (!by || !why) throw new TypeError('a manual suppression needs who (by) and why');
+  await putSuppression(deps, {
+    contactKey: contactKeyOf(request.email),
+    email: request.email.trim(),
+    scope: request.scope,
+    reason: 'manual',
+    detail: why,
+    source: `manual:${by}`,
+  });
+}
