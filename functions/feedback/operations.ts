@@ -92,10 +92,6 @@ async function entriesOf(deps: StoreDeps, contactKey: string): Promise<Suppressi
  * the entry being the one read, so a suppression written in between (a new
  * bounce) is not lifted unseen.
  *
- * (The store's own liftSuppression spreads the read item, keys included, over
- * the record's keys, so its record overwrites the entry and is then deleted
- * with it; this does the same job without that.)
- *
  * @throws {SuppressionNotFoundError} when there is no such active entry.
  */
 export async function liftSuppressionEntry(
