@@ -3,10 +3,10 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-import dynalite from 'dynalite';
 import { buildApp } from 'fauxqs';
 import { defaultConfig, synthTemplate } from '../infra/synth.js';
 import { type AnyHandler, LocalRunner, lambdaContext } from './runner.js';
@@ -55,7 +55,7 @@ export interface LocalStack {
   /** Every mail the local SES accepted, in order. */
   accepted: AcceptedMail[];
   /** API requests served so far, by `service:Operation`. */
-  requestCounts: Map<string, number>;
+  requestCounts(): Promise<Map<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -76,12 +76,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const requestCounts = new Map<string, number>();
   const count = (operation: string) => requestCounts.set(operation, (requestCounts.get(operation) ?? 0) + 1);
 
-  const dynamoServer = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  dynamoServer.on('request', (req: http.IncomingMessage) => {
-    const target = String(req.headers['x-amz-target'] ?? '');
-    count(`dynamodb:${target.split('.')[1] ?? target}`);
-  });
-  await listen(dynamoServer, options.ports?.dynamodb ?? 0, host);
+  const dynamo = await startDynalite(options.ports?.dynamodb ?? 0, host);
   // fauxqs's own start function listens on every interface; the app is bound to loopback here.
   const fauxqs = buildApp({ logger: false, host });
   fauxqs.addHook('onRequest', async (req) => {
@@ -92,7 +87,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const fauxqsPort = (fauxqs.server.address() as AddressInfo).port;
 
   const endpoints = {
-    dynamodb: `http://${host}:${(dynamoServer.address() as AddressInfo).port}`,
+    dynamodb: `http://${host}:${dynamo.port}`,
     sqs: `http://${host}:${fauxqsPort}`,
     ses: '',
     unsubscribe: '',
@@ -280,7 +275,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     runner,
     clients: { dynamodb, sqs, sns },
     accepted,
-    requestCounts,
+    requestCounts: async () => new Map([...requestCounts, ...(await dynamo.counts())]),
     stop: async () => {
       await Promise.allSettled([...publishing]);
       await runner.stop();
@@ -290,11 +285,46 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }
       await ses.stop();
       await fauxqs.close();
-      dynamoServer.closeAllConnections?.();
-      await new Promise((r) => dynamoServer.close(() => r(undefined)));
+      await dynamo.stop();
       dynamodb.destroy();
       sqs.destroy();
       sns.destroy();
+    },
+  };
+}
+
+/** dynalite in a worker thread (see dynalite-worker.mjs), with its request counts on demand. */
+async function startDynalite(
+  port: number,
+  host: string,
+): Promise<{ port: number; counts(): Promise<[string, number][]>; stop(): Promise<void> }> {
+  const worker = new Worker(new URL('./dynalite-worker.mjs', import.meta.url), {
+    workerData: { port, host },
+  });
+  const next = (type: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      const onMessage = (message: Record<string, unknown>) => {
+        if (message.type === 'error') reject(new Error(`dynalite: ${String(message.message)}`));
+        else if (message.type === type) resolve(message);
+        else return;
+        worker.off('message', onMessage);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', reject);
+    });
+  const { port: actual } = await next('listening');
+  return {
+    port: Number(actual),
+    counts: async () => {
+      const reply = next('counts');
+      worker.postMessage({ type: 'counts' });
+      return (await reply).counts as [string, number][];
+    },
+    stop: async () => {
+      const stopped = next('stopped');
+      worker.postMessage({ type: 'stop' });
+      await stopped;
+      await worker.terminate();
     },
   };
 }

@@ -11,7 +11,7 @@ export interface MailingProgress {
   state: MailingRow['state'];
   total: number;
   counts: Record<DeliveryState, number>;
-  /** Deliveries that reached a final state (anything but queued, sending, delayed). */
+  /** Deliveries that reached a final state (anything but queued, sending, delayed). Claimed deliveries count as queued. */
   settled: number;
   /** True when planning is over and no delivery is queued or being sent. */
   complete: boolean;
@@ -23,13 +23,15 @@ export interface MailingProgress {
 }
 
 /** Progress of a mailing from its atomically updated counters; undefined for an unknown id. */
-export async function mailingProgress(deps: StoreDeps, mailingId: string): Promise<MailingProgress | undefined> {
+export async function mailingProgress(
+  deps: StoreDeps,
+  mailingId: string,
+): Promise<MailingProgress | undefined> {
   const m = await getMailing(deps, mailingId);
   if (!m) return undefined;
-  const counts = Object.fromEntries(DELIVERY_STATES.map((s) => [s, Math.max(0, Number(m[`count_${s}`] ?? 0))])) as Record<
-    DeliveryState,
-    number
-  >;
+  const counts = Object.fromEntries(
+    DELIVERY_STATES.map((s) => [s, Math.max(0, Number(m[`count_${s}`] ?? 0))]),
+  ) as Record<DeliveryState, number>;
   const inFlight = counts.queued + counts.sending;
   const planned = m.plan.phase === 'done' || m.plan.phase === 'explicit';
   return {
@@ -50,7 +52,11 @@ export async function mailingProgress(deps: StoreDeps, mailingId: string): Promi
 }
 
 /** Deliveries of a mailing, optionally in one state. */
-export function deliveriesOf(deps: StoreDeps, mailingId: string, state?: DeliveryState): Promise<DeliveryRow[]> {
+export function deliveriesOf(
+  deps: StoreDeps,
+  mailingId: string,
+  state?: DeliveryState,
+): Promise<DeliveryRow[]> {
   return listDeliveries(deps, mailingId, state);
 }
 

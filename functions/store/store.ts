@@ -577,9 +577,17 @@ export async function transitionDelivery(
     if (isConditionFailed(error)) return undefined;
     throw error;
   }
-  if (old.state !== to) await moveCounters(deps, mid, old.state, to);
+  const counter = countedAs(old.state);
+  if (counter !== countedAs(to)) await moveCounters(deps, mid, counter, countedAs(to));
   return old;
 }
+
+/**
+ * The counter a state is kept under. A claim (`sending`) lasts a few hundred
+ * milliseconds, so claimed deliveries stay counted as queued: that saves a
+ * counter write on every send, and "queued" in progress reads as "not yet sent".
+ */
+export const countedAs = (state: DeliveryState): DeliveryState => (state === 'sending' ? 'queued' : state);
 
 export async function moveCounters(
   deps: StoreDeps,

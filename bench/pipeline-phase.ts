@@ -1,0 +1,164 @@
+/**
+ * One phase of the pipeline benchmark, in its own process (handlers read their
+ * configuration once per process, as in Lambda, so each stack gets a fresh one).
+ * Prints one JSON line with its figures.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mailingProgress } from '../functions/mailing/operations.js';
+import type { RegistrationRow } from '../functions/store/model.js';
+import { putRegistration, type StoreDeps } from '../functions/store/store.js';
+import { parseStackConfig } from '../infra/config.js';
+import { defaultConfig, synthTemplate } from '../infra/synth.js';
+import { startLocalStack } from '../local/stack.js';
+import agenda from '../test/fixtures/events/agenda.changed.json' with { type: 'json' };
+import conference from '../test/fixtures/events/conference.upserted.json' with { type: 'json' };
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const phase = process.argv[2] ?? 'throughput';
+const recipients = Number(process.argv[3] ?? 10_000);
+const sesRate = Number(process.argv[4] ?? 50);
+const cid = 'dushanbe-2022';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const config =
+  phase === 'paced'
+    ? parseStackConfig({ ...defaultConfig(), sesMaxSendRate: sesRate, perSenderRate: 10 })
+    : defaultConfig();
+const dir = await mkdtemp(path.join(tmpdir(), 'communique-bench-'));
+const stack = await startLocalStack({
+  template: synthTemplate(config),
+  emlDir: path.join(dir, 'outbox'),
+  failedVisibilitySeconds: 1,
+  scheduleEverySeconds: 3600,
+  ...(phase === 'paced'
+    ? { sesMaxSendRate: sesRate }
+    : { environment: { SEND_RATE_PER_INVOCATION: '100000' } }),
+});
+const store: StoreDeps = {
+  db: DynamoDBDocumentClient.from(stack.clients.dynamodb, {
+    marshallOptions: { removeUndefinedValues: true },
+  }),
+  table: stack.outputs.TableName ?? '',
+  now: () => new Date(),
+  retentionDays: 30,
+};
+
+async function send(body: unknown): Promise<void> {
+  await stack.clients.sqs.send(
+    new SendMessageCommand({ QueueUrl: stack.outputs.IntakeQueueUrl, MessageBody: JSON.stringify(body) }),
+  );
+}
+
+/** dynalite's raw conditional-put rate on this machine now: the baseline the pipeline is compared with. */
+async function rawConditionalPuts(n: number, concurrency: number): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        await stack.clients.dynamodb.send(
+          new PutItemCommand({
+            TableName: store.table,
+            Item: { pk: { S: `BENCH#${i}` }, sk: { S: 'RAW' }, n: { N: String(i) } },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      }
+    }),
+  );
+  return n / ((performance.now() - started) / 1000);
+}
+
+try {
+  await send(conference);
+  await send(agenda);
+  await sleep(1500);
+  const langs = ['en', 'ru', 'ar'];
+  const rows: RegistrationRow[] = Array.from({ length: recipients }, (_, i) => ({
+    conferenceId: cid,
+    registrationId: `bench-${i}`,
+    contactKey: `bench-${i}@example.org`,
+    email: `bench-${i}@example.org`,
+    givenName: ['Farrukh', 'Мария', 'فاطمة'][i % 3] ?? 'A',
+    familyName: ['Karimov', 'Иванова', 'الحربي'][i % 3] ?? 'B',
+    honorific: 'H.E.',
+    language: langs[i % 3] ?? 'en',
+    country: 'TJ',
+    role: 'delegate',
+    sessions: ['opening-plenary'],
+    contactId: `bench-${i}`,
+    status: 'active',
+    eventTime: '2022-09-01T00:00:00Z',
+  }));
+  for (let i = 0; i < rows.length; i += 100)
+    await Promise.all(rows.slice(i, i + 100).map((r) => putRegistration(store, r)));
+
+  const baseline = phase === 'throughput' ? await rawConditionalPuts(2000, 8) : undefined;
+  const before = await stack.requestCounts();
+  const throttledBefore = stack.ses.stats.throttled;
+  const started = performance.now();
+  await send({
+    specversion: '1.0',
+    id: `bench-${phase}`,
+    source: 'bench',
+    type: 'mailing.requested',
+    time: new Date().toISOString(),
+    data: {
+      conferenceId: cid,
+      mailingId: `bench-${phase}`,
+      kind: 'invitation',
+      audience: {},
+      requestedBy: 'bench@example.org',
+    },
+  });
+  let progress = await mailingProgress(store, `bench-${phase}`);
+  for (;;) {
+    progress = await mailingProgress(store, `bench-${phase}`);
+    if (progress && progress.total === recipients && progress.counts.queued + progress.counts.sending === 0)
+      break;
+    await sleep(250);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const calls = { dynamodb: 0, sqs: 0, sns: 0 };
+  const after = await stack.requestCounts();
+  for (const [op, n] of after) {
+    const delta = n - (before.get(op) ?? 0);
+    const service = op.split(':')[0] as keyof typeof calls;
+    if (service in calls) calls[service] += delta;
+  }
+  const sentTimes = stack.accepted.slice(-recipients).map((m) => m.timestamp.getTime());
+  const window = (Math.max(...sentTimes) - Math.min(...sentTimes)) / 1000;
+  const operations = Object.fromEntries(
+    [...after]
+      .map(([op, n]) => [op, Number(((n - (before.get(op) ?? 0)) / recipients).toFixed(2))])
+      .filter(([, v]) => Number(v) > 0),
+  );
+  console.log(
+    JSON.stringify({
+      phase,
+      recipients,
+      seconds,
+      deliveriesPerSecond: recipients / seconds,
+      baselinePutsPerSecond: baseline,
+      dynamodbCallsPerDelivery: calls.dynamodb / recipients,
+      sqsCallsPerDelivery: calls.sqs / recipients,
+      snsCallsPerDelivery: calls.sns / recipients,
+      operations,
+      sendWindowSeconds: window,
+      achievedSendRate: (recipients - 1) / window,
+      configuredSendRate: phase === 'paced' ? sesRate : undefined,
+      throttledBySes: stack.ses.stats.throttled - throttledBefore,
+      failed: progress?.counts.failed ?? 0,
+      sent: (progress?.counts.sent ?? 0) + (progress?.counts.delivered ?? 0),
+    }),
+  );
+} finally {
+  await stack.stop();
+  await rm(dir, { recursive: true, force: true });
+}
