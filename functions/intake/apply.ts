@@ -342,7 +342,7 @@ async function applyMailingRequested(
   if (existing?.state === 'dry-run') {
     // Confirming a previewed mailing: same id, now for real.
     await setMailingState(deps, d.mailingId, ['dry-run'], future ? 'scheduled' : 'planning', {
-      ...(future && d.sendAt ? { gsi2pk: 'SCHEDULED', gsi2sk: d.sendAt } : {}),
+      ...(future && d.sendAt ? { gsi2pk: 'SCHEDULED', gsi2sk: new Date(d.sendAt).toISOString() } : {}),
       requestedBy: d.requestedBy,
     });
   } else if (!existing) {
