@@ -1,6 +1,6 @@
-import { App, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { App } from 'aws-cdk-lib';
 import { parseStackConfig } from './config.js';
+import { applyNagChecks } from './nag.js';
 import { CommuniqueStack } from './stack.js';
 
 const app = new App();
@@ -10,5 +10,5 @@ new CommuniqueStack(app, stackName, {
   config,
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
 });
-Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+applyNagChecks(app);
 app.synth();

@@ -1,41 +1,78 @@
 import { z } from 'zod';
 
 /**
+ * An ISO 8601 duration in days, hours and minutes (`P7D`, `PT1H`, `P1DT12H`,
+ * `PT30M`). Months and years are refused: `P1M` reads as a month in ISO 8601
+ * but as a minute to many people, and a reminder must not be ambiguous.
+ */
+const reminderOffset = z
+  .string()
+  .regex(
+    /^P(?=\d|T\d)(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?)?$/,
+    'an ISO 8601 duration in days, hours or minutes, such as P7D, PT1H or P1DT12H',
+  );
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+/**
  * Deployment configuration, read from the `communique` object in CDK context
  * (cdk.json, or `-c communique='{"…"}'`). Validated once; a missing or malformed
  * value fails `cdk synth` with the value's name.
  */
 export const stackConfigSchema = z
   .object({
-    /** Sending identity: the verified SES domain (or address) mail is sent from. */
-    senderDomain: z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, 'must be a domain such as mail.example.org'),
+    /** Sending identity: the SES domain identity mail is sent from (verified by the operator). */
+    senderDomain: z
+      .string()
+      .regex(
+        /^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i,
+        'must be a domain such as mail.example.org',
+      ),
     /** Default From address; must be on the sender domain. */
     fromAddress: z.email(),
-    /** SES configuration set the sender uses; events go to the feedback queue. */
-    configurationSetName: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only'),
-    /** The account's SES maximum send rate (messages per second). */
+    /** SES configuration set the sender uses; its events go to the feedback queue. Unique per region. */
+    configurationSetName: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, - and _ only, at most 64'),
+    /** The account's SES maximum send rate (messages per second), as the SES console shows it. */
     sesMaxSendRate: z.number().positive().max(10_000),
-    /** Per-invocation pace of one sender; maxConcurrency = ceil(rate / this). */
+    /** Per-invocation pace of one sender; the sender's maxConcurrency is ceil(rate / this). */
     perSenderRate: z.number().positive().max(1_000).default(10),
     /** How long delivery rows, rejections and markers are kept (DynamoDB TTL). */
     retentionDays: z.number().int().min(1).max(3650),
-    /** Reminder offsets: before the conference opens and before each session (ISO 8601 durations). */
+    /** Reminder offsets: before the conference opens and before each registered session. */
     reminderOffsets: z.object({
-      conference: z.array(z.string().regex(/^P(T?\d+[DHM])+$/, 'ISO 8601 duration like P7D or PT1H')).min(0),
-      session: z.array(z.string().regex(/^P(T?\d+[DHM])+$/, 'ISO 8601 duration like PT1H')).min(0),
+      conference: z.array(reminderOffset),
+      session: z.array(reminderOffset),
     }),
-    /** Where alarms are e-mailed. */
+    /** Where alarms are e-mailed (the subscription must be confirmed from that mailbox). */
     alarmEmail: z.email(),
     /**
-     * Public base URL of the unsubscribe endpoint as recipients see it. Empty: use
+     * Public base URL of the unsubscribe endpoint as recipients see it (HTTPS). Empty: use
      * the Lambda function URL that the stack creates.
      */
-    unsubscribeBaseUrl: z.union([z.url({ protocol: /^https$/ }), z.literal('')]).default(''),
-    /** SSM parameter (SecureString) holding the unsubscribe HMAC keys, created by the operator. */
+    unsubscribeBaseUrl: z
+      .union([
+        z.url({ protocol: /^https$/, error: 'an https:// URL, or "" for the function URL' }),
+        z.literal(''),
+      ])
+      .default(''),
+    /** SSM parameter (SecureString, default aws/ssm key) holding the unsubscribe HMAC keys, created by the operator. */
     unsubscribeKeyParameter: z
       .string()
       .regex(/^\/[A-Za-z0-9_./-]+$/, 'an SSM parameter name starting with /'),
+    /** Retention of every function's log group, in days (one of the values CloudWatch Logs accepts). */
+    logRetentionDays: z
+      .number()
+      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), {
+        message: `one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      })
+      .default(30),
   })
+  .strict()
   .refine((c) => c.fromAddress.toLowerCase().endsWith(`@${c.senderDomain.toLowerCase()}`), {
     message: 'fromAddress must be an address on senderDomain',
     path: ['fromAddress'],
@@ -43,14 +80,44 @@ export const stackConfigSchema = z
 
 export type StackConfig = z.infer<typeof stackConfigSchema>;
 
-/** Parses the context value, throwing an error that names every bad field. */
+/** A configuration value that cannot be used; the message names every bad field. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/**
+ * Parses the context value, throwing a {@link ConfigError} that names every bad
+ * field as `communique.<path>`. Accepts the object from cdk.json or the JSON text
+ * that `-c communique='{…}'` passes.
+ */
 export function parseStackConfig(raw: unknown): StackConfig {
-  const result = stackConfigSchema.safeParse(raw);
-  if (!result.success) {
-    const lines = result.error.issues.map(
-      (i) => `  communique.${i.path.join('.') || '(root)'}: ${i.message}`,
+  if (raw === undefined || raw === null) {
+    throw new ConfigError(
+      'Invalid CDK context "communique": it is missing. Set it in cdk.json ("context": {"communique": {…}}) or pass -c communique=\'{…}\'.',
     );
-    throw new Error(`Invalid CDK context "communique":\n${lines.join('\n')}`);
+  }
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw) as unknown;
+    } catch (cause) {
+      throw new ConfigError(
+        'Invalid CDK context "communique": the value given on the command line is not JSON',
+        {
+          cause,
+        },
+      );
+    }
+  }
+  const result = stackConfigSchema.safeParse(value);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => {
+      const where = i.path.length > 0 ? `communique.${i.path.join('.')}` : 'communique';
+      // Unknown keys are reported at the object; naming them is what helps (a typo'd field).
+      const keys = i.code === 'unrecognized_keys' ? ` (${i.keys.join(', ')})` : '';
+      return `  ${where}: ${i.message}${keys}`;
+    });
+    throw new ConfigError(`Invalid CDK context "communique":\n${lines.join('\n')}`);
   }
   return result.data;
 }

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -16,6 +16,26 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Metadata key under which each function records its source entry (read by the local runner). */
 export const ENTRY_METADATA_KEY = 'communique:entry';
 
+/** CloudWatch namespace of the functions' EMF metrics (Powertools Metrics). */
+export const METRICS_NAMESPACE = 'Communique';
+/** Powertools service name: the `service` dimension of every metric and the `service` key of every log line. */
+export const SERVICE_NAME = 'communique';
+
+/** DynamoDB actions per access level. No Scan (the design forbids it on hot paths), no DescribeTable (unused). */
+export const TABLE_ACTIONS = {
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  readWrite: [
+    'dynamodb:GetItem',
+    'dynamodb:BatchGetItem',
+    'dynamodb:Query',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:BatchWriteItem',
+    'dynamodb:ConditionCheckItem',
+  ],
+} as const;
+
 export interface CommuniqueFunctionProps {
   /** Entry file relative to the repository root, e.g. `functions/intake.ts`. */
   readonly entry: string;
@@ -28,15 +48,24 @@ export interface CommuniqueFunctionProps {
 
 /**
  * The one Lambda construct of the stack: it holds every default (runtime, arm64,
- * bundling, tracing, log group) and offers `bind…` helpers that set the
- * environment variable and the IAM grant in one call, so no function gets a
- * permission without the variable that uses it, or the other way round.
+ * bundling, tracing, log group, a role with no managed policy) and offers
+ * `bind…` helpers that set the environment variable and the IAM grant in one
+ * call, so no function gets a permission without the variable that uses it, or
+ * the other way round. Every grant names its resources; the only wildcard is
+ * X-Ray's, which has no resource-level permissions.
  */
 export class CommuniqueFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: CommuniqueFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}-logs`, {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
     });
+    // An explicit role instead of the default one, whose AWSLambdaBasicExecutionRole
+    // would allow writing to every log group in the account.
+    const role = new iam.Role(scope, `${id}-role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${id} function`,
+    });
+    logGroup.grantWrite(role);
     super(scope, id, {
       entry: path.join(root, props.entry),
       handler: 'handler',
@@ -46,12 +75,13 @@ export class CommuniqueFunction extends NodejsFunction {
       timeout: props.timeout ?? Duration.seconds(30),
       memorySize: props.memorySize ?? 512,
       tracing: lambda.Tracing.ACTIVE,
+      role,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: 'communique',
-        POWERTOOLS_METRICS_NAMESPACE: 'Communique',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         ...props.environment,
       },
       depsLockFilePath: path.join(root, 'package-lock.json'),
@@ -68,24 +98,54 @@ export class CommuniqueFunction extends NodejsFunction {
       },
     });
     (this.node.defaultChild as lambda.CfnFunction).addMetadata(ENTRY_METADATA_KEY, props.entry);
+
+    Validations.of(this).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is the runtime this project targets (bundles are built for node22, tests run on 22-compatible APIs) and is in AWS standard support; moving to a newer runtime is a deliberate upgrade, not a silent default.',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        'Active tracing needs xray:PutTraceSegments and xray:PutTelemetryRecords, which support no resource-level permissions (Service Authorization Reference, AWS X-Ray): AWS requires Resource "*". No other statement of this role has a wildcard.',
+    });
   }
 
-  /** Table access plus the variable naming it. */
-  bindTable(table: dynamodb.ITable, envName: string, access: 'read' | 'readWrite'): this {
+  /**
+   * Table access plus the variable naming it. Queries are allowed on the named
+   * indexes only (no `index/*`), and the item actions on the table itself.
+   */
+  bindTable(
+    table: dynamodb.ITable,
+    envName: string,
+    access: keyof typeof TABLE_ACTIONS,
+    indexNames: readonly string[],
+  ): this {
     this.addEnvironment(envName, table.tableName);
-    if (access === 'read') table.grantReadData(this);
-    else table.grantReadWriteData(this);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: [...TABLE_ACTIONS[access]], resources: [table.tableArn] }),
+    );
+    if (indexNames.length > 0) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: indexNames.map((name) => `${table.tableArn}/index/${name}`),
+        }),
+      );
+    }
     return this;
   }
 
-  /** Permission to send to a queue plus the variable holding its URL. */
+  /** `sqs:SendMessage` (which also covers SendMessageBatch) on one queue, plus the variable holding its URL. */
   bindQueueSend(queue: sqs.IQueue, envName: string): this {
     this.addEnvironment(envName, queue.queueUrl);
-    queue.grantSendMessages(this);
+    queue.grant(this, 'sqs:SendMessage');
+    // A KMS-encrypted queue also needs the key; the stack's queues use SQS-managed keys.
+    queue.encryptionMasterKey?.grant(this, 'kms:GenerateDataKey', 'kms:Decrypt');
     return this;
   }
 
-  /** Permission to publish to a topic plus the variable holding its ARN. */
+  /** Permission to publish to a topic (and use its key) plus the variable holding its ARN. */
   bindTopicPublish(topic: sns.ITopic, envName: string): this {
     this.addEnvironment(envName, topic.topicArn);
     topic.grantPublish(this);
@@ -93,24 +153,35 @@ export class CommuniqueFunction extends NodejsFunction {
   }
 
   /**
-   * `ses:SendRawEmail` for one identity and one configuration set only, plus the
-   * variable naming the configuration set.
+   * `ses:SendRawEmail` for the sending identities and one configuration set only,
+   * plus the variable naming the configuration set. SES authorizes a send against
+   * the identity it resolves for the From address and against the configuration
+   * set named in the request.
    */
-  bindSesSend(identityArn: string, configurationSetArn: string, configurationSetName: string): this {
+  bindSesSend(
+    identityArns: readonly string[],
+    configurationSetArn: string,
+    configurationSetName: string,
+  ): this {
     this.addEnvironment('CONFIGURATION_SET', configurationSetName);
     this.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendRawEmail'],
-        resources: [identityArn, configurationSetArn],
+        resources: [...identityArns, configurationSetArn],
       }),
     );
     return this;
   }
 
-  /** Read access to an SSM parameter plus the variable naming it. */
+  /**
+   * `ssm:GetParameter` on one parameter plus the variable naming it. A SecureString
+   * under the default `aws/ssm` key needs no KMS grant; a customer key would.
+   */
   bindParameter(parameter: ssm.IParameter, envName: string): this {
     this.addEnvironment(envName, parameter.parameterName);
-    parameter.grantRead(this);
+    this.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameter.parameterArn] }),
+    );
     return this;
   }
 }

@@ -2,8 +2,11 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -12,6 +15,8 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { type StackConfig, senderPacing } from './config.js';
 import { CommuniqueFunction } from './function.js';
+import { CommuniqueMonitoring } from './monitoring.js';
+import { OrganizerAccess } from './organizer-policy.js';
 
 export interface CommuniqueStackProps extends StackProps {
   readonly config: StackConfig;
@@ -19,6 +24,18 @@ export interface CommuniqueStackProps extends StackProps {
 
 /** Visibility timeout for a queue consumed by a function: six times its timeout, as AWS advises. */
 const visibilityFor = (fnTimeout: Duration) => Duration.seconds(fnTimeout.toSeconds() * 6);
+
+/** The table's global secondary indexes; IAM grants name them one by one. */
+export const TABLE_INDEXES = ['gsi1', 'gsi2', 'by-ses-message-id'] as const;
+/** Indexes the organizer CLI reads: mailings, rejections, suppressions (gsi1) and deliveries by state (gsi2). */
+const ORGANIZER_INDEXES = ['gsi1', 'gsi2'] as const;
+
+/**
+ * How long a sender's claim on a delivery lasts. Longer than the sender's timeout,
+ * so a claim cannot lapse while the invocation that holds it is still running (a
+ * lapsed claim turns the delivery `uncertain`).
+ */
+const SEND_LEASE_SECONDS = 120;
 
 /**
  * The whole pipeline: intake → send → SES → feedback, one table, a per-minute
@@ -43,7 +60,10 @@ export class CommuniqueStack extends Stack {
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       timeToLiveAttribute: 'expiresAt',
+      // Delivery history outlives the stack: teardown keeps the table, and deleting
+      // it takes a deliberate step (deploy guide: teardown).
       removalPolicy: RemovalPolicy.RETAIN,
+      deletionProtection: true,
     });
     // Lists: mailings of a conference, rejections, suppressions, conferences.
     this.table.addGlobalSecondaryIndex({
@@ -67,12 +87,47 @@ export class CommuniqueStack extends Stack {
     const intakeTimeout = Duration.seconds(60);
     const senderTimeout = Duration.seconds(60);
     const feedbackTimeout = Duration.seconds(30);
+    if (SEND_LEASE_SECONDS <= senderTimeout.toSeconds()) {
+      throw new Error('SEND_LEASE_SECONDS must exceed the sender timeout, or live claims would lapse');
+    }
 
     this.intakeQueue = this.queueWithDlq('intake', intakeTimeout, 5);
     this.sendQueue = this.queueWithDlq('send', senderTimeout, 5);
     this.feedbackQueue = this.queueWithDlq('feedback', feedbackTimeout, 5);
 
-    const sesEvents = new sns.Topic(this, 'ses-events', { enforceSSL: true });
+    // SES events carry recipients' addresses and bounce diagnostics, so their topic (and
+    // the alarm topic) is encrypted with a key of this stack. SNS's AWS managed key
+    // cannot be used: its policy cannot let SES or CloudWatch publish.
+    const topicKey = new kms.Key(this, 'topic-key', {
+      description: 'Encrypts the ses-events and alarm topics of communiqué',
+      enableKeyRotation: true,
+      // The topics hold messages for moments only; nothing outlives the stack under this key.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowSesToPublishToEncryptedTopic',
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        // No source conditions: they are not documented for SES publishing to an encrypted
+        // topic, and a key policy that SES cannot satisfy drops feedback silently. The
+        // topic policy already limits publishing to this account's configuration set.
+      }),
+    );
+    topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopic',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
+
+    // Created before the alarm topic: the local stack feeds SES events to the first topic.
+    const sesEvents = new sns.Topic(this, 'ses-events', { enforceSSL: true, masterKey: topicKey });
     sesEvents.addSubscription(new subs.SqsSubscription(this.feedbackQueue, { rawMessageDelivery: true }));
 
     const configurationSet = new ses.ConfigurationSet(this, 'configuration-set', {
@@ -91,7 +146,7 @@ export class CommuniqueStack extends Stack {
       ],
     });
 
-    // The key is created by the operator (README: deploy guide) so it never passes through CloudFormation.
+    // The key is created by the operator (docs/deploy.md, step 2) so it never passes through CloudFormation.
     const unsubscribeKeys = ssm.StringParameter.fromSecureStringParameterAttributes(
       this,
       'unsubscribe-keys',
@@ -99,17 +154,18 @@ export class CommuniqueStack extends Stack {
         parameterName: config.unsubscribeKeyParameter,
       },
     );
-    const identityArn = this.formatArn({
-      service: 'ses',
-      resource: 'identity',
-      resourceName: config.senderDomain,
-    });
+    // The domain identity, and the From address in case it is verified on its own
+    // (SES then authorizes against the address identity instead of the domain's).
+    const identityArns = [config.senderDomain, config.fromAddress].map((identity) =>
+      this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+    );
     const configurationSetArn = this.formatArn({
       service: 'ses',
       resource: 'configuration-set',
       resourceName: configurationSet.configurationSetName,
     });
 
+    const logRetention = config.logRetentionDays as logs.RetentionDays;
     const common = {
       RETENTION_DAYS: String(config.retentionDays),
       FROM_ADDRESS: config.fromAddress,
@@ -122,8 +178,9 @@ export class CommuniqueStack extends Stack {
       description: 'Validates events, updates projections, plans mailings',
       timeout: intakeTimeout,
       environment: common,
+      logRetention,
     })
-      .bindTable(this.table, 'TABLE_NAME', 'readWrite')
+      .bindTable(this.table, 'TABLE_NAME', 'readWrite', TABLE_INDEXES)
       .bindQueueSend(this.sendQueue, 'SEND_QUEUE_URL')
       .bindQueueSend(this.intakeQueue, 'INTAKE_QUEUE_URL')
       // Rejected events are recorded and parked in the DLQ at once rather than retried.
@@ -141,8 +198,9 @@ export class CommuniqueStack extends Stack {
       description: 'RFC 8058 one-click unsubscribe endpoint',
       timeout: Duration.seconds(10),
       environment: common,
+      logRetention,
     })
-      .bindTable(this.table, 'TABLE_NAME', 'readWrite')
+      .bindTable(this.table, 'TABLE_NAME', 'readWrite', TABLE_INDEXES)
       .bindParameter(unsubscribeKeys, 'UNSUBSCRIBE_KEY_PARAMETER');
     const unsubscribeUrl = unsubscribe.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
@@ -153,13 +211,16 @@ export class CommuniqueStack extends Stack {
       environment: {
         ...common,
         SEND_RATE_PER_INVOCATION: String(pacing.perInvocationRate),
+        SEND_LEASE_SECONDS: String(SEND_LEASE_SECONDS),
         UNSUBSCRIBE_BASE_URL: config.unsubscribeBaseUrl || unsubscribeUrl.url,
       },
+      logRetention,
     })
-      .bindTable(this.table, 'TABLE_NAME', 'readWrite')
+      .bindTable(this.table, 'TABLE_NAME', 'readWrite', TABLE_INDEXES)
       .bindParameter(unsubscribeKeys, 'UNSUBSCRIBE_KEY_PARAMETER')
-      .bindSesSend(identityArn, configurationSetArn, configurationSet.configurationSetName)
-      .bindQueueSend(this.sendQueue, 'SEND_QUEUE_URL');
+      // A job SES turned away (throttling, 5xx) goes back on the send queue with a delay (sending/retry.ts).
+      .bindQueueSend(this.sendQueue, 'SEND_QUEUE_URL')
+      .bindSesSend(identityArns, configurationSetArn, configurationSet.configurationSetName);
     sender.addEventSource(
       new SqsEventSource(this.sendQueue, {
         batchSize: 10,
@@ -173,7 +234,8 @@ export class CommuniqueStack extends Stack {
       description: 'SES events to delivery state and suppressions',
       timeout: feedbackTimeout,
       environment: common,
-    }).bindTable(this.table, 'TABLE_NAME', 'readWrite');
+      logRetention,
+    }).bindTable(this.table, 'TABLE_NAME', 'readWrite', TABLE_INDEXES);
     feedback.addEventSource(
       new SqsEventSource(this.feedbackQueue, {
         batchSize: 10,
@@ -187,13 +249,35 @@ export class CommuniqueStack extends Stack {
       description: 'Per-minute tick: due reminders, deferred mailings, expired send leases',
       timeout: Duration.seconds(60),
       environment: common,
+      logRetention,
     })
-      .bindTable(this.table, 'TABLE_NAME', 'readWrite')
+      .bindTable(this.table, 'TABLE_NAME', 'readWrite', TABLE_INDEXES)
       .bindQueueSend(this.intakeQueue, 'INTAKE_QUEUE_URL')
       .bindQueueSend(this.sendQueue, 'SEND_QUEUE_URL');
     new events.Rule(this, 'clock-tick', {
       schedule: events.Schedule.rate(Duration.minutes(1)),
       targets: [new targets.LambdaFunction(clock, { retryAttempts: 2 })],
+    });
+
+    const monitoring = new CommuniqueMonitoring(this, 'monitoring', {
+      alarmEmail: config.alarmEmail,
+      masterKey: topicKey,
+      queues: [
+        { name: 'intake', queue: this.intakeQueue, dlq: this.dlqOf(this.intakeQueue) },
+        { name: 'send', queue: this.sendQueue, dlq: this.dlqOf(this.sendQueue) },
+        { name: 'feedback', queue: this.feedbackQueue, dlq: this.dlqOf(this.feedbackQueue) },
+      ],
+      functions: { intake, sender, feedback, clock, unsubscribe },
+      dashboardName: `${this.stackName}-${this.region}`,
+    });
+
+    const organizer = new OrganizerAccess(this, 'organizer', {
+      intakeQueue: this.intakeQueue,
+      table: this.table,
+      indexNames: ORGANIZER_INDEXES,
+      sesIdentityArns: identityArns,
+      configurationSetArn,
+      senderDomain: config.senderDomain,
     });
 
     new CfnOutput(this, 'IntakeQueueUrl', { value: this.intakeQueue.queueUrl });
@@ -206,6 +290,25 @@ export class CommuniqueStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'UnsubscribeUrl', { value: unsubscribeUrl.url });
     new CfnOutput(this, 'ConfigurationSetName', { value: configurationSet.configurationSetName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards/dashboard/${this.stackName}-${this.region}`,
+    });
+    new CfnOutput(this, 'OrganizerPolicyArn', {
+      description: 'Attach to an organizer: send events, read mailing state (npx communique --stack …)',
+      value: organizer.policyArn,
+      exportName: `${this.stackName}-organizer-policy-arn`,
+    });
+    new CfnOutput(this, 'OrganizerTestSendPolicyArn', {
+      description: 'Opt-in: lets an organizer run `mailing test-send` (SES send from the sender domain)',
+      value: organizer.testSendPolicyArn,
+      exportName: `${this.stackName}-organizer-test-send-policy-arn`,
+    });
+    new CfnOutput(this, 'OrganizerSuppressionsPolicyArn', {
+      description: 'Opt-in: lets an organizer run `suppressions add|lift` (writes suppression rows only)',
+      value: organizer.suppressionsPolicyArn,
+      exportName: `${this.stackName}-organizer-suppressions-policy-arn`,
+    });
   }
 
   private dlqOf(queue: sqs.Queue): sqs.IQueue {

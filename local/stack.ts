@@ -149,7 +149,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // SES: events for accepted mail go to the topic the configuration set publishes to.
   const accepted: AcceptedMail[] = [];
   const publishing = new Set<Promise<unknown>>();
-  const eventsTopicArn = spec.topics[0] ? bindings.ref.get(spec.topics[0]) : undefined;
+  // The topic the configuration set's event destination names (not just any topic: alarms have one too).
+  const eventsTopic = spec.sesEventTopics[0];
+  const eventsTopicArn = eventsTopic ? bindings.ref.get(eventsTopic) : undefined;
   const { sesEventsFor } = await import('./ses-events.js');
   const ses = await startLocalSes({
     host,

@@ -53,6 +53,8 @@ export interface StackSpec {
   schedules: ScheduleSpec[];
   functionUrls: { logicalId: string; functionLogicalId: string }[];
   configurationSets: { logicalId: string; name: string }[];
+  /** Topics SES configuration sets publish their events to. */
+  sesEventTopics: string[];
 }
 
 const refOf = (v: unknown): string | undefined => (v as { Ref?: string } | undefined)?.Ref;
@@ -80,6 +82,7 @@ export function readStackSpec(template: Json): StackSpec {
     schedules: [],
     functionUrls: [],
     configurationSets: [],
+    sesEventTopics: [],
   };
   for (const [logicalId, resource] of Object.entries(resources)) {
     const p = resource.Properties ?? {};
@@ -164,6 +167,12 @@ export function readStackSpec(template: Json): StackSpec {
           functionLogicalId: must(getAttOf(p.TargetFunctionArn), `${logicalId} target`)[0],
         });
         break;
+      case 'AWS::SES::ConfigurationSetEventDestination': {
+        const destination = (p.EventDestination as Json | undefined)?.SnsDestination as Json | undefined;
+        const topic = refOf(destination?.TopicARN);
+        if (topic) spec.sesEventTopics.push(topic);
+        break;
+      }
       case 'AWS::SES::ConfigurationSet':
         spec.configurationSets.push({ logicalId, name: String(p.Name ?? logicalId) });
         break;

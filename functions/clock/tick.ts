@@ -1,7 +1,8 @@
 import { instantOf } from '../events/schemas.js';
+import { durationMs } from '../lib/duration.js';
 import { mailingProgress } from '../mailing/operations.js';
 import { continueLater, type PipelineDeps } from '../mailing/plan.js';
-import { expireLease } from '../sending/send.js';
+import { expireLease } from '../sending/lease.js';
 import type { ConferenceRow, DeliveryRow, MailingRow } from '../store/model.js';
 import {
   createMailing,
@@ -15,18 +16,11 @@ import {
   setMailingState,
 } from '../store/store.js';
 
+export { durationMs };
+
 export interface ReminderOffsets {
   conference: string[];
   session: string[];
-}
-
-/** `P7D`, `PT1H`, `P1DT12H` → milliseconds. */
-export function durationMs(iso: string): number {
-  const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(iso);
-  if (!m || iso === 'P' || iso.endsWith('T'))
-    throw new RangeError(`not an ISO 8601 duration of days/hours/minutes: ${iso}`);
-  const [, d = '0', h = '0', min = '0'] = m;
-  return ((Number(d) * 24 + Number(h)) * 60 + Number(min)) * 60_000;
 }
 
 /** Midnight at the start of an ISO date in a time zone, as an instant. */

@@ -5,6 +5,7 @@ import { isBulk } from '../mailing/audience.js';
 import type { SendJob } from '../mailing/plan.js';
 import type { DeliveryRow, MailingRow } from '../store/model.js';
 import { getDelivery, type StoreDeps, setMailingState, transitionDelivery } from '../store/store.js';
+import { expireLease } from './lease.js';
 import type { Pacer } from './pacer.js';
 
 /** What happened to one send job. */
@@ -200,25 +201,4 @@ async function settleUnclaimed(deps: SenderDeps, job: SendJob): Promise<SendOutc
   if ((current.leaseUntil ?? 0) > deps.now().getTime()) return 'in-progress';
   const moved = await expireLease(deps, current);
   return moved ? 'uncertain' : 'duplicate';
-}
-
-/** Marks a delivery whose claim ran out `uncertain` (also used by the clock's sweep). */
-export async function expireLease(
-  deps: StoreDeps,
-  delivery: DeliveryRow & { leaseOwner?: string },
-): Promise<boolean> {
-  const moved = await transitionDelivery(
-    deps,
-    delivery.mailingId,
-    delivery.contactKey,
-    ['sending'],
-    'uncertain',
-    {
-      set: { reason: 'the sender stopped after claiming this delivery; SES may or may not have accepted it' },
-      remove: ['leaseUntil', 'leaseOwner'],
-      condition: 'leaseOwner = :owner AND leaseUntil < :now_ms',
-      values: { ':owner': delivery.leaseOwner ?? '', ':now_ms': deps.now().getTime() },
-    },
-  );
-  return moved !== undefined;
 }

@@ -1,4 +1,4 @@
-import { durationMs } from '../clock/tick.js';
+import { durationMs } from '../lib/duration.js';
 import type { SessionChange as AgendaChange } from '../domain/agenda.js';
 import type { Session } from '../events/schemas.js';
 import type { ConferenceInfo, MailData, MailKind, Person, SessionInfo } from '../render/index.js';
