@@ -1,6 +1,6 @@
-import { durationMs } from '../lib/duration.js';
 import type { SessionChange as AgendaChange } from '../domain/agenda.js';
 import type { Session } from '../events/schemas.js';
+import { durationMs } from '../lib/duration.js';
 import type { ConferenceInfo, MailData, MailKind, Person, SessionInfo } from '../render/index.js';
 import type { AgendaRow, ConferenceRow, DeliveryRow, MailingRow, Recipient } from '../store/model.js';
 

@@ -357,7 +357,9 @@ export async function createMailing(
           ...keys.mailing(row.mailingId),
           gsi1pk: `CONF#${row.conferenceId}#MAILINGS`,
           gsi1sk: `${createdAt}#${row.mailingId}`,
-          ...(row.state === 'scheduled' && row.sendAt ? { gsi2pk: 'SCHEDULED', gsi2sk: new Date(row.sendAt).toISOString() } : {}),
+          ...(row.state === 'scheduled' && row.sendAt
+            ? { gsi2pk: 'SCHEDULED', gsi2sk: new Date(row.sendAt).toISOString() }
+            : {}),
           ...zeroCounters,
           total: 0,
           createdAt,
