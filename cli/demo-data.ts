@@ -1,4 +1,736 @@
+/**
+ * The demo conference `npm start` loads: the Dushanbe high-level conference of 18–19 October 2022
+ * (its name, dates, city and co-organizers; everything else is invented), an agenda, about 200
+ * synthetic delegates in English, Russian and Arabic, and 20 press contacts — every address at
+ * example.org or example.net.
+ *
+ * Everything is generated from a fixed seed, and every event has a fixed id, so a run is
+ * repeatable and loading twice into the same stack changes nothing (the intake applies an id once).
+ * Data goes through the intake queue like any producer's events, not straight into the table, so
+ * the demo exercises the real path.
+ */
 import type { LocalStack } from '../local/stack.js';
+import { cloudEvent, type OutgoingEvent, sendBodies, waitForOutcomes } from './lib/intake.js';
+import { localTarget, type Target } from './lib/target.js';
 
-/** Placeholder: the demo conference is loaded by a later step. */
-export async function loadDemo(_stack: LocalStack): Promise<void> {}
+/** The demo conference's id (also the CLI's default `--conference`). */
+export const DEMO_CONFERENCE_ID = 'dushanbe-2022';
+/** Producer of the demo's events. */
+const DEMO_SOURCE = 'https://registration.example.org/dushanbe-2022';
+/** Number of synthetic registrations and press contacts. */
+export const DEMO_REGISTRATIONS = 200;
+export const DEMO_PRESS_CONTACTS = 20;
+
+// ---------------------------------------------------------------------------------------------------
+// A seeded generator: the same data on every run and every machine.
+
+/** mulberry32: tiny, fast, and good enough to shuffle demo data reproducibly. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function pick<T>(random: () => number, items: readonly T[]): T {
+  return items[Math.floor(random() * items.length)] as T;
+}
+
+/** Picks by weight: `[[value, weight], …]`. */
+function weighted<T>(random: () => number, items: readonly (readonly [T, number])[]): T {
+  const total = items.reduce((n, [, w]) => n + w, 0);
+  let r = random() * total;
+  for (const [value, w] of items) {
+    r -= w;
+    if (r < 0) return value;
+  }
+  return (items[items.length - 1] as readonly [T, number])[0];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Conference and agenda
+
+const ORGANIZERS = [
+  {
+    en: 'Government of the Republic of Tajikistan',
+    ru: 'Правительство Республики Таджикистан',
+    ar: 'حكومة جمهورية طاجيكستان',
+  },
+  {
+    en: 'United Nations Office of Counter-Terrorism (UNOCT)',
+    ru: 'Контртеррористическое управление Организации Объединённых Наций (КТУ ООН)',
+    ar: 'مكتب الأمم المتحدة لمكافحة الإرهاب',
+  },
+  {
+    en: 'United Nations Regional Centre for Preventive Diplomacy for Central Asia (UNRCCA)',
+    ru: 'Региональный центр ООН по превентивной дипломатии для Центральной Азии (РЦПДЦА)',
+    ar: 'مركز الأمم المتحدة الإقليمي للدبلوماسية الوقائية لآسيا الوسطى',
+  },
+  {
+    en: 'Organization for Security and Co-operation in Europe (OSCE)',
+    ru: 'Организация по безопасности и сотрудничеству в Европе (ОБСЕ)',
+    ar: 'منظمة الأمن والتعاون في أوروبا',
+  },
+  { en: 'European Union (EU)', ru: 'Европейский союз (ЕС)', ar: 'الاتحاد الأوروبي' },
+  { en: 'Kingdom of Saudi Arabia', ru: 'Королевство Саудовская Аравия', ar: 'المملكة العربية السعودية' },
+  { en: 'State of Qatar', ru: 'Государство Катар', ar: 'دولة قطر' },
+];
+
+/** `conference.upserted` data of the demo conference. */
+export function demoConference(): Record<string, unknown> {
+  return {
+    conferenceId: DEMO_CONFERENCE_ID,
+    name: {
+      en: 'International High-Level Conference on International and Regional Border Security and Management Cooperation to Counter Terrorism and Prevent the Movement of Terrorists',
+      ru: 'Международная конференция высокого уровня по международному и региональному сотрудничеству в области безопасности и управления границами в целях противодействия терроризму и предотвращения передвижения террористов',
+      ar: 'المؤتمر الدولي رفيع المستوى حول التعاون الدولي والإقليمي في مجال أمن الحدود وإدارتها لمكافحة الإرهاب ومنع تنقل الإرهابيين',
+    },
+    city: 'Dushanbe',
+    venue: 'Conference centre, Dushanbe (demo)',
+    timeZone: 'Asia/Dushanbe',
+    start: '2022-10-18',
+    end: '2022-10-19',
+    organizers: ORGANIZERS,
+    website: 'https://dushanbe-2022.example.org/',
+    languages: ['en', 'ru', 'ar'],
+    sender: { from: 'conference@mail.example.org', replyTo: 'secretariat@example.org' },
+    pressContacts: [
+      {
+        name: 'Nodira Safarova',
+        email: 'press.office@example.org',
+        role: 'Press office of the host government (demo)',
+      },
+      {
+        name: 'Marc Weber',
+        email: 'media.desk@example.org',
+        role: 'Public information, co-organizers (demo)',
+      },
+    ],
+  };
+}
+
+/** Session ids of the demo agenda, for the demo story and tests. */
+export const SESSIONS = {
+  opening: 'opening-plenary',
+  borders: 'panel-border-controls',
+  information: 'panel-information-sharing',
+  trafficking: 'panel-illicit-trafficking',
+  justice: 'panel-justice-rights',
+  closing: 'closing-plenary',
+} as const;
+
+const PANELS = [SESSIONS.borders, SESSIONS.information, SESSIONS.trafficking, SESSIONS.justice] as const;
+
+/** `agenda.changed` data of the demo agenda at version 1 (times in Dushanbe, UTC+5). */
+export function demoAgenda(): Record<string, unknown> {
+  const session = (
+    sessionId: string,
+    title: { en: string; ru: string; ar: string },
+    day: 18 | 19,
+    from: string,
+    to: string,
+    room: string,
+    plenary: boolean,
+    speakers: string[] = [],
+  ) => ({
+    sessionId,
+    title,
+    start: `2022-10-${day}T${from}:00+05:00`,
+    end: `2022-10-${day}T${to}:00+05:00`,
+    room,
+    speakers,
+    plenary,
+    status: 'scheduled',
+  });
+  return {
+    conferenceId: DEMO_CONFERENCE_ID,
+    version: 1,
+    sessions: [
+      session(
+        SESSIONS.opening,
+        {
+          en: 'High-level opening session',
+          ru: 'Открытие конференции на высоком уровне',
+          ar: 'الجلسة الافتتاحية رفيعة المستوى',
+        },
+        18,
+        '09:30',
+        '11:00',
+        'Plenary hall',
+        true,
+        ['Heads of the co-organizing delegations'],
+      ),
+      session(
+        SESSIONS.borders,
+        {
+          en: 'Panel 1: Border and customs controls against the movement of terrorists',
+          ru: 'Панель 1: пограничный и таможенный контроль против передвижения террористов',
+          ar: 'الحلقة 1: الرقابة الحدودية والجمركية لمنع تنقل الإرهابيين',
+        },
+        18,
+        '11:30',
+        '13:00',
+        'Room A',
+        false,
+      ),
+      session(
+        SESSIONS.information,
+        {
+          en: 'Panel 2: Information sharing and advance passenger data',
+          ru: 'Панель 2: обмен информацией и предварительные данные о пассажирах',
+          ar: 'الحلقة 2: تبادل المعلومات والبيانات المسبقة عن المسافرين',
+        },
+        18,
+        '14:30',
+        '16:00',
+        'Room B',
+        false,
+      ),
+      session(
+        SESSIONS.trafficking,
+        {
+          en: 'Panel 3: Stopping illicit trafficking in small arms and light weapons',
+          ru: 'Панель 3: пресечение незаконного оборота стрелкового оружия и лёгких вооружений',
+          ar: 'الحلقة 3: مكافحة الاتجار غير المشروع بالأسلحة الصغيرة والأسلحة الخفيفة',
+        },
+        19,
+        '09:30',
+        '11:00',
+        'Room A',
+        false,
+      ),
+      session(
+        SESSIONS.justice,
+        {
+          en: 'Panel 4: Criminal justice and human rights at the border',
+          ru: 'Панель 4: уголовное правосудие и права человека на границе',
+          ar: 'الحلقة 4: العدالة الجنائية وحقوق الإنسان على الحدود',
+        },
+        19,
+        '11:30',
+        '13:00',
+        'Room B',
+        false,
+      ),
+      session(
+        SESSIONS.closing,
+        {
+          en: 'Closing plenary: adoption of the Dushanbe Declaration',
+          ru: 'Заключительное пленарное заседание: принятие Душанбинской декларации',
+          ar: 'الجلسة العامة الختامية: اعتماد إعلان دوشنبه',
+        },
+        19,
+        '15:00',
+        '16:30',
+        'Plenary hall',
+        true,
+      ),
+    ],
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// People
+
+type Gender = 'f' | 'm';
+type Lang = 'en' | 'ru' | 'ar';
+
+/** Given names: [as written, in Latin letters for the address, gender]. */
+const GIVEN: Record<Lang, readonly (readonly [string, string, Gender])[]> = {
+  en: [
+    ['James', 'james', 'm'],
+    ['Sarah', 'sarah', 'f'],
+    ['Michael', 'michael', 'm'],
+    ['Emma', 'emma', 'f'],
+    ['David', 'david', 'm'],
+    ['Laura', 'laura', 'f'],
+    ['Thomas', 'thomas', 'm'],
+    ['Anna', 'anna', 'f'],
+    ['Peter', 'peter', 'm'],
+    ['Claire', 'claire', 'f'],
+    ['Daniel', 'daniel', 'm'],
+    ['Sophie', 'sophie', 'f'],
+    ['Lukas', 'lukas', 'm'],
+    ['Ingrid', 'ingrid', 'f'],
+    ['Mehmet', 'mehmet', 'm'],
+    ['Aylin', 'aylin', 'f'],
+    ['Kenji', 'kenji', 'm'],
+    ['Priya', 'priya', 'f'],
+    ['Javier', 'javier', 'm'],
+    ['Chloé', 'chloe', 'f'],
+    ['Mateusz', 'mateusz', 'm'],
+    ['Amina', 'amina', 'f'],
+  ],
+  ru: [
+    ['Алишер', 'alisher', 'm'],
+    ['Фарход', 'farhod', 'm'],
+    ['Рустам', 'rustam', 'm'],
+    ['Бахтиёр', 'bakhtiyor', 'm'],
+    ['Тимур', 'timur', 'm'],
+    ['Нурлан', 'nurlan', 'm'],
+    ['Сергей', 'sergey', 'm'],
+    ['Дмитрий', 'dmitry', 'm'],
+    ['Азамат', 'azamat', 'm'],
+    ['Шухрат', 'shukhrat', 'm'],
+    ['Дилноза', 'dilnoza', 'f'],
+    ['Зарина', 'zarina', 'f'],
+    ['Нилуфар', 'nilufar', 'f'],
+    ['Гульнора', 'gulnora', 'f'],
+    ['Айгерим', 'aigerim', 'f'],
+    ['Асель', 'asel', 'f'],
+    ['Ольга', 'olga', 'f'],
+    ['Наталья', 'natalya', 'f'],
+    ['Мадина', 'madina', 'f'],
+    ['Камола', 'kamola', 'f'],
+  ],
+  ar: [
+    ['محمد', 'mohammed', 'm'],
+    ['عبدالله', 'abdullah', 'm'],
+    ['خالد', 'khalid', 'm'],
+    ['فيصل', 'faisal', 'm'],
+    ['أحمد', 'ahmed', 'm'],
+    ['سلطان', 'sultan', 'm'],
+    ['يوسف', 'yousef', 'm'],
+    ['عمر', 'omar', 'm'],
+    ['نورة', 'noura', 'f'],
+    ['فاطمة', 'fatima', 'f'],
+    ['مريم', 'maryam', 'f'],
+    ['سارة', 'sara', 'f'],
+    ['ليلى', 'layla', 'f'],
+    ['هند', 'hind', 'f'],
+  ],
+};
+
+/** Family names: [masculine, feminine, Latin]. */
+const FAMILY: Record<Lang, readonly (readonly [string, string, string])[]> = {
+  en: [
+    ['Smith', 'Smith', 'smith'],
+    ['Johnson', 'Johnson', 'johnson'],
+    ['Brown', 'Brown', 'brown'],
+    ['Taylor', 'Taylor', 'taylor'],
+    ['Müller', 'Müller', 'mueller'],
+    ['Rossi', 'Rossi', 'rossi'],
+    ['Dubois', 'Dubois', 'dubois'],
+    ['Novak', 'Novak', 'novak'],
+    ['Andersen', 'Andersen', 'andersen'],
+    ['Khan', 'Khan', 'khan'],
+    ['Sato', 'Sato', 'sato'],
+    ['García', 'García', 'garcia'],
+    ['Kowalski', 'Kowalska', 'kowalski'],
+    ['Yılmaz', 'Yılmaz', 'yilmaz'],
+    ['Fischer', 'Fischer', 'fischer'],
+    ['Lindqvist', 'Lindqvist', 'lindqvist'],
+    ["O'Neill", "O'Neill", 'oneill'],
+    ['Okafor', 'Okafor', 'okafor'],
+  ],
+  ru: [
+    ['Рахимов', 'Рахимова', 'rakhimov'],
+    ['Назаров', 'Назарова', 'nazarov'],
+    ['Каримов', 'Каримова', 'karimov'],
+    ['Юсупов', 'Юсупова', 'yusupov'],
+    ['Саидов', 'Саидова', 'saidov'],
+    ['Исмаилов', 'Исмаилова', 'ismailov'],
+    ['Ахмедов', 'Ахмедова', 'akhmedov'],
+    ['Токтогулов', 'Токтогулова', 'toktogulov'],
+    ['Абдуллаев', 'Абдуллаева', 'abdullaev'],
+    ['Петров', 'Петрова', 'petrov'],
+    ['Смирнов', 'Смирнова', 'smirnov'],
+    ['Жумабеков', 'Жумабекова', 'zhumabekov'],
+    ['Мирзоев', 'Мирзоева', 'mirzoev'],
+    ['Холов', 'Холова', 'kholov'],
+  ],
+  ar: [
+    ['العتيبي', 'العتيبي', 'alotaibi'],
+    ['الكعبي', 'الكعبي', 'alkaabi'],
+    ['القحطاني', 'القحطاني', 'alqahtani'],
+    ['الهاشمي', 'الهاشمي', 'alhashemi'],
+    ['المنصوري', 'المنصوري', 'almansouri'],
+    ['الشمري', 'الشمري', 'alshammari'],
+    ['الدوسري', 'الدوسري', 'aldosari'],
+    ['النعيمي', 'النعيمي', 'alnuaimi'],
+    ['حداد', 'حداد', 'haddad'],
+    ['المصري', 'المصري', 'almasri'],
+    ['الزهراني', 'الزهراني', 'alzahrani'],
+    ['المري', 'المري', 'almarri'],
+  ],
+};
+
+/** Honorifics as people register them, by language and gender: [plain, excellency, doctor]. */
+const HONORIFICS: Record<Lang, Record<Gender, readonly [string, string, string]>> = {
+  en: { m: ['Mr.', 'H.E.', 'Dr.'], f: ['Ms.', 'H.E.', 'Dr.'] },
+  ru: { m: ['г-н', 'Е. П.', 'д-р'], f: ['г-жа', 'Е. П.', 'д-р'] },
+  ar: { m: ['السيد', 'سعادة', 'د.'], f: ['السيدة', 'سعادة', 'د.'] },
+};
+
+/** Countries by the language their delegates write in, with weights (co-hosts send more). */
+const COUNTRIES: Record<Lang, readonly (readonly [string, number])[]> = {
+  en: [
+    ['GB', 3],
+    ['US', 3],
+    ['DE', 3],
+    ['FR', 2],
+    ['IT', 2],
+    ['AT', 2],
+    ['CH', 2],
+    ['NO', 1],
+    ['SE', 1],
+    ['NL', 1],
+    ['BE', 2],
+    ['ES', 1],
+    ['PL', 1],
+    ['TR', 2],
+    ['PK', 2],
+    ['IN', 2],
+    ['JP', 1],
+    ['CN', 2],
+    ['AF', 1],
+    ['CA', 1],
+    ['FI', 1],
+  ],
+  ru: [
+    ['TJ', 8],
+    ['KZ', 3],
+    ['KG', 3],
+    ['UZ', 3],
+    ['TM', 2],
+    ['RU', 2],
+    ['AZ', 1],
+    ['BY', 1],
+    ['AM', 1],
+  ],
+  ar: [
+    ['SA', 4],
+    ['QA', 4],
+    ['AE', 2],
+    ['EG', 2],
+    ['JO', 1],
+    ['KW', 1],
+    ['OM', 1],
+    ['BH', 1],
+    ['IQ', 1],
+    ['MA', 1],
+    ['TN', 1],
+  ],
+};
+
+const TIME_ZONES: Record<string, string> = {
+  TJ: 'Asia/Dushanbe',
+  KZ: 'Asia/Almaty',
+  KG: 'Asia/Bishkek',
+  UZ: 'Asia/Tashkent',
+  TM: 'Asia/Ashgabat',
+  RU: 'Europe/Moscow',
+  AZ: 'Asia/Baku',
+  BY: 'Europe/Minsk',
+  AM: 'Asia/Yerevan',
+  SA: 'Asia/Riyadh',
+  QA: 'Asia/Qatar',
+  AE: 'Asia/Dubai',
+  EG: 'Africa/Cairo',
+  JO: 'Asia/Amman',
+  KW: 'Asia/Kuwait',
+  OM: 'Asia/Muscat',
+  BH: 'Asia/Bahrain',
+  IQ: 'Asia/Baghdad',
+  MA: 'Africa/Casablanca',
+  TN: 'Africa/Tunis',
+  GB: 'Europe/London',
+  US: 'America/New_York',
+  DE: 'Europe/Berlin',
+  FR: 'Europe/Paris',
+  IT: 'Europe/Rome',
+  AT: 'Europe/Vienna',
+  CH: 'Europe/Zurich',
+  NO: 'Europe/Oslo',
+  SE: 'Europe/Stockholm',
+  NL: 'Europe/Amsterdam',
+  BE: 'Europe/Brussels',
+  ES: 'Europe/Madrid',
+  PL: 'Europe/Warsaw',
+  TR: 'Europe/Istanbul',
+  PK: 'Asia/Karachi',
+  IN: 'Asia/Kolkata',
+  JP: 'Asia/Tokyo',
+  CN: 'Asia/Shanghai',
+  AF: 'Asia/Kabul',
+  CA: 'America/Toronto',
+  FI: 'Europe/Helsinki',
+};
+
+/** Organizations, in the delegate's language; the country's name is added in the same language. */
+const ORGANIZATIONS: Record<Lang, readonly string[]> = {
+  en: [
+    'Ministry of Foreign Affairs',
+    'Ministry of the Interior',
+    'Border Guard Service',
+    'Customs Service',
+    'National Counter-Terrorism Centre',
+    'Permanent Mission to the United Nations',
+  ],
+  ru: [
+    'Министерство иностранных дел',
+    'Министерство внутренних дел',
+    'Пограничная служба',
+    'Таможенная служба',
+    'Антитеррористический центр',
+    'Постоянное представительство при ООН',
+  ],
+  ar: [
+    'وزارة الخارجية',
+    'وزارة الداخلية',
+    'حرس الحدود',
+    'مصلحة الجمارك',
+    'المركز الوطني لمكافحة الإرهاب',
+    'البعثة الدائمة لدى الأمم المتحدة',
+  ],
+};
+
+const ROLES = [
+  ['delegate', 80],
+  ['speaker', 6],
+  ['observer', 10],
+  ['staff', 4],
+] as const;
+
+/** A synthetic registration, as `registration.*` data. */
+export interface DemoRegistration {
+  conferenceId: string;
+  registrationId: string;
+  person: {
+    email: string;
+    givenName: string;
+    familyName: string;
+    honorific: string;
+    organization: string;
+    country: string;
+    language: Lang;
+    timeZone: string;
+  };
+  role: (typeof ROLES)[number][0];
+  sessions: string[];
+}
+
+/**
+ * About 200 delegates: roughly 45% English, 35% Russian, 20% Arabic, each with an honorific in
+ * their language, a country, a role, the plenaries (mostly) and one or two panels.
+ */
+export function demoRegistrations(count = DEMO_REGISTRATIONS, seed = 20221018): DemoRegistration[] {
+  const random = seededRandom(seed);
+  const used = new Set<string>();
+  const out: DemoRegistration[] = [];
+  for (let i = 1; i <= count; i++) {
+    const language = weighted<Lang>(random, [
+      ['en', 45],
+      ['ru', 35],
+      ['ar', 20],
+    ]);
+    const [given, givenLatin, gender] = pick(random, GIVEN[language]);
+    const [masculine, feminine, familyLatin] = pick(random, FAMILY[language]);
+    const familyName = gender === 'f' ? feminine : masculine;
+    const country = weighted(random, COUNTRIES[language]);
+    const rank = weighted(random, [
+      [0, 70],
+      [1, 18],
+      [2, 12],
+    ] as const);
+    const honorific = HONORIFICS[language][gender][rank];
+    const countryName = new Intl.DisplayNames([language], { type: 'region' }).of(country) ?? country;
+    const organization = `${pick(random, ORGANIZATIONS[language])}, ${countryName}`;
+    const domain = random() < 0.6 ? 'example.org' : 'example.net';
+    // Russian feminine family names end in -a in Latin letters too.
+    const base = `${givenLatin}.${familyLatin}${gender === 'f' && language === 'ru' ? 'a' : ''}`;
+    let local = base;
+    for (let n = 2; used.has(`${local}@${domain}`); n++) local = `${base}${n}`;
+    used.add(`${local}@${domain}`);
+    const sessions: string[] = [];
+    if (random() < 0.9) sessions.push(SESSIONS.opening);
+    const panels = [...PANELS].sort(() => random() - 0.5).slice(0, random() < 0.5 ? 1 : 2);
+    sessions.push(...PANELS.filter((p) => panels.includes(p)));
+    if (random() < 0.85) sessions.push(SESSIONS.closing);
+    out.push({
+      conferenceId: DEMO_CONFERENCE_ID,
+      registrationId: `reg-${String(i).padStart(4, '0')}`,
+      person: {
+        email: `${local}@${domain}`,
+        givenName: given,
+        familyName,
+        honorific,
+        organization,
+        country,
+        language,
+        timeZone: TIME_ZONES[country] ?? 'Asia/Dushanbe',
+      },
+      role: weighted(random, ROLES),
+      sessions,
+    });
+  }
+  return out;
+}
+
+const OUTLETS = [
+  ['Central Asia Wire (demo)', 'ru', 'TJ'],
+  ['Pamir Morning Post (demo)', 'ru', 'TJ'],
+  ['Steppe Radio (demo)', 'ru', 'KZ'],
+  ['Tashkent Courier (demo)', 'ru', 'UZ'],
+  ['Bishkek Evening (demo)', 'ru', 'KG'],
+  ['Gulf Review (demo)', 'ar', 'QA'],
+  ['Riyadh Bulletin (demo)', 'ar', 'SA'],
+  ['Nile Agency (demo)', 'ar', 'EG'],
+  ['Eurasia Newsroom (demo)', 'en', 'AT'],
+  ['Border Affairs Weekly (demo)', 'en', 'GB'],
+  ['Global Security Monitor (demo)', 'en', 'US'],
+  ['Brussels Policy Desk (demo)', 'en', 'BE'],
+] as const;
+
+/** A synthetic press contact, as `press-contact.upserted` data. */
+export interface DemoPressContact {
+  conferenceId: string;
+  contactId: string;
+  email: string;
+  name: string;
+  outlet: string;
+  language: string;
+  country: string;
+}
+
+/** Twenty press contacts from invented outlets, in the outlet's language. */
+export function demoPressContacts(count = DEMO_PRESS_CONTACTS, seed = 14092022): DemoPressContact[] {
+  const random = seededRandom(seed);
+  const out: DemoPressContact[] = [];
+  const used = new Set<string>();
+  for (let i = 1; i <= count; i++) {
+    const [outlet, language, country] = pick(random, OUTLETS);
+    const lang = language as Lang;
+    const [given, givenLatin, gender] = pick(random, GIVEN[lang]);
+    const [masculine, feminine, familyLatin] = pick(random, FAMILY[lang]);
+    const base = `${givenLatin}.${familyLatin}${gender === 'f' && lang === 'ru' ? 'a' : ''}`;
+    let local = base;
+    for (let n = 2; used.has(local); n++) local = `${base}${n}`;
+    used.add(local);
+    out.push({
+      conferenceId: DEMO_CONFERENCE_ID,
+      contactId: `press-${String(i).padStart(3, '0')}`,
+      email: `${local}@example.net`,
+      name: `${given} ${gender === 'f' ? feminine : masculine}`,
+      outlet,
+      language,
+      country,
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Loading
+
+/** Every demo event, in the order they must be applied (conference, agenda, then people). */
+export function demoEvents(): { conference: OutgoingEvent; agenda: OutgoingEvent; people: OutgoingEvent[] } {
+  const at = (minutes: number) => new Date(Date.UTC(2022, 8, 14, 4, 0) + minutes * 60_000).toISOString();
+  const conference = cloudEvent('conference.upserted', demoConference(), {
+    id: `demo-${DEMO_CONFERENCE_ID}-conference`,
+    time: at(0),
+    source: DEMO_SOURCE,
+  });
+  const agenda = cloudEvent('agenda.changed', demoAgenda(), {
+    id: `demo-${DEMO_CONFERENCE_ID}-agenda-v1`,
+    time: at(1),
+    source: DEMO_SOURCE,
+  });
+  // Registrations arrive as `registration.updated`: they stand for registrations taken before the
+  // demo starts, so `npm start` does not open with 200 confirmations in the outbox. The demo story
+  // (`npm run demo`) sends `registration.created` for new ones, and those get their confirmation.
+  const registrations = demoRegistrations().map((r, i) =>
+    cloudEvent(
+      'registration.updated',
+      { ...r },
+      {
+        id: `demo-${DEMO_CONFERENCE_ID}-${r.registrationId}`,
+        time: at(10 + i),
+        source: DEMO_SOURCE,
+      },
+    ),
+  );
+  const press = demoPressContacts().map((p, i) =>
+    cloudEvent(
+      'press-contact.upserted',
+      { ...p },
+      {
+        id: `demo-${DEMO_CONFERENCE_ID}-${p.contactId}`,
+        time: at(300 + i),
+        source: 'https://press.example.org/accreditation',
+      },
+    ),
+  );
+  return { conference, agenda, people: [...registrations, ...press] };
+}
+
+async function apply(target: Target, events: OutgoingEvent[], what: string): Promise<void> {
+  await sendBodies(
+    target,
+    events.map((e) => JSON.stringify(e)),
+  );
+  const outcomes = await waitForOutcomes(
+    target,
+    events.map((e) => e.id),
+    { timeoutMs: 60_000 },
+  );
+  const rejected = outcomes.filter((o) => o.outcome === 'rejected');
+  if (rejected.length > 0) {
+    const first = rejected[0];
+    throw new Error(
+      `demo data: the stack rejected ${rejected.length} ${what} event(s), e.g. ${first?.id}: ${first && 'reason' in first ? first.reason : ''}`,
+    );
+  }
+}
+
+/** A target for a stack running in this process. */
+export function inProcessTarget(stack: Pick<LocalStack, 'endpoints' | 'outputs'>): Target {
+  return localTarget('(this process)', { endpoints: stack.endpoints, outputs: stack.outputs });
+}
+
+/** The commands `npm start` suggests once the demo is loaded. */
+export const DEMO_NEXT_STEPS = [
+  'Try it (in another terminal):',
+  '  npx communique mailing create --kind invitation --audience roles=delegate,languages=ru',
+  '  npx communique mailings list',
+  '  npx communique mailing status <ID> --watch',
+  '  npx communique deliveries <ID>',
+  '  npm run demo            # the whole story: registrations, invitations, an agenda change, press, reminders, bounces',
+  'Sent mail: the outbox at the SES address below (GET /store lists it as JSON). Guide: docs/cli.md',
+].join('\n');
+
+/**
+ * Loads the demo conference through a target's intake queue and waits until every event is
+ * applied. Repeatable: fixed ids make a second load a no-op. Returns how long it took.
+ */
+export async function loadDemoInto(target: Target): Promise<number> {
+  const started = Date.now();
+  const { conference, agenda, people } = demoEvents();
+  // The conference must exist before anything that names it, and the agenda before registrations
+  // so that sessions resolve from the start.
+  await apply(target, [conference], 'conference');
+  await apply(target, [agenda], 'agenda');
+  await apply(target, people, 'registration and press');
+  return Date.now() - started;
+}
+
+/** Loads the demo conference into a local stack running in this process (`npm start`). */
+export async function loadDemo(stack: LocalStack, options: { quiet?: boolean } = {}): Promise<void> {
+  const target = inProcessTarget(stack);
+  try {
+    const ms = await loadDemoInto(target);
+    if (!options.quiet) {
+      console.log(
+        `demo conference ${DEMO_CONFERENCE_ID} loaded in ${(ms / 1000).toFixed(1)} s: ` +
+          `6 sessions, ${DEMO_REGISTRATIONS} registrations (en/ru/ar), ${DEMO_PRESS_CONTACTS} press contacts.`,
+      );
+      console.log(DEMO_NEXT_STEPS);
+    }
+  } finally {
+    target.close();
+  }
+}

@@ -11,6 +11,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoAgenda, demoConference, demoEvents, demoRegistrations, SESSIONS } from '../../cli/demo-data.js';
+import { parseAudience } from '../../cli/lib/audience.js';
+import { parseContent } from '../../cli/lib/content.js';
 import { validateIntakeEvent } from '../../functions/events/schemas.js';
 import { clockOffsetMs, getPressById, listRejections, wasProcessed } from '../../functions/store/store.js';
 import { useLocalStack } from './support/local-stack.js';
@@ -551,5 +553,65 @@ describe('communique CLI (spawned) against the embedded stack', () => {
       const result = validateIntakeEvent(e);
       expect(result.ok, result.ok ? '' : result.rejection.reason).toBe(true);
     }
+  });
+});
+
+describe('the CLI input formats (no stack)', () => {
+  it('parses a content file: front matter subjects, language sections, embargo', () => {
+    const content = parseContent(
+      [
+        '---',
+        'subject: Opening of the conference',
+        'subject.ar: "افتتاح المؤتمر"',
+        '# comments and blank lines are ignored',
+        '',
+        'embargo: 2022-10-18T09:30:00+05:00',
+        '---',
+        '<!-- lang: en -->',
+        'First paragraph.',
+        '',
+        '- a list item',
+        '<!-- ar -->',
+        'نص عربي',
+      ].join('\n'),
+      'advisory.md',
+    );
+    expect(content).toEqual({
+      subject: { en: 'Opening of the conference', ar: 'افتتاح المؤتمر' },
+      body: { en: 'First paragraph.\n\n- a list item', ar: 'نص عربي' },
+      embargoUntil: '2022-10-18T09:30:00+05:00',
+    });
+    expect(parseContent('---\nsubject: Hello\n---\nJust English.\n', 'a.md')).toEqual({
+      subject: { en: 'Hello' },
+      body: { en: 'Just English.' },
+    });
+  });
+
+  it('refuses a content file with the line to fix', () => {
+    expect(() => parseContent('---\nsubject: Hi\ncolour: blue\n---\nBody', 'a.md')).toThrow(
+      /a\.md:3: unknown front matter key "colour"/,
+    );
+    expect(() => parseContent('---\nsubject: Hi\n---\nstray\n<!-- lang: en -->\nBody', 'a.md')).toThrow(
+      /a\.md:4: text before the first/,
+    );
+    expect(() => parseContent('---\nsubject: Hi\nsubject.ru: Привет\n---\nBody', 'a.md')).toThrow(
+      /subject\.ru is given but there is no <!-- lang: ru --> section/,
+    );
+    expect(() => parseContent('---\nsubject: Hi\n', 'a.md')).toThrow(/never closed/);
+  });
+
+  it('parses --audience filters: bare values continue a filter, + separates values, "all" is everyone', () => {
+    expect(parseAudience(['roles=delegate,speaker,languages=ru'])).toEqual({
+      roles: ['delegate', 'speaker'],
+      languages: ['ru'],
+    });
+    expect(parseAudience(['countries=TJ+KZ', 'role=press', 'contacts=reg-1'])).toEqual({
+      countries: ['TJ', 'KZ'],
+      roles: ['press'],
+      contactIds: ['reg-1'],
+    });
+    expect(parseAudience(['all'])).toEqual({});
+    expect(() => parseAudience(['delegate'])).toThrow(/has no filter name/);
+    expect(() => parseAudience(['ministers=all'])).toThrow(/unknown filter "ministers"/);
   });
 });

@@ -1,0 +1,247 @@
+/**
+ * Read commands an organizer uses to find out what happened: deliveries of a mailing, rejected
+ * events and why, and the suppression list (with lifting, the one write here).
+ */
+import { isValidEmail } from '../../functions/events/email.js';
+import {
+  liftSuppressionEntry,
+  listSuppressionEntries,
+  SuppressionNotFoundError,
+  type SuppressionScope,
+  suppressionScope,
+  suppressManually,
+} from '../../functions/feedback/operations.js';
+import { DELIVERY_STATES, type DeliveryState } from '../../functions/store/model.js';
+import {
+  getMailing,
+  listDeliveries,
+  listRejections,
+  type SuppressionRow,
+} from '../../functions/store/store.js';
+import type { Context } from '../lib/context.js';
+import { RefusedError } from '../lib/errors.js';
+import { hint, printJson, say, shortTime, table } from '../lib/output.js';
+
+function limitOf(raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RefusedError(`--limit must be a whole number (0 for all), got "${raw}".`);
+  return n === 0 ? Number.POSITIVE_INFINITY : n;
+}
+
+/** `deliveries MAILING_ID [--state S] [--limit N]`. */
+export async function deliveries(
+  ctx: Context,
+  mailingId: string,
+  options: { state?: string; limit?: string },
+): Promise<void> {
+  if (options.state !== undefined && !(DELIVERY_STATES as readonly string[]).includes(options.state)) {
+    throw new RefusedError(
+      `--state "${options.state}" is not a delivery state; use one of ${DELIVERY_STATES.join(', ')}.`,
+    );
+  }
+  const limit = limitOf(options.limit, ctx.io.json ? Number.POSITIVE_INFINITY : 50);
+  const target = await ctx.target();
+  if (!(await getMailing(target.store, mailingId))) {
+    throw new RefusedError(
+      `No mailing "${mailingId}" on ${target.label}. List them with \`npx communique mailings list\`.`,
+    );
+  }
+  const rows = await listDeliveries(target.store, mailingId, options.state as DeliveryState | undefined);
+  const shown = rows.slice(0, limit === Number.POSITIVE_INFINITY ? undefined : limit);
+  const view = shown.map((d) => ({
+    email: d.recipient.email,
+    name: `${d.recipient.givenName} ${d.recipient.familyName}`.trim(),
+    language: d.recipient.language ?? 'en',
+    role: d.recipient.role,
+    state: d.state,
+    attempts: d.attempts,
+    updatedAt: d.updatedAt,
+    ...(d.sesMessageId ? { sesMessageId: d.sesMessageId } : {}),
+    ...(d.reason ? { reason: d.reason } : {}),
+    deliveryId: d.deliveryId,
+  }));
+  if (ctx.io.json) {
+    printJson(view);
+    return;
+  }
+  if (view.length === 0) {
+    say(ctx.io, `No ${options.state ?? ''} deliveries in "${mailingId}".`.replace('  ', ' '));
+    return;
+  }
+  say(
+    ctx.io,
+    table(
+      ['email', 'lang', 'role', 'state', 'updated', 'reason'],
+      view.map((d) => [d.email, d.language, d.role, d.state, shortTime(d.updatedAt), d.reason]),
+      { keep: [0, 4] },
+    ),
+  );
+  if (rows.length > shown.length)
+    hint(`${rows.length - shown.length} more; --limit 0 shows all, --json gives every field.`);
+}
+
+/** `rejections [--limit N]`. */
+export async function rejections(ctx: Context, options: { limit?: string }): Promise<void> {
+  const limit = limitOf(options.limit, 20);
+  const target = await ctx.target();
+  const rows = await listRejections(target.store, limit);
+  if (ctx.io.json) {
+    printJson(
+      rows.map((r) => ({
+        receivedAt: r.receivedAt,
+        eventId: r.eventId,
+        type: r.type,
+        code: r.code,
+        reason: r.reason,
+        payloadHead: r.payloadHead,
+      })),
+    );
+    return;
+  }
+  if (rows.length === 0) {
+    say(ctx.io, 'No rejected events.');
+    return;
+  }
+  say(
+    ctx.io,
+    table(
+      ['received', 'type', 'event id', 'reason'],
+      rows.map((r) => [shortTime(r.receivedAt), r.type ?? '?', r.eventId ?? '?', r.reason]),
+      { keep: [0, 2] },
+    ),
+  );
+  hint('Each rejected event is parked whole in the intake dead-letter queue; fix it and send it again.');
+}
+
+/** `suppressions list [--email ADDRESS] [--reason R]`: active entries, newest first. */
+export async function suppressionsList(
+  ctx: Context,
+  options: { email?: string; reason?: string },
+): Promise<void> {
+  if (options.email !== undefined && !isValidEmail(options.email)) {
+    throw new RefusedError(`--email "${options.email}" is not an e-mail address.`);
+  }
+  if (
+    options.reason !== undefined &&
+    !SUPPRESSION_REASONS.includes(options.reason as SuppressionRow['reason'])
+  ) {
+    throw new RefusedError(
+      `--reason must be one of ${SUPPRESSION_REASONS.join(', ')}, got "${options.reason}".`,
+    );
+  }
+  const target = await ctx.target();
+  const rows = await listSuppressionEntries(target.store, {
+    ...(options.email ? { email: options.email } : {}),
+    ...(options.reason ? { reason: options.reason as SuppressionRow['reason'] } : {}),
+  });
+  const view = rows.map((r) => ({
+    email: r.email,
+    scope: scopeName(r.scope),
+    reason: r.reason,
+    since: r.createdAt,
+    ...(r.detail ? { detail: r.detail } : {}),
+    ...(r.source ? { source: r.source } : {}),
+  }));
+  if (ctx.io.json) {
+    printJson(view);
+    return;
+  }
+  if (view.length === 0) {
+    say(ctx.io, 'No suppressed addresses.');
+    return;
+  }
+  say(
+    ctx.io,
+    table(
+      ['email', 'scope', 'reason', 'since', 'detail'],
+      view.map((r) => [r.email, r.scope, r.reason, shortTime(r.since), r.detail]),
+      { keep: [0, 3] },
+    ),
+  );
+}
+
+const SUPPRESSION_REASONS: SuppressionRow['reason'][] = [
+  'bounce',
+  'complaint',
+  'unsubscribe',
+  'rejected',
+  'manual',
+];
+
+/** `GLOBAL` → `global`, `CONF#x` → `conference x`. */
+function scopeName(scope: string): string {
+  return scope === 'GLOBAL' ? 'global' : scope.replace(/^CONF#/, 'conference ');
+}
+
+/** The stored scopes `--scope` selects: both by default, or the global one, or the conference's. */
+function scopesFor(option: string | undefined, conferenceId: string): SuppressionScope[] {
+  if (option === undefined) return ['GLOBAL', suppressionScope({ conferenceId })];
+  if (option === 'global') return ['GLOBAL'];
+  if (option === 'conference') return [suppressionScope({ conferenceId })];
+  throw new RefusedError(`--scope must be "global" or "conference", got "${option}".`);
+}
+
+/** `suppressions lift EMAIL --reason TEXT [--scope global|conference]`: recorded with who and why. */
+export async function suppressionsLift(
+  ctx: Context,
+  email: string,
+  options: { reason: string; scope?: string },
+): Promise<void> {
+  if (!isValidEmail(email)) throw new RefusedError(`"${email}" is not an e-mail address.`);
+  const why = options.reason.trim();
+  if (why === '') throw new RefusedError('--reason must say why the suppression is lifted.');
+  const scopes = scopesFor(options.scope, ctx.conference);
+  const target = await ctx.target();
+  const active = (await listSuppressionEntries(target.store, { email })).filter((r) =>
+    (scopes as string[]).includes(r.scope),
+  );
+  if (active.length === 0) {
+    throw new RefusedError(
+      `${email} is not suppressed${options.scope ? ` (${options.scope})` : ''} for ${ctx.conference}; see \`npx communique suppressions list\`.`,
+    );
+  }
+  const lifted: { email: string; scope: string; reason: string }[] = [];
+  for (const entry of active) {
+    try {
+      const row = await liftSuppressionEntry(target.store, {
+        email,
+        scope: entry.scope as SuppressionScope,
+        by: ctx.by,
+        why,
+      });
+      lifted.push({ email: row.email, scope: scopeName(entry.scope), reason: row.reason });
+    } catch (error) {
+      // Lifted by someone else in the meantime: the outcome they wanted is the same.
+      if (!(error instanceof SuppressionNotFoundError)) throw error;
+    }
+  }
+  if (ctx.io.json) printJson({ lifted, by: ctx.by, why });
+  else {
+    for (const l of lifted)
+      say(ctx.io, `Lifted the ${l.reason} suppression of ${l.email} (${l.scope}), recorded as by ${ctx.by}.`);
+    if (lifted.some((l) => l.reason === 'bounce' || l.reason === 'complaint')) {
+      hint(
+        'Mail to an address that bounced or complained hurts the sender reputation; lift only with the recipient’s consent.',
+      );
+    }
+  }
+}
+
+/** `suppressions add EMAIL --reason TEXT [--scope global|conference]`: a manual suppression. */
+export async function suppressionsAdd(
+  ctx: Context,
+  email: string,
+  options: { reason: string; scope?: string },
+): Promise<void> {
+  if (!isValidEmail(email)) throw new RefusedError(`"${email}" is not an e-mail address.`);
+  const why = options.reason.trim();
+  if (why === '') throw new RefusedError('--reason must say why the address is suppressed.');
+  // Global by default: a person who asks not to be mailed means every conference.
+  const scope = scopesFor(options.scope ?? 'global', ctx.conference)[0] as SuppressionScope;
+  const target = await ctx.target();
+  await suppressManually(target.store, { email, scope, by: ctx.by, why });
+  if (ctx.io.json) printJson({ email, scope: scopeName(scope), reason: 'manual', by: ctx.by, why });
+  else say(ctx.io, `Suppressed ${email} (${scopeName(scope)}) for bulk mail, recorded as by ${ctx.by}.`);
+}
