@@ -700,7 +700,7 @@ export const DEMO_NEXT_STEPS = [
   '  npx communique mailing status <ID> --watch',
   '  npx communique deliveries <ID>',
   '  npm run demo            # the whole story: registrations, invitations, an agenda change, press, reminders, bounces',
-  'Sent mail: the outbox at the SES address below (GET /store lists it as JSON). Guide: docs/cli.md',
+  'Sent mail: the outbox at the SES address above (GET /store lists it as JSON). Guide: docs/cli.md',
 ].join('\n');
 
 /**

@@ -50,9 +50,12 @@ await writeFile(
   `${JSON.stringify({ endpoints: stack.endpoints, outputs: stack.outputs, outbox, pid: process.pid }, null, 2)}\n`,
 );
 
+let demo = '';
 if (process.env.COMMUNIQUE_DEMO !== '0') {
-  const { loadDemo } = await import('../cli/demo-data.js');
-  await loadDemo(stack);
+  const { loadDemo, DEMO_NEXT_STEPS } = await import('../cli/demo-data.js');
+  const loadStarted = Date.now();
+  await loadDemo(stack, { quiet: true });
+  demo = `  demo conference dushanbe-2022 loaded in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s (200 delegates in en/ru/ar, 20 press contacts)\n\n${DEMO_NEXT_STEPS}`;
 }
 
 console.log(
@@ -63,7 +66,11 @@ console.log(
     `  SES       ${stack.endpoints.ses}   outbox: ${stack.endpoints.ses}/  (GET /store lists sent mail)`,
     `  .eml      ${outbox}`,
     `  unsubscribe ${stack.endpoints.unsubscribe}`,
-  ].join('\n'),
+    demo,
+    'Ctrl-C stops it; state lives in memory and the next start begins afresh.',
+  ]
+    .filter((line) => line !== '')
+    .join('\n'),
 );
 
 let stopping = false;
