@@ -68,7 +68,8 @@ describe('mail that follows from events and the clock', () => {
       ?.getAllSubcomponents('vevent')
       .find((e) => e.getFirstPropertyValue('uid') === `session-${cid}-opening-plenary@mail.example.org`);
     // 09:30 in Dushanbe (UTC+5) is 04:30 UTC.
-    expect((opening?.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(
+    if (!opening) throw new Error('no calendar entry for the opening plenary');
+    expect((opening.getFirstPropertyValue('dtstart') as ICAL.Time).toJSDate().toISOString()).toBe(
       '2022-10-18T04:30:00.000Z',
     );
   });
