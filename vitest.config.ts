@@ -10,5 +10,11 @@ export default defineConfig({
     hookTimeout: 120_000,
     allowOnly: false,
     globalSetup: ['test/global-setup.ts'],
+    // Handlers log and emit EMF as in Lambda; in tests that is noise unless something is wrong.
+    env: {
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
   },
 });

@@ -14,7 +14,7 @@
  */
 import './lib/quiet-handlers.js';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { listSuppressionEntries } from '../functions/feedback/operations.js';
 import { type MailingProgress, mailingProgress } from '../functions/mailing/operations.js';
@@ -34,7 +34,7 @@ import { DEMO_CONFERENCE_ID, inProcessTarget, loadDemoInto, SESSIONS } from './d
 import { isNetworkError } from './lib/errors.js';
 import { cloudEvent } from './lib/intake.js';
 import { type Io, ioFrom, progressBar, table } from './lib/output.js';
-import { defaultStackFile, localTarget, readStackFile, repoRoot, type Target } from './lib/target.js';
+import { defaultStackFile, localTarget, readStackFile, type Target } from './lib/target.js';
 
 const CID = DEMO_CONFERENCE_ID;
 const REQUESTED_BY = 'demo@example.org';
@@ -139,28 +139,9 @@ async function connect(): Promise<Connection> {
     }
   }
   console.log('No local stack is running: starting one for the demo (as `npm start` would)…');
-  const { startLocalStack } = await import('../local/stack.js');
-  const port = (name: string, fallback: number) => Number(process.env[name] || fallback);
-  const stateDir = path.resolve(process.env.COMMUNIQUE_STATE_DIR ?? path.join(repoRoot, '.local'));
-  const outbox = path.resolve(process.env.COMMUNIQUE_OUTBOX_DIR ?? path.join(stateDir, 'outbox'));
-  await rm(outbox, { recursive: true, force: true });
-  await mkdir(outbox, { recursive: true });
-  const stack = await startLocalStack({
-    ports: {
-      sqs: port('COMMUNIQUE_SQS_PORT', 4566),
-      dynamodb: port('COMMUNIQUE_DYNAMODB_PORT', 8000),
-      ses: port('COMMUNIQUE_SES_PORT', 8005),
-      unsubscribe: port('COMMUNIQUE_UNSUBSCRIBE_PORT', 8010),
-    },
-    emlDir: outbox,
-    failedVisibilitySeconds: 5,
-    scheduleEverySeconds: Number(process.env.COMMUNIQUE_TICK_SECONDS ?? 5),
-  });
+  const { startDefaultLocalStack } = await import('../local/default-stack.js');
   // While the demo's stack runs, the CLI can talk to it like to `npm start`'s.
-  await writeFile(
-    file,
-    `${JSON.stringify({ endpoints: stack.endpoints, outputs: stack.outputs, outbox, pid: process.pid }, null, 2)}\n`,
-  );
+  const { stack, outbox } = await startDefaultLocalStack();
   return {
     target: inProcessTarget(stack),
     outbox,

@@ -2,53 +2,25 @@
  * `npm start`: the embedded stack in the foreground on fixed ports, the stack's
  * handlers running against it, and the demo conference loaded.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startLocalStack } from './stack.js';
+import { rm } from 'node:fs/promises';
+import { startDefaultLocalStack } from './default-stack.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-
-function port(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535) {
-    console.error(`${name} must be a port number (0-65535), got "${raw}"`);
-    process.exit(2);
-  }
-  return value;
-}
-
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-const stateDir = path.resolve(process.env.COMMUNIQUE_STATE_DIR ?? path.join(root, '.local'));
-const outbox = path.resolve(process.env.COMMUNIQUE_OUTBOX_DIR ?? path.join(stateDir, 'outbox'));
 const started = Date.now();
-// State lives in memory for the life of the process: queues (fauxqs) cannot persist, and a
-// table that outlived its queues would hold deliveries no queue will ever deliver.
-await rm(outbox, { recursive: true, force: true });
-await mkdir(outbox, { recursive: true });
-
-const stack = await startLocalStack({
-  ports: {
-    sqs: port('COMMUNIQUE_SQS_PORT', 4566),
-    dynamodb: port('COMMUNIQUE_DYNAMODB_PORT', 8000),
-    ses: port('COMMUNIQUE_SES_PORT', 8005),
-    unsubscribe: port('COMMUNIQUE_UNSUBSCRIBE_PORT', 8010),
-  },
-  emlDir: outbox,
-  failedVisibilitySeconds: 5,
-  scheduleEverySeconds: Number(process.env.COMMUNIQUE_TICK_SECONDS ?? 5),
-  log: (message, detail) =>
+let running: Awaited<ReturnType<typeof startDefaultLocalStack>>;
+try {
+  running = await startDefaultLocalStack((message, detail) =>
     console.error(`[local] ${message}`, detail instanceof Error ? detail.message : (detail ?? '')),
-});
-
-// The CLI finds the local stack through this file.
-await writeFile(
-  path.join(stateDir, 'stack.json'),
-  `${JSON.stringify({ endpoints: stack.endpoints, outputs: stack.outputs, outbox, pid: process.pid }, null, 2)}\n`,
-);
+  );
+} catch (error) {
+  console.error(`Could not start the local stack: ${(error as Error).message}`);
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' || /EADDRINUSE/.test(String(error))) {
+    console.error(
+      'A port is taken — is another `npm start` running? Ports can be changed with COMMUNIQUE_*_PORT.',
+    );
+  }
+  process.exit(2);
+}
+const { stack, outbox, stackFile } = running;
 
 let demo = '';
 if (process.env.COMMUNIQUE_DEMO !== '0') {
@@ -79,7 +51,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   console.log(`\n${signal}: stopping…`);
   await stack.stop();
-  await rm(path.join(stateDir, 'stack.json'), { force: true });
+  await rm(stackFile, { force: true });
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -181,21 +181,21 @@ export async function getRegistrationById(deps: StoreDeps, cid: string, registra
 export const getRegistration = (deps: StoreDeps, cid: string, contactKey: string) =>
   get<RegistrationRow>(deps, keys.registration(cid, contactKey));
 
-/** Upserts a registration unless a later event already wrote it; keeps the id pointer and session memberships. */
-export async function putRegistration(
+/**
+ * Writes a contact row unless a later event already wrote it (out-of-order
+ * upserts converge on the latest event time), then the id → contact pointer.
+ */
+async function putIfNotOlder(
   deps: StoreDeps,
-  row: RegistrationRow,
-  previous?: RegistrationRow,
+  key: { pk: string; sk: string },
+  pointerKey: { pk: string; sk: string },
+  row: { contactKey: string; eventTime: string },
 ): Promise<boolean> {
   try {
     await deps.db.send(
       new PutCommand({
         TableName: deps.table,
-        Item: {
-          ...keys.registration(row.conferenceId, row.contactKey),
-          ...row,
-          updatedAt: deps.now().toISOString(),
-        },
+        Item: { ...key, ...row, updatedAt: deps.now().toISOString() },
         ConditionExpression: 'attribute_not_exists(pk) OR eventTime <= :t',
         ExpressionAttributeValues: { ':t': row.eventTime },
       }),
@@ -205,11 +205,24 @@ export async function putRegistration(
     throw error;
   }
   await deps.db.send(
-    new PutCommand({
-      TableName: deps.table,
-      Item: { ...keys.registrationId(row.conferenceId, row.registrationId), contactKey: row.contactKey },
-    }),
+    new PutCommand({ TableName: deps.table, Item: { ...pointerKey, contactKey: row.contactKey } }),
   );
+  return true;
+}
+
+/** Upserts a registration unless a later event already wrote it; keeps the id pointer and session memberships. */
+export async function putRegistration(
+  deps: StoreDeps,
+  row: RegistrationRow,
+  previous?: RegistrationRow,
+): Promise<boolean> {
+  const written = await putIfNotOlder(
+    deps,
+    keys.registration(row.conferenceId, row.contactKey),
+    keys.registrationId(row.conferenceId, row.registrationId),
+    row,
+  );
+  if (!written) return false;
   const before = new Set(
     previous && previous.status === 'active' && previous.contactKey === row.contactKey
       ? previous.sessions
@@ -273,30 +286,12 @@ export async function putPress(deps: StoreDeps, row: PressRow): Promise<boolean>
       }),
     );
   }
-  try {
-    await deps.db.send(
-      new PutCommand({
-        TableName: deps.table,
-        Item: {
-          ...keys.press(row.conferenceId, row.contactKey),
-          ...row,
-          updatedAt: deps.now().toISOString(),
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR eventTime <= :t',
-        ExpressionAttributeValues: { ':t': row.eventTime },
-      }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
-  await deps.db.send(
-    new PutCommand({
-      TableName: deps.table,
-      Item: { ...keys.pressId(row.conferenceId, row.contactId), contactKey: row.contactKey },
-    }),
+  return putIfNotOlder(
+    deps,
+    keys.press(row.conferenceId, row.contactKey),
+    keys.pressId(row.conferenceId, row.contactId),
+    row,
   );
-  return true;
 }
 
 export async function getPressById(
