@@ -8,8 +8,8 @@
 import { execFileSync } from 'node:child_process';
 
 const recipients = Number(process.env.BENCH_RECIPIENTS ?? 10_000);
-const pacedRecipients = Number(process.env.BENCH_PACED_RECIPIENTS ?? 1_500);
-const sesRate = Number(process.env.BENCH_SES_RATE ?? 50);
+const pacedRecipients = Number(process.env.BENCH_PACED_RECIPIENTS ?? 800);
+const sesRate = Number(process.env.BENCH_SES_RATE ?? 20);
 
 function phase(args: string[]): Record<string, number | string | undefined | Record<string, number>> {
   const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/pipeline-phase.ts', ...args], {

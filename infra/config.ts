@@ -123,6 +123,14 @@ export function parseStackConfig(raw: unknown): StackConfig {
 }
 
 /**
+ * Share of the account's SES rate the senders aim at. Concurrent senders pace
+ * independently, so their sends drift in and out of phase; aiming 2% under the
+ * limit keeps a one-second window from catching one send too many, which SES
+ * would answer with a throttle (and a retry that costs more than the 2%).
+ */
+export const PACING_HEADROOM = 0.98;
+
+/**
  * Sender pacing derived from the SES rate: how many sender invocations may run at
  * once (the event source's maximum concurrency, 2..1000) and the rate each one
  * paces itself to, so that their sum never exceeds the account's rate.
@@ -132,5 +140,5 @@ export function senderPacing(config: Pick<StackConfig, 'sesMaxSendRate' | 'perSe
   perInvocationRate: number;
 } {
   const maxConcurrency = Math.min(1000, Math.max(2, Math.ceil(config.sesMaxSendRate / config.perSenderRate)));
-  return { maxConcurrency, perInvocationRate: config.sesMaxSendRate / maxConcurrency };
+  return { maxConcurrency, perInvocationRate: (config.sesMaxSendRate * PACING_HEADROOM) / maxConcurrency };
 }

@@ -1,8 +1,11 @@
 /**
- * A token bucket of capacity one: sends are spaced `1 / rate` apart, so one
- * sender never exceeds its share of the account's SES rate. Each concurrent
- * sender has its own pacer, and the stack sizes `maxConcurrency × rate` to the
- * account rate, so the fleet as a whole stays at or under it.
+ * A token bucket: sends are spaced `1 / rate` apart, so one sender keeps to its
+ * share of the account's SES rate. Each concurrent sender has its own pacer, and
+ * the stack sizes `maxConcurrency × rate` to the account rate, so the fleet as a
+ * whole stays at or under it. The bucket holds `burst` tokens: a sender that sat
+ * idle between two batches (deleting, polling) may catch up by one slot, which
+ * is what keeps its average at its share instead of below it; more would let
+ * concurrent senders pile into the same second.
  */
 export class Pacer {
   private next = 0;
@@ -11,17 +14,21 @@ export class Pacer {
     private readonly ratePerSecond: number,
     private readonly now: () => number = () => performance.now(),
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly burst = 2,
   ) {
     if (!(ratePerSecond > 0)) throw new RangeError(`rate must be positive, got ${ratePerSecond}`);
+    if (!(burst >= 1)) throw new RangeError(`burst must be at least 1, got ${burst}`);
   }
 
   /** Waits until this sender may send once more. */
   async acquire(): Promise<void> {
     const interval = 1000 / this.ratePerSecond;
     const now = this.now();
-    const at = Math.max(now, this.next);
-    this.next = at + interval;
-    if (at > now) await this.sleep(at - now);
+    // The slot this send takes: the next free one, or — after idle time — one of at
+    // most `burst - 1` slots in the past, which it may use at once.
+    const slot = Math.max(this.next, now - (this.burst - 1) * interval);
+    this.next = slot + interval;
+    if (slot > now) await this.sleep(slot - now);
   }
 
   /** After a throttle: hold off for `ms` so the next attempts don't pile onto a full second. */
