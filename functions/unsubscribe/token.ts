@@ -13,7 +13,6 @@
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { z } from 'zod';
 import { ConfigurationError } from '../lib/errors.js';
 
 /** The HMAC keys: `keys` maps a key id to a base64 secret; `current` signs new tokens. */
@@ -37,18 +36,34 @@ const MAC_LABEL = 'communique/unsubscribe/v1';
 /** Longer than any real token (two ids and an address): a cheap bound before any work. */
 const MAX_TOKEN_LENGTH = 1024;
 
-const keysSchema = z
-  .object({
-    current: z.string().regex(KEY_ID, 'key ids are 1–32 of [A-Za-z0-9_-]'),
-    keys: z.record(
-      z.string().regex(KEY_ID, 'key ids are 1–32 of [A-Za-z0-9_-]'),
-      z
-        .string()
-        .regex(/^[A-Za-z0-9+/_-]+={0,2}$/, 'base64')
-        .refine((k) => Buffer.from(k, 'base64').length >= MIN_KEY_BYTES, `at least ${MIN_KEY_BYTES} bytes`),
-    ),
-  })
-  .refine((k) => k.current in k.keys, { message: 'current must name one of keys', path: ['current'] });
+const BASE64 = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/**
+ * Checks a parsed key set by hand (no zod: it would add ~400 KB to the sender,
+ * which signs a token per bulk mail). Returns the problems found.
+ */
+function keySetProblems(raw: unknown): string[] {
+  const set = raw as { current?: unknown; keys?: unknown } | null;
+  if (!set || typeof set !== 'object' || Array.isArray(set))
+    return ['(root): must be an object with current and keys'];
+  const problems: string[] = [];
+  if (typeof set.current !== 'string' || !KEY_ID.test(set.current))
+    problems.push('current: key ids are 1–32 of [A-Za-z0-9_-]');
+  if (!set.keys || typeof set.keys !== 'object' || Array.isArray(set.keys)) {
+    problems.push('keys: must be an object of key id → base64 key');
+    return problems;
+  }
+  for (const [id, key] of Object.entries(set.keys as Record<string, unknown>)) {
+    if (!KEY_ID.test(id)) problems.push(`keys.${id}: key ids are 1–32 of [A-Za-z0-9_-]`);
+    if (typeof key !== 'string' || !BASE64.test(key)) problems.push(`keys.${id}: base64`);
+    else if (Buffer.from(key, 'base64').length < MIN_KEY_BYTES)
+      problems.push(`keys.${id}: at least ${MIN_KEY_BYTES} bytes`);
+  }
+  if (typeof set.current === 'string' && !Object.hasOwn(set.keys, set.current)) {
+    problems.push('current: current must name one of keys');
+  }
+  return problems;
+}
 
 /** Validates a key set (from the environment or SSM); throws a ConfigurationError naming the fault. */
 export function parseUnsubscribeKeys(json: string, source: string): UnsubscribeKeys {
@@ -58,12 +73,10 @@ export function parseUnsubscribeKeys(json: string, source: string): UnsubscribeK
   } catch {
     throw new ConfigurationError(`${source}: not JSON`);
   }
-  const result = keysSchema.safeParse(raw);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ConfigurationError(`${source}: ${lines.join('; ')}`);
-  }
-  return result.data;
+  const problems = keySetProblems(raw);
+  if (problems.length > 0) throw new ConfigurationError(`${source}: ${problems.join('; ')}`);
+  const set = raw as UnsubscribeKeys;
+  return { current: set.current, keys: { ...set.keys } };
 }
 
 let ssm: SSMClient | undefined;
