@@ -96,7 +96,7 @@ async function applyConference(
     timeZone: d.timeZone,
     start: d.start,
     end: d.end,
-    organizers: d.organizers.map((o) => o.en),
+    organizers: d.organizers,
     website: d.website,
     languages: d.languages,
     sender: d.sender,

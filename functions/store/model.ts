@@ -55,7 +55,8 @@ export interface ConferenceRow {
   timeZone: string;
   start: string;
   end: string;
-  organizers: string[];
+  /** Co-organizers, localized ({en, ru?, ar?}); older rows may hold plain strings. */
+  organizers: (string | LocalizedText)[];
   website: string;
   languages: string[];
   sender: { from: string; replyTo?: string };
