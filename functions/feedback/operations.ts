@@ -11,6 +11,7 @@ import { isConditionFailed } from '../lib/errors.js';
 import { keys } from '../store/model.js';
 import {
   listSuppressions,
+  newestFirst,
   putSuppression,
   queryAll,
   type StoreDeps,
@@ -149,16 +150,7 @@ export async function liftSuppressionEntry(
 
 /** Lifted suppressions, newest first: who lifted what, when and why. */
 export async function listLiftedSuppressions(deps: StoreDeps, limit = 100): Promise<LiftedSuppressionRow[]> {
-  return queryAll<LiftedSuppressionRow>(
-    deps,
-    {
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': 'SUPPRESSION-LIFTS' },
-      ScanIndexForward: false,
-    },
-    limit,
-  );
+  return newestFirst<LiftedSuppressionRow>(deps, 'SUPPRESSION-LIFTS', limit);
 }
 
 /** Suppresses an address by hand (reason `manual`), e.g. at a person's request by phone. */

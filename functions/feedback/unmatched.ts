@@ -6,7 +6,7 @@
  */
 
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { expiresAt, queryAll, type StoreDeps } from '../store/store.js';
+import { expiresAt, newestFirst, type StoreDeps } from '../store/store.js';
 
 /** Why an event matched no delivery. */
 export type UnmatchedReason =
@@ -64,14 +64,5 @@ export async function recordUnmatchedSesEvent(
 
 /** Unmatched SES events, newest first. */
 export async function listUnmatchedSesEvents(deps: StoreDeps, limit = 100): Promise<UnmatchedSesEventRow[]> {
-  return queryAll<UnmatchedSesEventRow>(
-    deps,
-    {
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': 'SESUNKNOWN' },
-      ScanIndexForward: false,
-    },
-    limit,
-  );
+  return newestFirst<UnmatchedSesEventRow>(deps, 'SESUNKNOWN', limit);
 }

@@ -71,6 +71,33 @@ export async function queryAll<T>(
   return out.slice(0, limit);
 }
 
+/** Writes an item that must not exist yet; false when it does (a repeat or a race lost). */
+export async function putIfAbsent(deps: StoreDeps, item: Record<string, unknown>): Promise<boolean> {
+  try {
+    await deps.db.send(
+      new PutCommand({ TableName: deps.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailed(error)) return false;
+    throw error;
+  }
+}
+
+/** One of the lists kept on gsi1 (rejections, suppressions, mailings…), newest first. */
+export function newestFirst<T>(deps: StoreDeps, list: string, limit = Infinity): Promise<T[]> {
+  return queryAll<T>(
+    deps,
+    {
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :p',
+      ExpressionAttributeValues: { ':p': list },
+      ScanIndexForward: false,
+    },
+    limit,
+  );
+}
+
 // ------------------------------------------------------------------------------------------------
 // Processed-event markers
 
@@ -80,24 +107,12 @@ export async function wasProcessed(deps: StoreDeps, eventId: string): Promise<bo
 
 /** Records that an event took effect; false when another invocation recorded it first. */
 export async function markProcessed(deps: StoreDeps, eventId: string, type: string): Promise<boolean> {
-  try {
-    await deps.db.send(
-      new PutCommand({
-        TableName: deps.table,
-        Item: {
-          ...keys.event(eventId),
-          type,
-          processedAt: deps.now().toISOString(),
-          expiresAt: expiresAt(deps),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+  return putIfAbsent(deps, {
+    ...keys.event(eventId),
+    type,
+    processedAt: deps.now().toISOString(),
+    expiresAt: expiresAt(deps),
+  });
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -344,30 +359,18 @@ export async function createMailing(
   row: Omit<MailingRow, `count_${string}` | 'createdAt' | 'total'>,
 ): Promise<boolean> {
   const createdAt = deps.now().toISOString();
-  try {
-    await deps.db.send(
-      new PutCommand({
-        TableName: deps.table,
-        Item: {
-          ...keys.mailing(row.mailingId),
-          gsi1pk: `CONF#${row.conferenceId}#MAILINGS`,
-          gsi1sk: `${createdAt}#${row.mailingId}`,
-          ...(row.state === 'scheduled' && row.sendAt
-            ? { gsi2pk: 'SCHEDULED', gsi2sk: new Date(row.sendAt).toISOString() }
-            : {}),
-          ...zeroCounters,
-          total: 0,
-          createdAt,
-          ...row,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+  return putIfAbsent(deps, {
+    ...keys.mailing(row.mailingId),
+    gsi1pk: `CONF#${row.conferenceId}#MAILINGS`,
+    gsi1sk: `${createdAt}#${row.mailingId}`,
+    ...(row.state === 'scheduled' && row.sendAt
+      ? { gsi2pk: 'SCHEDULED', gsi2sk: new Date(row.sendAt).toISOString() }
+      : {}),
+    ...zeroCounters,
+    total: 0,
+    createdAt,
+    ...row,
+  });
 }
 
 export const getMailing = (deps: StoreDeps, mid: string) => get<MailingRow>(deps, keys.mailing(mid));
@@ -459,13 +462,8 @@ export async function countPlanned(deps: StoreDeps, mid: string, n: number): Pro
   );
 }
 
-export async function listMailings(deps: StoreDeps, cid: string): Promise<MailingRow[]> {
-  return queryAll<MailingRow>(deps, {
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :p',
-    ExpressionAttributeValues: { ':p': `CONF#${cid}#MAILINGS` },
-    ScanIndexForward: false,
-  });
+export function listMailings(deps: StoreDeps, cid: string): Promise<MailingRow[]> {
+  return newestFirst<MailingRow>(deps, `CONF#${cid}#MAILINGS`);
 }
 
 /** Mailings whose sendAt has come (they are indexed only while scheduled). */
@@ -486,27 +484,15 @@ export async function createDelivery(
   row: Omit<DeliveryRow, 'createdAt' | 'updatedAt' | 'expiresAt'>,
 ): Promise<boolean> {
   const now = deps.now().toISOString();
-  try {
-    await deps.db.send(
-      new PutCommand({
-        TableName: deps.table,
-        Item: {
-          ...keys.delivery(row.mailingId, row.contactKey),
-          gsi2pk: deliveryStateIndex(row.mailingId, row.state),
-          gsi2sk: row.contactKey,
-          ...row,
-          createdAt: now,
-          updatedAt: now,
-          expiresAt: expiresAt(deps),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+  return putIfAbsent(deps, {
+    ...keys.delivery(row.mailingId, row.contactKey),
+    gsi2pk: deliveryStateIndex(row.mailingId, row.state),
+    gsi2sk: row.contactKey,
+    ...row,
+    createdAt: now,
+    updatedAt: now,
+    expiresAt: expiresAt(deps),
+  });
 }
 
 export const getDelivery = (deps: StoreDeps, mid: string, contactKey: string) =>
@@ -697,17 +683,8 @@ export async function recordRejection(deps: StoreDeps, row: RejectionRow): Promi
   );
 }
 
-export async function listRejections(deps: StoreDeps, limit = 100): Promise<RejectionRow[]> {
-  return queryAll<RejectionRow>(
-    deps,
-    {
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :p',
-      ExpressionAttributeValues: { ':p': 'REJECTIONS' },
-      ScanIndexForward: false,
-    },
-    limit,
-  );
+export function listRejections(deps: StoreDeps, limit = 100): Promise<RejectionRow[]> {
+  return newestFirst<RejectionRow>(deps, 'REJECTIONS', limit);
 }
 
 export interface SuppressionRow {
@@ -749,13 +726,8 @@ export async function suppressionsFor(
   return rows.filter((r) => r.sk === 'GLOBAL' || r.sk === `CONF#${cid}`);
 }
 
-export async function listSuppressions(deps: StoreDeps): Promise<SuppressionRow[]> {
-  return queryAll<SuppressionRow>(deps, {
-    IndexName: 'gsi1',
-    KeyConditionExpression: 'gsi1pk = :p',
-    ExpressionAttributeValues: { ':p': 'SUPPRESSIONS' },
-    ScanIndexForward: false,
-  });
+export function listSuppressions(deps: StoreDeps): Promise<SuppressionRow[]> {
+  return newestFirst<SuppressionRow>(deps, 'SUPPRESSIONS');
 }
 
 /** Local only: the settable clock's offset from real time. */
