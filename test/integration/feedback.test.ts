@@ -34,7 +34,7 @@ import {
 } from '../../functions/unsubscribe/token.js';
 import { sesFixture } from '../unit/feedback/fixtures.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
-import { fixture, freshId, sendAndWait, sendEvent, storeOf } from './support/pipeline.js';
+import { fixture, freshId, mailingRequest, sendAndWait, sendEvent, storeOf } from './support/pipeline.js';
 
 const cid = 'dushanbe-2022';
 let run = 0;
@@ -515,16 +515,7 @@ describe('feedback on the embedded stack', () => {
     const recipientsOf = (mailingId: string) => acceptedFor(mailingId).flatMap((m) => m.destinations);
 
     async function mailing(mailingId: string): Promise<void> {
-      const event = fixture('mailing.requested');
-      event.id = freshId('mailing');
-      event.data = {
-        conferenceId: cid,
-        mailingId,
-        kind: 'invitation',
-        audience,
-        requestedBy: 'test@example.org',
-      };
-      await sendEvent(stack.current, event);
+      await sendEvent(stack.current, mailingRequest(mailingId, audience, {}, cid));
     }
     const waitSettled = (mailingId: string, states: DeliveryState[]) =>
       eventually(

@@ -22,28 +22,18 @@ import {
 } from '../../functions/store/store.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import { headerLine } from './support/mail.js';
-import { fixture, freshId, sendAndWait, sendEvent, storeOf } from './support/pipeline.js';
+import {
+  acceptedFor as acceptedForMailing,
+  fixture,
+  freshId,
+  mailingRequest,
+  sendAndWait,
+  sendEvent,
+  storeOf,
+} from './support/pipeline.js';
 import { seedRegistrations } from './support/seed.js';
 
 const cid = 'dushanbe-2022';
-
-function mailingRequest(
-  mailingId: string,
-  audience: Record<string, unknown> = {},
-  extra: Record<string, unknown> = {},
-) {
-  const event = fixture('mailing.requested');
-  event.id = freshId('mailing');
-  event.data = {
-    conferenceId: cid,
-    mailingId,
-    kind: 'invitation',
-    audience,
-    requestedBy: 'test@example.org',
-    ...extra,
-  };
-  return event;
-}
 
 describe('sending on the embedded stack', () => {
   const stack = useLocalStack({
@@ -51,8 +41,7 @@ describe('sending on the embedded stack', () => {
     environment: { SEND_RATE_PER_INVOCATION: '2000', SEND_LEASE_SECONDS: '2' },
   });
   const store = (): StoreDeps => storeOf(stack.current);
-  const acceptedFor = (mailingId: string) =>
-    stack.current.accepted.filter((m) => m.tags.mailing === mailingId.replace(/[^A-Za-z0-9_-]/g, '_'));
+  const acceptedFor = (mailingId: string) => acceptedForMailing(stack.current, mailingId);
   const waitComplete = (mailingId: string, timeoutMs = 60_000) =>
     eventually(
       async () => {

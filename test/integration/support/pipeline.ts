@@ -64,3 +64,28 @@ export function freshId(prefix = 'evt'): string {
   counter++;
   return `${prefix}-${Date.now()}-${counter}`;
 }
+
+/** A `mailing.requested` event for an invitation (or whatever `extra` says) to `audience`. */
+export function mailingRequest(
+  mailingId: string,
+  audience: Record<string, unknown> = {},
+  extra: Record<string, unknown> = {},
+  conferenceId = 'dushanbe-2022',
+): ReturnType<typeof fixture> {
+  const event = fixture('mailing.requested');
+  event.id = freshId('mailing');
+  event.data = {
+    conferenceId,
+    mailingId,
+    kind: 'invitation',
+    audience,
+    requestedBy: 'test@example.org',
+    ...extra,
+  };
+  return event;
+}
+
+/** The mail the local SES accepted for one mailing (matched by its SES tag). */
+export function acceptedFor(stack: LocalStack, mailingId: string): LocalStack['accepted'] {
+  return stack.accepted.filter((m) => m.tags.mailing === mailingId.replace(/[^A-Za-z0-9_-]/g, '_'));
+}
