@@ -70,22 +70,21 @@ const messageOf = (error: unknown) =>
  * when an organizer says so.
  */
 export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutcome> {
-  let mailing: MailingRow | undefined;
-  try {
-    mailing = await deps.mailing(job.mailingId);
-  } catch (error) {
-    return retryOrGiveUp(deps, job, undefined, `could not read the mailing: ${messageOf(error)}`);
-  }
-  // A paused (or not yet started) mailing keeps its deliveries queued and its jobs coming back.
-  if (mailing && mailing.state !== 'cancelled' && !SENDING_STATES.has(mailing.state)) return 'held';
-
   const owner = randomUUID();
   const now = deps.now().getTime();
-  const claimed =
-    (await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'sending', {
-      set: { leaseUntil: now + deps.leaseSeconds * 1000, leaseOwner: owner },
-    })) ?? (await ownClaim(deps, job, owner));
-  if (!claimed) return settleUnclaimed(deps, job);
+  let claimed = await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'sending', {
+    set: { leaseUntil: now + deps.leaseSeconds * 1000, leaseOwner: owner },
+  });
+  if (!claimed) {
+    const current = (await getDelivery(deps, job.mailingId, job.contactKey)) as
+      | (DeliveryRow & { leaseOwner?: string })
+      | undefined;
+    // The claim's answer can be lost after it took effect, and the SDK's retry then loses the
+    // condition to our own claim: recognised by the owner, it is ours to send (not in-progress,
+    // which would leave it to run out into a false `uncertain`).
+    if (current?.state !== 'sending' || current.leaseOwner !== owner) return settleUnclaimed(deps, current);
+    claimed = current;
+  }
   const delivery: DeliveryRow = { ...claimed, state: 'sending' };
   const release: Release = (to, set = {}) =>
     transitionDelivery(deps, job.mailingId, job.contactKey, ['sending'], to, {
@@ -95,9 +94,20 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
       values: { ':owner': owner },
     });
 
+  let mailing: MailingRow | undefined;
+  try {
+    mailing = await deps.mailing(job.mailingId);
+  } catch (error) {
+    return retryOrGiveUp(deps, job, release, `could not read the mailing: ${messageOf(error)}`);
+  }
   if (!mailing || mailing.state === 'cancelled') {
     await release('cancelled', { reason: mailing ? 'mailing cancelled' : 'mailing not found' });
     return 'cancelled';
+  }
+  // A paused (or not yet started) mailing keeps its deliveries queued and its jobs coming back.
+  if (!SENDING_STATES.has(mailing.state)) {
+    await release('queued');
+    return 'held';
   }
 
   let message: { raw: Buffer; from: string };
@@ -185,12 +195,7 @@ type Release = (
  * cancellation moves only queued deliveries, and this one was out of the queue when it ran.
  * Returns 'cancelled' in that case, undefined when the job is to come back.
  */
-async function requeue(
-  deps: SenderDeps,
-  job: SendJob,
-  release: Release | undefined,
-): Promise<'cancelled' | undefined> {
-  if (!release) return undefined; // nothing was claimed: the delivery is still queued
+async function requeue(deps: SenderDeps, job: SendJob, release: Release): Promise<'cancelled' | undefined> {
   // A failed read must not leave the claim to expire into `uncertain`: release it; the next try
   // reads the mailing again and finds a cancellation then.
   const fresh = await (deps.freshMailing ?? deps.mailing)(job.mailingId).catch(() => undefined);
@@ -206,14 +211,12 @@ async function requeue(
 async function retryOrGiveUp(
   deps: SenderDeps,
   job: SendJob,
-  release: Release | undefined,
+  release: Release,
   reason: string,
 ): Promise<SendOutcome> {
   if ((job.faults ?? 0) >= MAX_SEND_RETRIES) {
     const set = { reason: `gave up after ${MAX_SEND_RETRIES} retries: ${reason}` };
-    const moved = release
-      ? await release('failed', set)
-      : await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'failed', { set });
+    const moved = await release('failed', set);
     if (moved) deps.count?.('Failed');
     return moved ? 'failed' : 'duplicate';
   }
@@ -224,23 +227,13 @@ async function retryOrGiveUp(
 }
 
 /**
- * The claim's answer can be lost after it took effect; the SDK's retry then loses the condition
- * to our own claim. Recognised by the owner, so the delivery is sent (or released) now instead
- * of waiting for its lease to run out into a false `uncertain`.
- */
-async function ownClaim(deps: SenderDeps, job: SendJob, owner: string): Promise<DeliveryRow | undefined> {
-  const current = (await getDelivery(deps, job.mailingId, job.contactKey)) as
-    | (DeliveryRow & { leaseOwner?: string })
-    | undefined;
-  return current?.state === 'sending' && current.leaseOwner === owner ? current : undefined;
-}
-
-/**
  * A job whose delivery could not be claimed: already handled, held by a live
  * claim, or held by a dead one (lease expired → uncertain).
  */
-async function settleUnclaimed(deps: SenderDeps, job: SendJob): Promise<SendOutcome> {
-  const current = await getDelivery(deps, job.mailingId, job.contactKey);
+async function settleUnclaimed(
+  deps: SenderDeps,
+  current: (DeliveryRow & { leaseOwner?: string }) | undefined,
+): Promise<SendOutcome> {
   if (!current) return 'duplicate';
   if (current.state !== 'sending') return 'duplicate';
   if ((current.leaseUntil ?? 0) > deps.now().getTime()) return 'in-progress';
