@@ -18,7 +18,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 /** A loopback "SES" that counts the SendRawEmail requests it receives and accepts each. */
 function countingSes() {
-  const state = { requests: 0, url: '', server: undefined as http.Server | undefined };
+  const state = { requests: 0, url: '' };
   const server = http.createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -30,8 +30,7 @@ function countingSes() {
         );
     });
   });
-  state.server = server;
-  return state;
+  return Object.assign(state, { server });
 }
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
@@ -47,12 +46,12 @@ const send = (raw = 'Subject: x\r\n\r\nx') =>
 describe('fault layer', () => {
   const ses = countingSes();
   beforeAll(async () => {
-    await new Promise<void>((r) => ses.server?.listen(0, '127.0.0.1', () => r()));
-    ses.url = `http://127.0.0.1:${(ses.server?.address() as AddressInfo).port}`;
+    await new Promise<void>((r) => ses.server.listen(0, '127.0.0.1', () => r()));
+    ses.url = `http://127.0.0.1:${(ses.server.address() as AddressInfo).port}`;
   });
   afterAll(async () => {
-    ses.server?.closeAllConnections();
-    await new Promise((r) => ses.server?.close(r));
+    ses.server.closeAllConnections();
+    await new Promise((r) => ses.server.close(r));
   });
   const sesClient = (maxAttempts: number) =>
     new SESClient({ region: 'us-east-1', credentials, endpoint: ses.url, maxAttempts });
