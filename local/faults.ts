@@ -165,8 +165,10 @@ export interface FaultLayer {
   install(client: MiddlewareClient): void;
   readonly injected: InjectedFault[];
   readonly sesCalls: SesCall[];
-  /** Calls seen per `fn:Service.Operation`, whether or not a fault hit them. */
+  /** Calls per `fn:Service.Operation` since the schedule was set (what `nth` counts). */
   readonly calls: Map<string, number>;
+  /** Calls per `fn:Service.Operation` since the layer was created. */
+  readonly seen: Map<string, number>;
   /** Injected faults by kind (`error:throttle`, `lost`, `crash-after` …). */
   figures(): Record<string, number>;
 }
@@ -176,6 +178,7 @@ const MIDDLEWARE_NAME = 'communiqueFaultInjection';
 export function createFaultLayer(): FaultLayer {
   let schedule: Fault[] = [];
   const calls = new Map<string, number>();
+  const seen = new Map<string, number>();
   const injected: InjectedFault[] = [];
   const sesCalls: SesCall[] = [];
   const installed = new WeakSet<object>();
@@ -201,6 +204,7 @@ export function createFaultLayer(): FaultLayer {
       const key = `${invocation.functionName}:${op}`;
       const index = (calls.get(key) ?? 0) + 1;
       calls.set(key, index);
+      seen.set(key, (seen.get(key) ?? 0) + 1);
       const fault = match(invocation.functionName, op, index);
       const isSes = op === 'SES.SendRawEmail';
       const sesCall: SesCall | undefined = isSes
@@ -255,6 +259,7 @@ export function createFaultLayer(): FaultLayer {
     injected,
     sesCalls,
     calls,
+    seen,
     figures() {
       const out: Record<string, number> = {};
       for (const { fault } of injected) {

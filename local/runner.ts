@@ -72,6 +72,11 @@ export class LocalRunner {
 
   constructor(private readonly options: RunnerOptions) {}
 
+  /** Invocations running now (a dead one counts until the runner has put its batch back). */
+  get busy(): number {
+    return this.inFlight.size;
+  }
+
   addQueueSource(source: QueueSourceOptions): void {
     this.sources.push(source);
     if (this.running) this.startSource(source);
