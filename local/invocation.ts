@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import { InvokeStore } from '@aws/lambda-invoke-store';
 
 /**
  * One local Lambda invocation, as the runner sees it. The local runner runs
@@ -44,6 +45,26 @@ export function newInvocation(functionName: string): Invocation {
   return invocation;
 }
 
+/**
+ * The local runner runs several invocations of one function at once in one
+ * process (one per poller), which a Lambda container only does in
+ * multi-concurrency mode. In that mode the Lambda runtime keeps per-invocation
+ * state in an AsyncLocalStorage-backed InvokeStore, and Powertools keeps its
+ * BatchProcessor's records and failures there instead of on the shared
+ * module-level processor. Without it, two concurrent invocations overwrite each
+ * other's failures and a failed record is deleted as if it had succeeded. The
+ * stack sets `AWS_LAMBDA_MAX_CONCURRENCY` and calls this before loading handlers.
+ */
+export async function useMultiConcurrency(): Promise<void> {
+  store = await InvokeStore.getInstanceAsync(true);
+}
+let store: Awaited<ReturnType<typeof InvokeStore.getInstanceAsync>> | undefined;
+
+/** Runs a handler module's initialisation (its imports) in a context of its own, as the runtime's init phase. */
+export function inInitContext<T>(fn: () => Promise<T>): Promise<T> {
+  return store ? store.run({}, fn) : fn();
+}
+
 /** How an invocation ended. */
 export type InvocationResult<T> =
   | { kind: 'returned'; value: T }
@@ -66,7 +87,14 @@ export async function runInvocation<T>(
     timeoutSeconds * 1000,
   );
   try {
-    const run = invocations.run(invocation, fn).then(
+    const isolated = store
+      ? () =>
+          (store as NonNullable<typeof store>).run(
+            { [Symbol.for('_AWS_LAMBDA_REQUEST_ID')]: invocation.invocationId },
+            fn,
+          )
+      : fn;
+    const run = invocations.run(invocation, isolated).then(
       (value): InvocationResult<T> => ({ kind: 'returned', value }),
       (error: unknown): InvocationResult<T> => ({ kind: 'threw', error }),
     );

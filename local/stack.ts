@@ -10,7 +10,7 @@ import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import { defaultConfig, synthTemplate } from '../infra/synth.js';
 import type { FaultLayer } from './faults.js';
-import { runInvocation } from './invocation.js';
+import { inInitContext, runInvocation, useMultiConcurrency } from './invocation.js';
 import { type AnyHandler, LocalRunner, lambdaContext } from './runner.js';
 import { type AcceptedMail, type LocalSes, type SesFault, startLocalSes } from './ses.js';
 import { type Bindings, readStackSpec, resolveValue } from './template.js';
@@ -217,6 +217,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }),
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
+    // The runner runs concurrent invocations of a function in this one process (see local/invocation.ts).
+    AWS_LAMBDA_MAX_CONCURRENCY: '10',
   };
   for (const fn of spec.functions) {
     for (const [name, value] of Object.entries(fn.environment)) {
@@ -240,9 +242,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     log,
   });
   if (options.runHandlers !== false) {
+    await useMultiConcurrency();
     const handlers = new Map<string, AnyHandler>();
     for (const fn of spec.functions) {
-      const mod = (await import(pathToFileURL(path.join(root, fn.entry)).href)) as { handler: AnyHandler };
+      const mod = (await inInitContext(() => import(pathToFileURL(path.join(root, fn.entry)).href))) as {
+        handler: AnyHandler;
+      };
       handlers.set(fn.logicalId, mod.handler);
     }
     for (const source of spec.eventSources) {
