@@ -13,7 +13,7 @@
  * | mailing | `MAILING#<mid>` | `META` | `CONF#<cid>#MAILINGS` / `<createdAt>` | `SCHEDULED` / `<sendAt>` while scheduled |
  * | delivery | `MAILING#<mid>` | `DELIVERY#<contactKey>` | | `MAILING#<mid>#<state>` / `<contactKey>` |
  * | suppression | `SUPPRESSION#<contactKey>` | `GLOBAL` or `CONF#<cid>` | `SUPPRESSIONS` / `<createdAt>` | |
- * | processed-event marker | `EVENT#<id>` | `EVENT` | | |
+ * | processed-event marker (a claim while `in-progress`, see event-claims.ts) | `EVENT#<id>` | `EVENT` | | |
  * | rejection | `REJECTION#<uuid>` | `META` | `REJECTIONS` / `<receivedAt>` | |
  * | unknown SES message | `SESUNKNOWN#<messageId>` | `<eventType>` | `SESUNKNOWN` / `<time>` | |
  * | local clock | `CLOCK` | `LOCAL` | | |

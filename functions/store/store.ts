@@ -101,18 +101,10 @@ export function newestFirst<T>(deps: StoreDeps, list: string, limit = Infinity):
 // ------------------------------------------------------------------------------------------------
 // Processed-event markers
 
+/** True when the event took effect (a claim still in progress does not count; see event-claims.ts). */
 export async function wasProcessed(deps: StoreDeps, eventId: string): Promise<boolean> {
-  return (await get(deps, keys.event(eventId))) !== undefined;
-}
-
-/** Records that an event took effect; false when another invocation recorded it first. */
-export async function markProcessed(deps: StoreDeps, eventId: string, type: string): Promise<boolean> {
-  return putIfAbsent(deps, {
-    ...keys.event(eventId),
-    type,
-    processedAt: deps.now().toISOString(),
-    expiresAt: expiresAt(deps),
-  });
+  const marker = await get<{ status?: string }>(deps, keys.event(eventId));
+  return marker !== undefined && marker.status !== 'in-progress';
 }
 
 // ------------------------------------------------------------------------------------------------
