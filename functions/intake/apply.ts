@@ -1,4 +1,5 @@
 import { mergeAgenda, type StoredAgenda } from '../domain/agenda.js';
+import { eventInstant, notLaterThan } from '../domain/event-time.js';
 import { contactKeyOf } from '../events/email.js';
 import type { IntakeEvent, IntakeEventOf } from '../events/schemas.js';
 import { PermanentError, TransientError } from '../lib/errors.js';
@@ -101,7 +102,7 @@ async function applyConference(
     languages: d.languages,
     sender: d.sender,
     pressContacts: d.pressContacts,
-    eventTime: event.time,
+    eventTime: eventInstant(event.time),
   });
 }
 
@@ -154,7 +155,7 @@ async function applyRegistration(
   await requireConference(deps, d.conferenceId);
   const contactKey = contactKeyOf(d.person.email);
   const byId = await getRegistrationById(deps, d.conferenceId, d.registrationId);
-  if (byId && byId.contactKey !== contactKey && byId.eventTime <= event.time) {
+  if (byId && byId.contactKey !== contactKey && notLaterThan(byId.eventTime, event.time)) {
     // The person's address changed: the old row goes, the new one takes its place.
     await deleteRegistration(deps, byId);
   }
@@ -172,20 +173,24 @@ async function applyRegistration(
     contactId: d.registrationId,
     status:
       previous?.status === 'cancelled' && event.type === 'registration.updated' ? 'cancelled' : 'active',
-    eventTime: event.time,
+    eventTime: eventInstant(event.time),
   };
   for (const k of ['honorific', 'organization', 'country', 'language', 'timeZone'] as const) {
     const v = d.person[k];
     if (v !== undefined) row[k] = v;
   }
-  await putRegistration(deps, row, previous);
+  const accepted = await putRegistration(deps, row, previous);
   if (event.type === 'registration.created') {
+    // Mail follows what the store holds: a creation that lost to a newer event is
+    // confirmed only if that event left the registration active.
+    const current = accepted ? row : await getRegistrationById(deps, d.conferenceId, d.registrationId);
+    if (current?.status !== 'active') return;
     await sendSingle(
       deps,
       'confirmation',
       `confirmation-${d.conferenceId}-${d.registrationId}`,
       d.conferenceId,
-      row,
+      current,
       event.source,
     );
   }
@@ -204,8 +209,14 @@ async function applyCancellation(
       'unknown_registration',
     );
   }
-  const cancelled: RegistrationRow = { ...existing, status: 'cancelled', eventTime: event.time };
-  await putRegistration(deps, cancelled, existing);
+  const cancelled: RegistrationRow = {
+    ...existing,
+    status: 'cancelled',
+    eventTime: eventInstant(event.time),
+  };
+  // A cancellation older than the registration's latest event loses, and mails nothing:
+  // the person stays registered, so no cancellation and no calendar CANCEL.
+  if (!(await putRegistration(deps, cancelled, existing))) return;
   await sendSingle(
     deps,
     'cancellation',
@@ -283,7 +294,7 @@ async function applyPress(deps: PipelineDeps, event: IntakeEventOf<'press-contac
     role: 'press',
     sessions: [],
     status: 'active',
-    eventTime: event.time,
+    eventTime: eventInstant(event.time),
   };
   if (d.outlet) row.outlet = d.outlet;
   if (d.language) row.language = d.language;
@@ -300,7 +311,7 @@ async function applyPressRemoved(
   await requireConference(deps, d.conferenceId);
   const existing = await getPressById(deps, d.conferenceId, d.contactId);
   if (!existing) return; // removing what is not there has the effect of removing it
-  await putPress(deps, { ...existing, status: 'removed', eventTime: event.time });
+  await putPress(deps, { ...existing, status: 'removed', eventTime: eventInstant(event.time) });
 }
 
 async function applyMailingRequested(

@@ -8,6 +8,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { eventInstant } from '../domain/event-time.js';
 import { isConditionFailed } from '../lib/errors.js';
 import {
   type AgendaRow,
@@ -110,7 +111,8 @@ export async function wasProcessed(deps: StoreDeps, eventId: string): Promise<bo
 // ------------------------------------------------------------------------------------------------
 // Conference and agenda
 
-export async function putConference(deps: StoreDeps, row: ConferenceRow): Promise<boolean> {
+export async function putConference(deps: StoreDeps, given: ConferenceRow): Promise<boolean> {
+  const row = { ...given, eventTime: eventInstant(given.eventTime) };
   try {
     await deps.db.send(
       new PutCommand({
@@ -121,7 +123,7 @@ export async function putConference(deps: StoreDeps, row: ConferenceRow): Promis
           gsi1sk: row.conferenceId,
           ...row,
         },
-        // Out-of-order upserts converge: the event with the latest time wins.
+        // Out-of-order upserts converge: the event with the latest time (a UTC instant) wins.
         ConditionExpression: 'attribute_not_exists(pk) OR eventTime <= :t',
         ExpressionAttributeValues: { ':t': row.eventTime },
       }),
@@ -196,8 +198,10 @@ async function putIfNotOlder(
   deps: StoreDeps,
   key: { pk: string; sk: string },
   pointerKey: { pk: string; sk: string },
-  row: { contactKey: string; eventTime: string },
+  given: { contactKey: string; eventTime: string },
 ): Promise<boolean> {
+  // Compared as text by DynamoDB, so stored as a fixed-width UTC instant (domain/event-time.ts).
+  const row = { ...given, eventTime: eventInstant(given.eventTime) };
   try {
     await deps.db.send(
       new PutCommand({
