@@ -18,7 +18,7 @@ describe('out-of-order events', () => {
   ) {
     const event = fixture(type);
     event.id = freshId(type);
-    (event as { time: string }).time = time;
+    event.time = time;
     Object.assign(event.data, { registrationId, sessions: ['opening-plenary'] });
     Object.assign(event.data.person as object, { email: `${registrationId}@example.org`, givenName });
     return event;
