@@ -19,6 +19,7 @@ import {
   deliveryStateIndex,
   keys,
   type MailingRow,
+  mailingStateIndex,
   type PressRow,
   type RegistrationRow,
 } from './model.js';
@@ -359,9 +360,7 @@ export async function createMailing(
     ...keys.mailing(row.mailingId),
     gsi1pk: `CONF#${row.conferenceId}#MAILINGS`,
     gsi1sk: `${createdAt}#${row.mailingId}`,
-    ...(row.state === 'scheduled' && row.sendAt
-      ? { gsi2pk: 'SCHEDULED', gsi2sk: new Date(row.sendAt).toISOString() }
-      : {}),
+    ...mailingStateIndex(row.mailingId, row.state, row.sendAt),
     ...zeroCounters,
     total: 0,
     createdAt,
@@ -390,12 +389,19 @@ export async function setMailingState(
     values[`:${k}`] = v;
     sets.push(`#${k} = :${k}`);
   }
+  // A scheduled mailing's index key comes in `extra` (its sendAt); every other state's from its state.
+  const index = to === 'scheduled' ? undefined : mailingStateIndex(mid, to);
+  if (index) {
+    values[':gsi2pk'] = index.gsi2pk;
+    values[':gsi2sk'] = index.gsi2sk;
+    sets.push('gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk');
+  }
   try {
     await deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.mailing(mid),
-        UpdateExpression: `SET ${sets.join(', ')}${to === 'scheduled' ? '' : ' REMOVE gsi2pk, gsi2sk'}`,
+        UpdateExpression: `SET ${sets.join(', ')}${to === 'scheduled' || index ? '' : ' REMOVE gsi2pk, gsi2sk'}`,
         ConditionExpression: `#s IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
