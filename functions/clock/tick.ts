@@ -1,5 +1,6 @@
 import { instantOf } from '../events/schemas.js';
 import { durationMs } from '../lib/duration.js';
+import { derivedMailingId } from '../mailing/derived-ids.js';
 import { continueLater, type PipelineDeps } from '../mailing/plan.js';
 import type { ConferenceRow } from '../store/model.js';
 import {
@@ -61,7 +62,7 @@ export function dueReminders(
     .sort((a, b) => a.ms - b.ms)[0];
   if (conferenceDue) {
     out.push({
-      mailingId: `reminder-${conference.conferenceId}-conference-${conferenceDue.offset}`,
+      mailingId: derivedMailingId('reminder', conference.conferenceId, 'conference', conferenceDue.offset),
       target: 'conference',
       offset: conferenceDue.offset,
     });
@@ -75,7 +76,7 @@ export function dueReminders(
       .sort((a, b) => a.ms - b.ms)[0];
     if (due) {
       out.push({
-        mailingId: `reminder-${conference.conferenceId}-${session.sessionId}-${due.offset}`,
+        mailingId: derivedMailingId('reminder', conference.conferenceId, session.sessionId, due.offset),
         target: 'session',
         sessionId: session.sessionId,
         offset: due.offset,

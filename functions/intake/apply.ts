@@ -4,6 +4,7 @@ import { contactKeyOf } from '../events/email.js';
 import type { IntakeEvent, IntakeEventOf } from '../events/schemas.js';
 import { PermanentError, TransientError } from '../lib/errors.js';
 import { recipientOf } from '../mailing/audience.js';
+import { derivedMailingId, reservedFamilyOf } from '../mailing/derived-ids.js';
 import {
   cancelPage,
   continueLater,
@@ -119,7 +120,7 @@ async function sendSingle(
   requestedBy: string,
   extra: Partial<MailingRow> = {},
 ): Promise<void> {
-  await createMailing(deps, {
+  const fresh = await createMailing(deps, {
     mailingId,
     conferenceId,
     kind,
@@ -129,6 +130,7 @@ async function sendSingle(
     plan: { phase: 'explicit', pages: 1 },
     ...extra,
   });
+  if (!fresh) await requireOwnMailing(deps, mailingId, kind, conferenceId);
   const created = await createDelivery(deps, {
     mailingId,
     contactKey: registration.contactKey,
@@ -145,6 +147,31 @@ async function sendSingle(
   const delivery = await getDelivery(deps, mailingId, registration.contactKey);
   if (delivery?.state === 'queued')
     await enqueueSendJobs(deps, [{ mailingId, contactKey: registration.contactKey }]);
+}
+
+/**
+ * A derived mailing id already in use must be the pipeline's own mailing of this
+ * kind and conference, and never a dry run: mail is not attached to anything else.
+ */
+async function requireOwnMailing(
+  deps: PipelineDeps,
+  mailingId: string,
+  kind: MailKind,
+  conferenceId: string,
+): Promise<MailingRow> {
+  const existing = await getMailing(deps, mailingId);
+  if (
+    !existing ||
+    existing.kind !== kind ||
+    existing.conferenceId !== conferenceId ||
+    existing.state === 'dry-run'
+  ) {
+    throw new UnprocessableEventError(
+      `mailing id "${mailingId}" is already taken by ${existing ? `a ${existing.state} ${existing.kind} mailing of conference "${existing.conferenceId}"` : 'a mailing that vanished'}; the ${kind} cannot use it`,
+      'mailing_id_taken',
+    );
+  }
+  return existing;
 }
 
 async function applyRegistration(
@@ -188,7 +215,7 @@ async function applyRegistration(
     await sendSingle(
       deps,
       'confirmation',
-      `confirmation-${d.conferenceId}-${d.registrationId}`,
+      derivedMailingId('confirmation', d.conferenceId, d.registrationId),
       d.conferenceId,
       current,
       event.source,
@@ -220,7 +247,7 @@ async function applyCancellation(
   await sendSingle(
     deps,
     'cancellation',
-    `cancellation-${d.conferenceId}-${d.registrationId}`,
+    derivedMailingId('cancellation', d.conferenceId, d.registrationId),
     d.conferenceId,
     existing,
     event.source,
@@ -247,7 +274,7 @@ async function applyAgenda(deps: PipelineDeps, event: IntakeEventOf<'agenda.chan
     : { version: 0, sessions: [] };
   const merge = mergeAgenda(current, d.sessions, d.version);
   const revision = stored?.revision;
-  const mailingId = `agenda-${d.conferenceId}-v${d.version}`;
+  const mailingId = derivedMailingId('agenda-change', d.conferenceId, `v${d.version}`);
   // The notice is created before the agenda moves: if we crash in between, the
   // redelivered event finds the agenda unchanged, recomputes the same changes and
   // the same mailing id, and carries on.
@@ -276,6 +303,12 @@ async function applyAgenda(deps: PipelineDeps, event: IntakeEventOf<'agenda.chan
   );
   if (!written) throw new TransientError('the agenda changed while this event was applied; retrying');
   const notice = await getMailing(deps, mailingId);
+  if (notice && (notice.kind !== 'agenda-change' || notice.conferenceId !== d.conferenceId)) {
+    throw new UnprocessableEventError(
+      `mailing id "${mailingId}" is already taken by a ${notice.kind} mailing of conference "${notice.conferenceId}"; the agenda notice cannot use it`,
+      'mailing_id_taken',
+    );
+  }
   if (notice?.state === 'planning' && notice.plan.pages === 0)
     await continueLater(deps, { mailingId, op: 'plan' });
 }
@@ -319,11 +352,24 @@ async function applyMailingRequested(
   event: IntakeEventOf<'mailing.requested'>,
 ): Promise<void> {
   const d = event.data;
+  const reserved = reservedFamilyOf(d.mailingId);
+  if (reserved) {
+    throw new UnprocessableEventError(
+      `data.mailingId: "${d.mailingId}" starts with "${reserved.prefix}", which is reserved for the ${reserved.kind} mailings the pipeline derives from ${reserved.from}; choose another id`,
+      'reserved_mailing_id',
+    );
+  }
   const conference = await requireConference(deps, d.conferenceId);
   const existing = await getMailing(deps, d.mailingId);
   if (existing && existing.conferenceId !== d.conferenceId) {
     throw new UnprocessableEventError(
       `data.mailingId: "${d.mailingId}" is already used by another conference`,
+      'duplicate_mailing',
+    );
+  }
+  if (existing && existing.kind !== d.kind) {
+    throw new UnprocessableEventError(
+      `data.mailingId: "${d.mailingId}" is already used by a ${existing.kind} mailing; a ${d.kind} needs its own id`,
       'duplicate_mailing',
     );
   }
