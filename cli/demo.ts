@@ -17,6 +17,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
 import { listSuppressionEntries } from '../functions/feedback/operations.js';
+import { derivedMailingId } from '../functions/mailing/derived-ids.js';
 import { type MailingProgress, mailingProgress } from '../functions/mailing/operations.js';
 import type { DeliveryRow } from '../functions/store/model.js';
 import {
@@ -194,7 +195,7 @@ async function register(
         { source: 'https://registration.example.org/dushanbe-2022' },
       ),
     );
-    ids.push(`confirmation-${CID}-${registrationId}`);
+    ids.push(derivedMailingId('confirmation', CID, registrationId));
   }
   return ids;
 }
@@ -334,7 +335,7 @@ async function stepAgenda(target: Target): Promise<void> {
     `Panel 2 moves to ${moved.start.slice(11, 16)}–${moved.end.slice(11, 16)} (Dushanbe), ${moved.room}; agenda v${version}. ` +
       `${members} registrant(s) chose that panel.`,
   );
-  const mailingId = `agenda-${CID}-v${version}`;
+  const mailingId = derivedMailingId('agenda-change', CID, `v${version}`);
   const exists = await until(() => getMailing(target.store, mailingId), 30_000);
   const p = exists ? await follow(target, mailingId, 'agenda notice') : undefined;
   if (p)

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import type { IntakeEventType } from '../../functions/events/schemas.js';
+import { isDone } from '../../functions/store/event-claims.js';
 import { keys } from '../../functions/store/model.js';
 import { listRejections } from '../../functions/store/store.js';
 import { UnreachableError } from './errors.js';
@@ -92,12 +93,19 @@ export async function appliedAmong(target: Pick<Target, 'store'>, ids: string[])
           RequestItems: Object.fromEntries(
             Object.entries(request).map(([t, k]) => [
               t,
-              { Keys: k, ConsistentRead: true, ProjectionExpression: 'pk' },
+              {
+                Keys: k,
+                ConsistentRead: true,
+                ProjectionExpression: 'pk, #status',
+                ExpressionAttributeNames: { '#status': 'status' },
+              },
             ]),
           ),
         }),
       );
       for (const item of out.Responses?.[table] ?? []) {
+        // A claim still in progress is not applied yet (store/event-claims.ts).
+        if (!isDone(item)) continue;
         applied.add(String(item.pk).slice('EVENT#'.length));
       }
       const unprocessed = out.UnprocessedKeys?.[table]?.Keys as { pk: string; sk: string }[] | undefined;
