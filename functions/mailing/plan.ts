@@ -41,8 +41,10 @@ export const PLAN_PAGE_SIZE = 100;
 export interface SendJob {
   mailingId: string;
   contactKey: string;
-  /** How many times SES turned this job away (throttling, 5xx): sets the back-off. */
+  /** How many times the job came back (throttling, 5xx, passing faults): sets the back-off. */
   retries?: number;
+  /** How many of those were faults rather than throttling: capped (see MAX_SEND_RETRIES). */
+  faults?: number;
 }
 
 /** Enqueues send jobs with SendMessageBatch, ten at a time; a partly failed batch is retried whole. */
