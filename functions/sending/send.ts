@@ -81,9 +81,10 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
 
   const owner = randomUUID();
   const now = deps.now().getTime();
-  const claimed = await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'sending', {
-    set: { leaseUntil: now + deps.leaseSeconds * 1000, leaseOwner: owner },
-  });
+  const claimed =
+    (await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'sending', {
+      set: { leaseUntil: now + deps.leaseSeconds * 1000, leaseOwner: owner },
+    })) ?? (await ownClaim(deps, job, owner));
   if (!claimed) return settleUnclaimed(deps, job);
   const delivery: DeliveryRow = { ...claimed, state: 'sending' };
   const release: Release = (to, set = {}) =>
@@ -190,7 +191,9 @@ async function requeue(
   release: Release | undefined,
 ): Promise<'cancelled' | undefined> {
   if (!release) return undefined; // nothing was claimed: the delivery is still queued
-  const fresh = await (deps.freshMailing ?? deps.mailing)(job.mailingId);
+  // A failed read must not leave the claim to expire into `uncertain`: release it; the next try
+  // reads the mailing again and finds a cancellation then.
+  const fresh = await (deps.freshMailing ?? deps.mailing)(job.mailingId).catch(() => undefined);
   if (fresh?.state === 'cancelled') {
     await release('cancelled', { reason: 'mailing cancelled' });
     return 'cancelled';
@@ -218,6 +221,18 @@ async function retryOrGiveUp(
   if (cancelled) return cancelled;
   deps.count?.('Retried');
   return 'retry';
+}
+
+/**
+ * The claim's answer can be lost after it took effect; the SDK's retry then loses the condition
+ * to our own claim. Recognised by the owner, so the delivery is sent (or released) now instead
+ * of waiting for its lease to run out into a false `uncertain`.
+ */
+async function ownClaim(deps: SenderDeps, job: SendJob, owner: string): Promise<DeliveryRow | undefined> {
+  const current = (await getDelivery(deps, job.mailingId, job.contactKey)) as
+    | (DeliveryRow & { leaseOwner?: string })
+    | undefined;
+  return current?.state === 'sending' && current.leaseOwner === owner ? current : undefined;
 }
 
 /**
