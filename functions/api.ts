@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { ApiDeps } from './api/deps.js';
-import { groupsOf, type Identity } from './api/http.js';
+import { identityOf } from './api/identity.js';
 import { handleApi } from './api/routes.js';
 import { sesClient, sqsClient } from './lib/clients.js';
 import { loadEnv } from './lib/config.js';
@@ -36,19 +36,6 @@ const deps: ApiDeps = {
     }),
   },
 };
-
-/** The identity API Gateway's JWT authorizer verified (Cognito ID token), or undefined. */
-export function identityOf(event: APIGatewayProxyEventV2WithJWTAuthorizer): Identity | undefined {
-  const claims = event.requestContext?.authorizer?.jwt?.claims;
-  if (!claims) return undefined;
-  const user = String(claims.email ?? claims['cognito:username'] ?? claims.username ?? claims.sub ?? '');
-  if (!user) return undefined;
-  return {
-    user,
-    ...(typeof claims.email === 'string' ? { email: claims.email } : {}),
-    groups: groupsOf(claims['cognito:groups']),
-  };
-}
 
 /**
  * The organizer API behind API Gateway (HTTP API, payload 2.0). Every route is behind the JWT

@@ -73,4 +73,7 @@ const config = await loadConfig().catch(() => ({ mode: 'local' as const, apiBase
 setApiBase(config.apiBase);
 await ensureSignedIn();
 const root = document.getElementById('app');
-if (root) render(html`<${App} />`, root);
+if (root) {
+  root.textContent = '';
+  render(html`<${App} />`, root);
+}

@@ -60,6 +60,7 @@ function useMailing(mailingId: string) {
   useEffect(() => {
     let live = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const started = Date.now();
     const read = () =>
       get<MailingData>(`/api/mailings/${enc(mailingId)}`).then(
         (d) => {
@@ -67,7 +68,9 @@ function useMailing(mailingId: string) {
           setData(d);
           setError(undefined);
           samples.current = [...samples.current, { t: Date.now(), settled: d.settled }].slice(-15);
+          // After the last send, SES delivery and bounce events still arrive: keep reading, slower.
           if (!d.complete && d.state !== 'paused') timer = setTimeout(read, 1000);
+          else if ((d.counts.sent ?? 0) > 0 && Date.now() - started < 600_000) timer = setTimeout(read, 3000);
         },
         (e: unknown) => {
           if (!live) return;
