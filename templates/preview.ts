@@ -8,6 +8,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { escapeHtml } from '../functions/lib/text.js';
 import { LANGUAGES, render } from '../functions/render/index.js';
 import { HOSTILE_RECIPIENT, type Sample, sampleRecipient, samplesFor } from './samples.js';
 
@@ -24,10 +25,6 @@ export interface PreviewPage {
   /** File names relative to the preview folder. */
   readonly html: string;
   readonly text: string;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function indexPage(pages: readonly PreviewPage[]): string {

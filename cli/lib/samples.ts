@@ -7,12 +7,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  matchesAudience,
-  phasesFor,
-  primaryLanguage,
-  recipientOf,
-} from '../../functions/mailing/audience.js';
+import { primaryLanguage } from '../../functions/lib/text.js';
+import { matchesAudience, phasesFor, recipientOf } from '../../functions/mailing/audience.js';
 import type {
   ConferenceRow,
   MailingRow,

@@ -19,6 +19,7 @@
  *   this pipeline knows them. Unknown envelope attributes are kept (CloudEvents extensions).
  */
 import { z } from 'zod';
+import { singleLine } from '../lib/text.js';
 import { isValidEmail, normalizeEmail } from './email.js';
 
 /**
@@ -141,13 +142,11 @@ const readableErrors: z.core.$ZodErrorMap = (iss) => {
 // Field validators and normalizers (exported for code that checks values outside an event, e.g. CLI
 // flags, so the rules stay in one place)
 
-// \p{Cc} covers C0, DEL and C1 controls (CR, LF, TAB, NEL…); U+2028/2029 are Unicode line breaks.
-const LINE_BREAKS_AND_CONTROLS = /[\p{Cc}\u2028\u2029]+/gu;
 const CONTROLS_EXCEPT_LF_TAB = /[^\P{Cc}\n\t]|[\u2028\u2029]/gu;
 
 /** Trims, NFC-normalizes and replaces line breaks and control characters by single spaces. */
 export function toSingleLine(text: string): string {
-  return text.normalize('NFC').replace(LINE_BREAKS_AND_CONTROLS, ' ').replace(/ {2,}/g, ' ').trim();
+  return singleLine(text.normalize('NFC'));
 }
 
 /** Trims, NFC-normalizes, turns CRLF/CR into LF and drops control characters other than LF and TAB. */

@@ -11,6 +11,7 @@ import HandlebarsRuntime from 'handlebars/runtime.js';
 import * as generated from '../../templates/dist/compiled.js';
 import type { RuntimeCatalog } from './format.js';
 import { MAIL_KINDS, type MailKind } from './kinds.js';
+import { TemplatesNotBuiltError } from './languages.js';
 
 /** A precompiled Handlebars template spec, as `Handlebars.precompile` emits it. */
 type TemplateSpec = object;
@@ -49,13 +50,7 @@ export interface CompiledTemplates {
   readonly text: (context: object) => string;
 }
 
-/** Thrown when templates/dist is missing or does not match the kinds this code knows. */
-export class TemplatesNotBuiltError extends Error {
-  constructor(detail: string) {
-    super(`compiled templates are unusable (${detail}); run \`npm run build:templates\``);
-    this.name = 'TemplatesNotBuiltError';
-  }
-}
+export { TemplatesNotBuiltError };
 
 function load(): GeneratedModule {
   const module = generated as Partial<GeneratedModule>;
