@@ -25,12 +25,12 @@ import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import Handlebars from 'handlebars';
 import { convert, type FormatCallback, type HtmlToTextOptions } from 'html-to-text';
 import mjml2html from 'mjml';
+import { minimalSamplesFor, sampleRecipient, samplesFor } from '../demo/samples.js';
 import { escapeHtml } from '../functions/lib/text.js';
 import { normalizeHonorific, type RuntimeCatalog } from '../functions/render/format.js';
 import { MAIL_KINDS, type MailKind } from '../functions/render/kinds.js';
 import type { LanguageEntry } from '../functions/render/languages.js';
 import { buildContext } from '../functions/render/view.js';
-import { minimalSamplesFor, sampleRecipient, samplesFor } from './samples.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** Default source folder (this file's folder). */
@@ -731,7 +731,7 @@ export async function computeSourceHash(
   catalogsDir = path.join(templatesDir, 'catalogs'),
 ): Promise<string> {
   const hash = createHash('sha256');
-  const code = ['build.ts', 'samples.ts'].map((f) => path.join(HERE, f));
+  const code = [path.join(HERE, 'build.ts'), path.join(HERE, '..', 'demo', 'samples.ts')];
   const renderDir = path.join(HERE, '..', 'functions', 'render');
   code.push(...['kinds.ts', 'view.ts', 'format.ts', 'types.ts'].map((f) => path.join(renderDir, f)));
   for (const file of [...(await sourceFiles(templatesDir, catalogsDir)), ...code]) {

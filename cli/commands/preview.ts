@@ -1,15 +1,15 @@
 /**
  * `preview KIND --lang LANG`: renders one kind of mail with the sample data of the template gallery
- * (templates/samples.ts) and writes the HTML and the plain text where the organizer can open them.
+ * (demo/samples.ts) and writes the HTML and the plain text where the organizer can open them.
  * Needs no stack: it shows the templates, not a mailing (a mailing's dry run renders real samples).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { sampleRecipient, samplesFor } from '../../demo/samples.js';
 import { canonicalLanguage } from '../../functions/events/schemas.js';
 import { MAIL_KINDS, type MailKind } from '../../functions/render/kinds.js';
 import { catalogLanguageOf, resolveLanguage } from '../../functions/render/languages.js';
-import { sampleRecipient, samplesFor } from '../../templates/samples.js';
 import type { Context } from '../lib/context.js';
 import { RefusedError } from '../lib/errors.js';
 import { hint, printJson, say } from '../lib/output.js';

@@ -11,8 +11,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as cheerio from 'cheerio';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sampleRecipient, samplesFor } from '../../../demo/samples.js';
 import { buildTemplates, TEMPLATES_DIR } from '../../../templates/build.js';
-import { sampleRecipient, samplesFor } from '../../../templates/samples.js';
 
 /** A right-to-left and a left-to-right newcomer, each marking every message with its own tag. */
 const NEWCOMERS = [
