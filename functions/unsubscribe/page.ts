@@ -5,25 +5,11 @@
  * nothing and run no script.
  */
 import { escapeHtml } from '../lib/text.js';
-import { languageEntry } from '../render/languages.js';
+import { languageEntry, pageMessage } from '../render/languages.js';
 
-const PLACEHOLDER = /\{([A-Za-z][\w]*)\}/g;
-
-/**
- * A `pages.unsubscribe.<key>` message as HTML: its literal text escaped, each `{field}` replaced by
- * the (already escaped) HTML given for it.
- */
-function message(lang: string, key: string, html: Readonly<Record<string, string>> = {}): string {
-  const text = languageEntry(lang).pages[`unsubscribe.${key}`] ?? '';
-  let out = '';
-  let last = 0;
-  for (const match of text.matchAll(PLACEHOLDER)) {
-    out += escapeHtml(text.slice(last, match.index));
-    out += html[match[1] as string] ?? '';
-    last = match.index + match[0].length;
-  }
-  return out + escapeHtml(text.slice(last));
-}
+/** A `pages.unsubscribe.<key>` message as HTML (see {@link pageMessage}). */
+const message = (lang: string, key: string, html?: Readonly<Record<string, string>>): string =>
+  pageMessage(lang, `unsubscribe.${key}`, html);
 
 // Arguments arrive escaped and wrapped in <bdi>, so a Latin name inside Arabic text keeps its order.
 const isolate = (text: string) => `<bdi>${escapeHtml(text)}</bdi>`;
