@@ -228,15 +228,31 @@ export class LocalRunner {
   }
 }
 
-function toRecord(m: Message, queueArn: string, region: string): SQSRecord {
+// System attributes Lambda copies into a record when the queue has them: X-Ray's trace header, the
+// FIFO ones, and the source queue of a message moved back from a DLQ.
+const OPTIONAL_SYSTEM_ATTRIBUTES = [
+  'AWSTraceHeader',
+  'SequenceNumber',
+  'MessageGroupId',
+  'MessageDeduplicationId',
+  'DeadLetterQueueSourceArn',
+] as const;
+
+/** The `SQSRecord` Lambda would build from a received message (every attribute it carries). */
+export function toRecord(m: Message, queueArn: string, region: string): SQSRecord {
   const a = m.Attributes ?? {};
+  const optional: Partial<SQSRecord['attributes']> = {};
+  for (const name of OPTIONAL_SYSTEM_ATTRIBUTES) {
+    const value = a[name];
+    if (value !== undefined) optional[name] = value;
+  }
   const messageAttributes: SQSRecord['messageAttributes'] = {};
   for (const [name, value] of Object.entries(m.MessageAttributes ?? {})) {
     messageAttributes[name] = {
       stringValue: value.StringValue,
       binaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined,
       stringListValues: value.StringListValues ?? [],
-      binaryListValues: [],
+      binaryListValues: (value.BinaryListValues ?? []).map((b) => Buffer.from(b).toString('base64')),
       dataType: value.DataType ?? 'String',
     };
   }
@@ -249,9 +265,11 @@ function toRecord(m: Message, queueArn: string, region: string): SQSRecord {
       SentTimestamp: a.SentTimestamp ?? String(Date.now()),
       SenderId: a.SenderId ?? '000000000000',
       ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      ...optional,
     },
     messageAttributes,
     md5OfBody: m.MD5OfBody ?? '',
+    ...(m.MD5OfMessageAttributes === undefined ? {} : { md5OfMessageAttributes: m.MD5OfMessageAttributes }),
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,
     awsRegion: region,
