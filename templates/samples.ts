@@ -152,7 +152,7 @@ export const HOSTILE_RECIPIENT: Person = {
   timeZone: 'America/New_York',
 };
 
-/** The same person with a hostile free-text honorific, which is shown as given (escaped). */
+/** The same person with a hostile free-text honorific, which is not recognised and not shown. */
 export const HOSTILE_TITLED_RECIPIENT: Person = {
   ...HOSTILE_RECIPIENT,
   honorific: '{{#each this}}<b>Sir</b>',

@@ -91,6 +91,7 @@ async function applyConference(
   await putConference(deps, {
     conferenceId: d.conferenceId,
     name: d.name,
+    ...(d.shortName === undefined ? {} : { shortName: d.shortName }),
     city: d.city,
     venue: d.venue,
     timeZone: d.timeZone,
@@ -178,6 +179,8 @@ async function applyRegistration(
     const v = d.person[k];
     if (v !== undefined) row[k] = v;
   }
+  if (d.person.gender !== undefined) row.gender = d.person.gender;
+  if (d.person.title !== undefined) row.title = d.person.title;
   await putRegistration(deps, row, previous);
   if (event.type === 'registration.created') {
     await sendSingle(
