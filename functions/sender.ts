@@ -47,7 +47,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     pacer: pacerFor(context.logStreamName, env.SEND_RATE_PER_INVOCATION),
     mailing,
     freshMailing: (id) => getMailing(store, id),
-    isSuppressed: async (contactKey, cid) => (await suppressionsFor(store, contactKey, cid)).length > 0,
+    suppressions: (contactKey, cid) => suppressionsFor(store, contactKey, cid),
     compose,
     count: (name) => metrics.addMetric(name, MetricUnit.Count, 1),
   };

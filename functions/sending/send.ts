@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { blockedReason, blocks, type SuppressionFact } from '../feedback/suppression-rule.js';
 import { isThrottling } from '../lib/errors.js';
-import { isBulk } from '../mailing/audience.js';
 import type { SendJob } from '../mailing/plan.js';
 import type { DeliveryRow, MailingRow } from '../store/model.js';
 import { getDelivery, type StoreDeps, setMailingState, transitionDelivery } from '../store/store.js';
@@ -27,7 +27,8 @@ export interface SenderDeps extends StoreDeps {
   pacer: Pacer;
   /** Mailing by id (cached by the caller: the rows it reads don't change while sending). */
   mailing: (mailingId: string) => Promise<MailingRow | undefined>;
-  isSuppressed: (contactKey: string, conferenceId: string) => Promise<boolean>;
+  /** The suppressions on an address for a conference; which of them stop a kind is `blocks`'s rule. */
+  suppressions: (contactKey: string, conferenceId: string) => Promise<readonly SuppressionFact[]>;
   /** Builds the raw MIME message for a delivery. */
   compose: (delivery: DeliveryRow, mailing: MailingRow) => Promise<{ raw: Buffer; from: string }>;
   /** Reads the mailing without a cache: used before putting a delivery back in the queue. */
@@ -116,8 +117,9 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
     await release('cancelled', { reason: mailing ? 'mailing cancelled' : 'mailing not found' });
     return 'cancelled';
   }
-  if (isBulk(mailing.kind) && (await deps.isSuppressed(job.contactKey, mailing.conferenceId))) {
-    await release('suppressed', { reason: 'address is on the suppression list (bulk mail only)' });
+  const blocking = blocks(await deps.suppressions(job.contactKey, mailing.conferenceId), mailing.kind);
+  if (blocking !== undefined) {
+    await release('suppressed', { reason: blockedReason(blocking) });
     deps.count?.('Suppressed');
     return 'suppressed';
   }
