@@ -30,7 +30,7 @@ import {
 } from '../functions/store/store.js';
 import type { LocalStack } from '../local/stack.js';
 import { mailingRequestedEvent, SHOWN_STATES, sendAndWait, watchProgress } from './commands/mailing.js';
-import { DEMO_CONFERENCE_ID, inProcessTarget, loadDemoInto, SESSIONS } from './demo-data.js';
+import { DEMO_CONFERENCE_ID, inProcessTarget, loadDemoInto, ROOMS, SESSIONS } from './demo-data.js';
 import { isNetworkError } from './lib/errors.js';
 import { cloudEvent } from './lib/intake.js';
 import { type Io, ioFrom, progressBar, table } from './lib/output.js';
@@ -316,7 +316,7 @@ async function stepAgenda(target: Target): Promise<void> {
     ...session,
     start: later ? '2022-10-18T16:30:00+05:00' : '2022-10-18T14:30:00+05:00',
     end: later ? '2022-10-18T18:00:00+05:00' : '2022-10-18T16:00:00+05:00',
-    room: later ? 'Room C' : 'Room B',
+    room: ROOMS[later ? 'Room C' : 'Room B'] ?? (later ? 'Room C' : 'Room B'),
   };
   const version = agenda.version + 1;
   await sendAndWait(
@@ -331,7 +331,7 @@ async function stepAgenda(target: Target): Promise<void> {
   );
   const members = (await sessionMembers(target.store, CID, SESSIONS.information)).length;
   line(
-    `Panel 2 moves to ${moved.start.slice(11, 16)}–${moved.end.slice(11, 16)} (Dushanbe), ${moved.room}; agenda v${version}. ` +
+    `Panel 2 moves to ${moved.start.slice(11, 16)}–${moved.end.slice(11, 16)} (Dushanbe), ${typeof moved.room === 'string' ? moved.room : moved.room.en}; agenda v${version}. ` +
       `${members} registrant(s) chose that panel.`,
   );
   const mailingId = `agenda-${CID}-v${version}`;

@@ -1,8 +1,8 @@
 import * as cheerio from 'cheerio';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { HONORIFIC_PHRASES, OFFICES, RANKS } from '../../../functions/render/address-table.js';
 import { parseHonorific } from '../../../functions/render/address.js';
+import { HONORIFIC_PHRASES, OFFICES, RANKS } from '../../../functions/render/address-table.js';
 import type { Person } from '../../../functions/render/types.js';
 import { ADDRESS_GOLDEN } from '../../../templates/address-golden.js';
 import { type Sample, samplesFor } from '../../../templates/samples.js';
@@ -43,7 +43,11 @@ describe('parseHonorific', () => {
     expect(parseHonorific('H.E. Mr.')).toMatchObject({ excellency: true, courtesy: 'mr', gender: 'male' });
     expect(parseHonorific('H.E. Ambassador')).toMatchObject({ excellency: true, office: 'ambassador' });
     expect(parseHonorific('Prof. Dr.')).toMatchObject({ academic: 'prof', unknown: false });
-    expect(parseHonorific('معالي الدكتورة')).toMatchObject({ rank: 'minister', academic: 'dr', gender: 'female' });
+    expect(parseHonorific('معالي الدكتورة')).toMatchObject({
+      rank: 'minister',
+      academic: 'dr',
+      gender: 'female',
+    });
     expect(parseHonorific('H.E. Mr. Prime Minister')).toMatchObject({ office: 'prime-minister' });
     // The longest phrase wins: «رئيس الوزراء» is the prime minister, not «الرئيس».
     expect(parseHonorific('دولة رئيس الوزراء').office).toBe('prime-minister');
@@ -56,7 +60,20 @@ describe('parseHonorific', () => {
 // Russian or Arabic text, a slash between gender forms, or two honorifics.
 
 const PHRASE_TEXTS = HONORIFIC_PHRASES.map(([phrase]) => phrase);
-const NOISE = ['Sheikh', 'Hon', 'Eng.', 'Rev.', 'Sr.', 'Dame', 'Lord', 'his', 'of Foreign Affairs', 'Ph.D.', '/', 'г.'];
+const NOISE = [
+  'Sheikh',
+  'Hon',
+  'Eng.',
+  'Rev.',
+  'Sr.',
+  'Dame',
+  'Lord',
+  'his',
+  'of Foreign Affairs',
+  'Ph.D.',
+  '/',
+  'г.',
+];
 const NAMES: readonly (readonly [string, string])[] = [
   ['Aziz', 'Karimov'],
   ['Jane', 'Ashworth'],
@@ -96,7 +113,16 @@ function count(text: string, words: readonly string[]): number {
 }
 
 const RU_SIRS = ['господин', 'госпожа'];
-const RU_TITLES = ['доктор', 'профессор', 'Президент', 'Премьер', 'Вице-премьер', 'Министр', 'министра', 'Посол'];
+const RU_TITLES = [
+  'доктор',
+  'профессор',
+  'Президент',
+  'Премьер',
+  'Вице-премьер',
+  'Министр',
+  'министра',
+  'Посол',
+];
 const AR_STYLES = ['فخامة', 'دولة', 'معالي', 'سعادة', 'حضرة'];
 const AR_WORDS = ['السيد', 'الدكتور', ' د. ', 'أ.د.', 'الوزير', 'السفير', 'الرئيس', 'الأمين', 'المدير'];
 const AR_GENDERED = /المحترم|السيد|الدكتور|الأستاذ|الوزير|السفير|الرئيس|الأمين|المدير|المفوض|الممثل|نائب/;
@@ -117,7 +143,11 @@ describe('forms of address: property over many inputs', () => {
         };
         for (const language of LANGS) {
           const { salutation } = rendered(p, language);
-          const words = salutation.split(givenName).join(' ').split(familyName || '\u0000').join(' ');
+          const words = salutation
+            .split(givenName)
+            .join(' ')
+            .split(familyName || '\u0000')
+            .join(' ');
           expect(salutation, salutation).not.toContain('/');
           if (language === 'en') {
             expect(words, salutation).not.toContain('H.E.');
