@@ -92,7 +92,10 @@ describe('preview gallery in Chromium', () => {
   });
 
   it('shows the golden table of forms of address exactly as rendered', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      deviceScaleFactor: 1,
+    });
     const tab = await context.newPage();
     try {
       await tab.goto(pathToFileURL(path.join(PREVIEW_DIR, 'address.html')).href, { waitUntil: 'load' });
