@@ -17,7 +17,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import { DEMO_CONFERENCE_ID, SESSIONS } from '../demo/data.js';
+import { DEMO_CONFERENCE_ID, ROOMS, SESSIONS } from '../demo/data.js';
 import { loadDemo } from '../demo/load.js';
 import { applyEvents } from '../functions/events/producer.js';
 import { listSuppressionEntries } from '../functions/feedback/operations.js';
@@ -348,7 +348,7 @@ async function stepAgenda(target: Target): Promise<void> {
     ...session,
     start: later ? '2022-10-18T16:30:00+05:00' : '2022-10-18T14:30:00+05:00',
     end: later ? '2022-10-18T18:00:00+05:00' : '2022-10-18T16:00:00+05:00',
-    room: later ? 'Room C' : 'Room B',
+    room: ROOMS[later ? 'Room C' : 'Room B'] ?? (later ? 'Room C' : 'Room B'),
   };
   const version = agenda.version + 1;
   await sendAndWait(
@@ -363,7 +363,7 @@ async function stepAgenda(target: Target): Promise<void> {
   );
   const members = (await sessionMembers(target.store, CID, SESSIONS.information)).length;
   line(
-    `Panel 2 moves to ${moved.start.slice(11, 16)}–${moved.end.slice(11, 16)} (Dushanbe), ${moved.room}; agenda v${version}. ` +
+    `Panel 2 moves to ${moved.start.slice(11, 16)}–${moved.end.slice(11, 16)} (Dushanbe), ${typeof moved.room === 'string' ? moved.room : moved.room.en}; agenda v${version}. ` +
       `${members} registrant(s) chose that panel.`,
   );
   const mailingId = derivedMailingId('agenda-change', CID, `v${version}`);
