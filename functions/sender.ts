@@ -48,7 +48,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     mailing,
     freshMailing: (id) => getMailing(store, id),
     mailingChanged: (id) => mailing.forget(id),
-    isSuppressed: async (contactKey, cid) => (await suppressionsFor(store, contactKey, cid)).length > 0,
+    suppressions: (contactKey, cid) => suppressionsFor(store, contactKey, cid),
     compose,
     count: (name) => metrics.addMetric(name, MetricUnit.Count, 1),
   };
