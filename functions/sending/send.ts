@@ -68,25 +68,48 @@ const messageOf = (error: unknown) =>
  * delivery is already claimed is a redelivery or a race and sends nothing; if
  * the claim's lease ran out, the sender that held it died somewhere between
  * claiming and recording, and the delivery becomes `uncertain` — resent only
- * when an organizer says so.
+ * when an organizer says so. Everything that can fail before SES (the reads,
+ * the suppression check, rendering) runs before the claim, so a fault or a
+ * crash there leaves the delivery queued, never a claim that runs out into a
+ * false `uncertain`: between the claim and the SES call there is only pacing.
  */
 export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutcome> {
-  const owner = randomUUID();
-  const now = deps.now().getTime();
-  let claimed = await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'sending', {
-    set: { leaseUntil: now + deps.leaseSeconds * 1000, leaseOwner: owner },
-  });
-  if (!claimed) {
-    const current = (await getDelivery(deps, job.mailingId, job.contactKey)) as
-      | (DeliveryRow & { leaseOwner?: string })
-      | undefined;
-    // The claim's answer can be lost after it took effect, and the SDK's retry then loses the
-    // condition to our own claim: recognised by the owner, it is ours to send (not in-progress,
-    // which would leave it to run out into a false `uncertain`).
-    if (current?.state !== 'sending' || current.leaseOwner !== owner) return settleUnclaimed(deps, current);
-    claimed = current;
+  const settleQueued = async (
+    to: 'failed' | 'suppressed' | 'cancelled',
+    reason: string,
+    metric?: 'Failed' | 'Suppressed',
+  ): Promise<SendOutcome> => {
+    const moved = await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], to, {
+      set: { reason },
+    });
+    if (!moved) return 'duplicate';
+    if (metric) deps.count?.(metric);
+    return to;
+  };
+
+  let current: (DeliveryRow & { leaseOwner?: string }) | undefined;
+  let mailing: MailingRow | undefined;
+  let message: { raw: Buffer; from: string };
+  try {
+    current = await getDelivery(deps, job.mailingId, job.contactKey);
+    if (current?.state !== 'queued') return await settleUnclaimed(deps, current);
+    mailing = await deps.mailing(job.mailingId);
+    if (!mailing || mailing.state === 'cancelled')
+      return await settleQueued('cancelled', mailing ? 'mailing cancelled' : 'mailing not found');
+    // A paused (or not yet started) mailing keeps its deliveries queued and its jobs coming back.
+    if (!SENDING_STATES.has(mailing.state)) return 'held';
+    const blocking = blocks(await deps.suppressions(job.contactKey, mailing.conferenceId), mailing.kind);
+    if (blocking !== undefined)
+      return await settleQueued('suppressed', blockedReason(blocking), 'Suppressed');
+    message = await deps.compose(current, mailing);
+  } catch (error) {
+    if (error instanceof RenderError || error instanceof PermanentError)
+      return settleQueued('failed', `could not render: ${error.message}`, 'Failed');
+    // SES was not called and nothing is claimed: a passing fault (a throttled read…) is a retry.
+    return retryOrGiveUp(deps, job, undefined, `before sending: ${messageOf(error)}`);
   }
-  const delivery: DeliveryRow = { ...claimed, state: 'sending' };
+
+  const owner = randomUUID();
   const release: Release = (to, set = {}) =>
     transitionDelivery(deps, job.mailingId, job.contactKey, ['sending'], to, {
       set,
@@ -94,41 +117,25 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
       condition: 'leaseOwner = :owner',
       values: { ':owner': owner },
     });
-
-  let mailing: MailingRow | undefined;
+  let claimed: DeliveryRow | undefined;
   try {
-    mailing = await deps.mailing(job.mailingId);
-  } catch (error) {
-    return retryOrGiveUp(deps, job, release, `could not read the mailing: ${messageOf(error)}`);
-  }
-  if (!mailing || mailing.state === 'cancelled') {
-    await release('cancelled', { reason: mailing ? 'mailing cancelled' : 'mailing not found' });
-    return 'cancelled';
-  }
-  // A paused (or not yet started) mailing keeps its deliveries queued and its jobs coming back.
-  if (!SENDING_STATES.has(mailing.state)) {
-    await release('queued');
-    return 'held';
-  }
-
-  let message: { raw: Buffer; from: string };
-  try {
-    const blocking = blocks(await deps.suppressions(job.contactKey, mailing.conferenceId), mailing.kind);
-    if (blocking !== undefined) {
-      await release('suppressed', { reason: blockedReason(blocking) });
-      deps.count?.('Suppressed');
-      return 'suppressed';
+    claimed = await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'sending', {
+      set: { leaseUntil: deps.now().getTime() + deps.leaseSeconds * 1000, leaseOwner: owner },
+    });
+    if (!claimed) {
+      const now = (await getDelivery(deps, job.mailingId, job.contactKey)) as typeof current;
+      // The claim's answer can be lost after it took effect, and the SDK's retry then loses the
+      // condition to our own claim: recognised by the owner, it is ours to send (not in-progress,
+      // which would leave it to run out into a false `uncertain`).
+      if (now?.state !== 'sending' || now.leaseOwner !== owner) return await settleUnclaimed(deps, now);
+      claimed = now;
     }
-    message = await deps.compose(delivery, mailing);
   } catch (error) {
-    if (error instanceof RenderError || error instanceof PermanentError) {
-      await release('failed', { reason: `could not render: ${error.message}` });
-      deps.count?.('Failed');
-      return 'failed';
-    }
-    // SES was not called: a passing fault (a throttled read…) is a retry, never `failed` or `uncertain`.
-    return retryOrGiveUp(deps, job, release, `before sending: ${messageOf(error)}`);
+    // The claim may have taken effect: give it back (best effort) so it cannot run out into `uncertain`.
+    await release('queued').catch(() => undefined);
+    return retryOrGiveUp(deps, job, undefined, `claiming: ${messageOf(error)}`);
   }
+  const delivery: DeliveryRow = { ...claimed, state: 'sending' };
 
   await deps.pacer.acquire();
   let messageId: string | undefined;
@@ -197,7 +204,12 @@ type Release = (
  * cancellation moves only queued deliveries, and this one was out of the queue when it ran.
  * Returns 'cancelled' in that case, undefined when the job is to come back.
  */
-async function requeue(deps: SenderDeps, job: SendJob, release: Release): Promise<'cancelled' | undefined> {
+async function requeue(
+  deps: SenderDeps,
+  job: SendJob,
+  release: Release | undefined,
+): Promise<'cancelled' | undefined> {
+  if (!release) return undefined; // nothing was claimed: the delivery is still queued
   // A failed read must not leave the claim to expire into `uncertain`: release it; the next try
   // reads the mailing again and finds a cancellation then.
   const fresh = await (deps.freshMailing ?? deps.mailing)(job.mailingId).catch(() => undefined);
@@ -213,12 +225,14 @@ async function requeue(deps: SenderDeps, job: SendJob, release: Release): Promis
 async function retryOrGiveUp(
   deps: SenderDeps,
   job: SendJob,
-  release: Release,
+  release: Release | undefined,
   reason: string,
 ): Promise<SendOutcome> {
   if ((job.faults ?? 0) >= MAX_SEND_RETRIES) {
     const set = { reason: `gave up after ${MAX_SEND_RETRIES} retries: ${reason}` };
-    const moved = await release('failed', set);
+    const moved = release
+      ? await release('failed', set)
+      : await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'failed', { set });
     if (moved) deps.count?.('Failed');
     return moved ? 'failed' : 'duplicate';
   }
