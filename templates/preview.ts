@@ -9,9 +9,10 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as cheerio from 'cheerio';
+import { HOSTILE_RECIPIENT, type Sample, sampleRecipient, samplesFor } from '../demo/samples.js';
+import { escapeHtml } from '../functions/lib/text.js';
 import { LANGUAGES, render } from '../functions/render/index.js';
 import { ADDRESS_GOLDEN } from './address-golden.js';
-import { HOSTILE_RECIPIENT, type Sample, sampleRecipient, samplesFor } from './samples.js';
 
 /** Default output folder (gitignored). */
 export const PREVIEW_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'preview');
@@ -26,10 +27,6 @@ export interface PreviewPage {
   /** File names relative to the preview folder. */
   readonly html: string;
   readonly text: string;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function indexPage(pages: readonly PreviewPage[]): string {

@@ -19,6 +19,7 @@
  *   this pipeline knows them. Unknown envelope attributes are kept (CloudEvents extensions).
  */
 import { z } from 'zod';
+import { singleLine } from '../lib/text.js';
 import { isValidEmail, normalizeEmail } from './email.js';
 
 /**
@@ -172,13 +173,11 @@ const readableErrors: z.core.$ZodErrorMap = (iss) => {
 // Field validators and normalizers (exported for code that checks values outside an event, e.g. CLI
 // flags, so the rules stay in one place)
 
-// \p{Cc} covers C0, DEL and C1 controls (CR, LF, TAB, NEL…); U+2028/2029 are Unicode line breaks.
-const LINE_BREAKS_AND_CONTROLS = /[\p{Cc}\u2028\u2029]+/gu;
 const CONTROLS_EXCEPT_LF_TAB = /[^\P{Cc}\n\t]|[\u2028\u2029]/gu;
 
 /** Trims, NFC-normalizes and replaces line breaks and control characters by single spaces. */
 export function toSingleLine(text: string): string {
-  return text.normalize('NFC').replace(LINE_BREAKS_AND_CONTROLS, ' ').replace(/ {2,}/g, ' ').trim();
+  return singleLine(text.normalize('NFC'));
 }
 
 /** Trims, NFC-normalizes, turns CRLF/CR into LF and drops control characters other than LF and TAB. */
@@ -312,7 +311,8 @@ function optionalPattern(anchored: string, allowEmpty: boolean): string {
 
 function singleLineText({ max = 500, allowEmpty = false }: TextOptions = {}) {
   const base = z.string().overwrite(toSingleLine);
-  return (allowEmpty ? base : base.min(1)).max(max);
+  // The published schema sees the raw value: a pattern stands in for "not blank once normalized".
+  return allowEmpty ? base.max(max) : base.min(1).max(max).meta({ pattern: '\\S' });
 }
 
 function multiLineText({ max = 100_000 }: TextOptions = {}) {
@@ -741,8 +741,9 @@ export const mailingRequestedDataSchema = z
   // The same rule for producers who validate against the published JSON Schema.
   .meta({
     if: { properties: { kind: { enum: [...KINDS_WITH_CONTENT] } }, required: ['kind'] },
+    // `properties` names `content` here too: Ajv's strict mode refuses a `required` it cannot see defined.
     // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword; this object is never awaited.
-    then: { required: ['content'] },
+    then: { properties: { content: true }, required: ['content'] },
   });
 
 /** `mailing.cancelled` data. */
@@ -771,8 +772,24 @@ const envelopeShape = {
     }),
   source: singleLineText({ max: 1024 }),
   time: isoDateTime({ requireSeconds: true }),
-  datacontenttype: z.literal('application/json').optional(),
+  datacontenttype: jsonMediaType().optional(),
 };
+
+/**
+ * `application/json`, with or without parameters (`application/json; charset=utf-8` is the
+ * CloudEvents SDK's default), in any letter case, as media types compare (RFC 9110 §8.3.1).
+ */
+function jsonMediaType() {
+  const essence = 'application/json';
+  const anyCase = [...essence].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
+  return z
+    .string()
+    .regex(/^application\/json[ \t]*(?:;.*)?$/i, {
+      error: (iss) =>
+        `must be "application/json", optionally with parameters such as "; charset=utf-8" (got ${describeValue(iss.input)})`,
+    })
+    .meta({ pattern: `^${anyCase}[ \t]*(;.*)?$` });
+}
 
 function cloudEvent<const T extends string, D extends z.ZodType>(type: T, data: D, description: string) {
   // Loose: CloudEvents extension attributes (traceparent, subject…) pass through untouched.
@@ -1029,6 +1046,14 @@ function isIntakeEventType(type: string): type is IntakeEventType {
   return Object.hasOwn(intakeEventSchemas, type);
 }
 
+// A body with none of the context attributes is what CloudEvents binary content mode sends: the
+// data alone, with the attributes in transport headers (SQS message attributes), which intake
+// does not read. Saying so is more useful than listing each missing attribute.
+const BINARY_MODE_REASON =
+  'body has no specversion, id or type: it looks like a CloudEvents binary-mode message (data in the body, ' +
+  'attributes elsewhere); this queue takes structured mode only, one JSON object with specversion "1.0", ' +
+  'id, source, type, time and data';
+
 /**
  * Validates an already-decoded event (for producers that build events in code, such as the CLI).
  * Never throws: see {@link parseIntakeEvent}.
@@ -1049,9 +1074,11 @@ export function validateIntakeEvent(value: unknown): ParseResult {
   const specversion = record.specversion;
   if (specversion !== '1.0') {
     const message =
-      specversion === undefined
-        ? 'specversion is required; this queue takes CloudEvents "1.0"'
-        : `specversion must be "1.0" (got ${describeValue(specversion)})`;
+      specversion === undefined && record.id === undefined && record.type === undefined
+        ? BINARY_MODE_REASON
+        : specversion === undefined
+          ? 'specversion is required; this queue takes CloudEvents "1.0"'
+          : `specversion must be "1.0" (got ${describeValue(specversion)})`;
     return single('unsupported_specversion', message, eventId, type);
   }
   const expected = `expected one of ${INTAKE_EVENT_TYPES.join(', ')}`;

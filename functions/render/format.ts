@@ -28,14 +28,8 @@ export interface RuntimeCatalog {
 // ---------------------------------------------------------------------------------------------------
 // Untrusted text
 
-// \p{Cc} covers CR, LF, NEL and the other C0/C1 controls; U+2028/2029 are Unicode line breaks that
-// some mail clients honour in headers. Bidi overrides are left alone: they are legitimate in names.
-const LINE_BREAKS_AND_CONTROLS = /[\p{Cc}\u2028\u2029]+/gu;
-
-/** Replaces line breaks and control characters by a space and trims: safe for any header value. */
-export function singleLine(text: string): string {
-  return text.replace(LINE_BREAKS_AND_CONTROLS, ' ').replace(/ {2,}/g, ' ').trim();
-}
+// The single-line rule (CR, LF and controls → a space) lives in lib/text.ts, shared with intake.
+export { singleLine } from '../lib/text.js';
 
 /** The `language` entry of a localized text, falling back to English; plain strings pass through. */
 export function pickLocalized(text: string | Localized | undefined | null, language: string): string {

@@ -5,9 +5,9 @@
  */
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
+import { SAMPLE_CONFERENCE, type Sample, sampleRecipient, samplesFor } from '../../../demo/samples.js';
 import { MAX_SUBJECT_LENGTH, withoutKindPrefix } from '../../../functions/render/subject.js';
 import type { MediaAdvisoryData, Person } from '../../../functions/render/types.js';
-import { SAMPLE_CONFERENCE, type Sample, sampleRecipient, samplesFor } from '../../../templates/samples.js';
 import { renderApi } from './built.js';
 
 const { render, LANGUAGES, MAIL_KINDS } = renderApi;

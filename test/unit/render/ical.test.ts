@@ -1,5 +1,6 @@
 import ICAL from 'ical.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SAMPLE_CONFERENCE, SAMPLE_SESSIONS } from '../../../demo/samples.js';
 import {
   buildCalendars,
   type CalendarRequest,
@@ -7,7 +8,6 @@ import {
   sessionUid,
 } from '../../../functions/render/ical.js';
 import type { SessionInfo } from '../../../functions/render/types.js';
-import { SAMPLE_CONFERENCE, SAMPLE_SESSIONS } from '../../../templates/samples.js';
 
 const [OPENING, PANEL] = SAMPLE_SESSIONS as [SessionInfo, SessionInfo];
 const DOMAIN = 'conference.example.org';

@@ -1,7 +1,6 @@
 import * as cheerio from 'cheerio';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AnnouncementData, InvitationData, MailKind } from '../../../functions/render/index.js';
 import {
   HOSTILE_RECIPIENT,
   HOSTILE_TITLED_RECIPIENT,
@@ -10,7 +9,8 @@ import {
   type Sample,
   sampleRecipient,
   samplesFor,
-} from '../../../templates/samples.js';
+} from '../../../demo/samples.js';
+import type { AnnouncementData, InvitationData, MailKind } from '../../../functions/render/index.js';
 import { renderApi } from './built.js';
 
 const { render, LANGUAGES, MAIL_KINDS, BULK_KINDS, isBulkKind, resolveLanguage, RenderError } = renderApi;

@@ -6,12 +6,10 @@
  *
  * Everything is generated from a fixed seed, and every event has a fixed id, so a run is
  * repeatable and loading twice into the same stack changes nothing (the intake applies an id once).
- * Data goes through the intake queue like any producer's events, not straight into the table, so
- * the demo exercises the real path.
+ * Pure data: `demo/load.ts` sends it through the intake queue like any producer's events, not
+ * straight into the table, so the demo exercises the real path.
  */
-import type { LocalStack } from '../local/stack.js';
-import { cloudEvent, type OutgoingEvent, sendBodies, waitForOutcomes } from './lib/intake.js';
-import { localTarget, type Target } from './lib/target.js';
+import { cloudEvent, type OutgoingEvent } from '../functions/events/producer.js';
 
 /** The demo conference's id (also the CLI's default `--conference`). */
 export const DEMO_CONFERENCE_ID = 'dushanbe-2022';
@@ -690,7 +688,7 @@ export function demoPressContacts(count = DEMO_PRESS_CONTACTS, seed = 14092022):
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Loading
+// Events
 
 /** Every demo event, in the order they must be applied (conference, agenda, then people). */
 export function demoEvents(): { conference: OutgoingEvent; agenda: OutgoingEvent; people: OutgoingEvent[] } {
@@ -731,71 +729,4 @@ export function demoEvents(): { conference: OutgoingEvent; agenda: OutgoingEvent
     ),
   );
   return { conference, agenda, people: [...registrations, ...press] };
-}
-
-async function apply(target: Target, events: OutgoingEvent[], what: string): Promise<void> {
-  await sendBodies(
-    target,
-    events.map((e) => JSON.stringify(e)),
-  );
-  const outcomes = await waitForOutcomes(
-    target,
-    events.map((e) => e.id),
-    { timeoutMs: 60_000 },
-  );
-  const rejected = outcomes.filter((o) => o.outcome === 'rejected');
-  if (rejected.length > 0) {
-    const first = rejected[0];
-    throw new Error(
-      `demo data: the stack rejected ${rejected.length} ${what} event(s), e.g. ${first?.id}: ${first && 'reason' in first ? first.reason : ''}`,
-    );
-  }
-}
-
-/** A target for a stack running in this process. */
-export function inProcessTarget(stack: Pick<LocalStack, 'endpoints' | 'outputs'>): Target {
-  return localTarget('(this process)', { endpoints: stack.endpoints, outputs: stack.outputs });
-}
-
-/** The commands `npm start` suggests once the demo is loaded. */
-export const DEMO_NEXT_STEPS = [
-  'Try it (in another terminal):',
-  '  npx communique mailing create --kind invitation --audience roles=delegate,languages=ru',
-  '  npx communique mailings list',
-  '  npx communique mailing status <ID> --watch',
-  '  npx communique deliveries <ID>',
-  '  npm run demo            # the whole story: registrations, invitations, an agenda change, press, reminders, bounces',
-  'Sent mail: the outbox at the SES address above (GET /store lists it as JSON). Guide: docs/cli.md',
-].join('\n');
-
-/**
- * Loads the demo conference through a target's intake queue and waits until every event is
- * applied. Repeatable: fixed ids make a second load a no-op. Returns how long it took.
- */
-export async function loadDemoInto(target: Target): Promise<number> {
-  const started = Date.now();
-  const { conference, agenda, people } = demoEvents();
-  // The conference must exist before anything that names it, and the agenda before registrations
-  // so that sessions resolve from the start.
-  await apply(target, [conference], 'conference');
-  await apply(target, [agenda], 'agenda');
-  await apply(target, people, 'registration and press');
-  return Date.now() - started;
-}
-
-/** Loads the demo conference into a local stack running in this process (`npm start`). */
-export async function loadDemo(stack: LocalStack, options: { quiet?: boolean } = {}): Promise<void> {
-  const target = inProcessTarget(stack);
-  try {
-    const ms = await loadDemoInto(target);
-    if (!options.quiet) {
-      console.log(
-        `demo conference ${DEMO_CONFERENCE_ID} loaded in ${(ms / 1000).toFixed(1)} s: ` +
-          `6 sessions, ${DEMO_REGISTRATIONS} registrations (en/ru/ar), ${DEMO_PRESS_CONTACTS} press contacts.`,
-      );
-      console.log(DEMO_NEXT_STEPS);
-    }
-  } finally {
-    target.close();
-  }
 }
