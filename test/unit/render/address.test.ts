@@ -1,11 +1,11 @@
 import * as cheerio from 'cheerio';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ADDRESS_GOLDEN } from '../../../demo/address-golden.js';
 import { type Sample, samplesFor } from '../../../demo/samples.js';
 import { parseHonorific } from '../../../functions/render/address.js';
 import { HONORIFIC_PHRASES, OFFICES, RANKS } from '../../../functions/render/address-table.js';
 import type { Person } from '../../../functions/render/types.js';
-import { ADDRESS_GOLDEN } from '../../../templates/address-golden.js';
 import { renderApi } from './built.js';
 
 const { render } = renderApi;

@@ -31,7 +31,9 @@ describe('markdownToText', () => {
   });
 
   it('keeps raw HTML and unsafe links as inert text, and never leaves control characters', () => {
-    expect(markdownToText('<b>x</b> [js](javascript:alert(1))\u0007')).toBe('<b>x</b> [js](javascript:alert(1))');
+    expect(markdownToText('<b>x</b> [js](javascript:alert(1))\u0007')).toBe(
+      '<b>x</b> [js](javascript:alert(1))',
+    );
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (text) => {
         expect(markdownToText(text)).not.toMatch(/[^\P{Cc}\n\t]/u);
