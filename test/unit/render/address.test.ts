@@ -53,6 +53,17 @@ describe('parseHonorific', () => {
     expect(parseHonorific('دولة رئيس الوزراء').office).toBe('prime-minister');
     expect(parseHonorific('Sheikh')).toMatchObject({ known: false, unknown: true });
   });
+
+  it('reads "deputy", "vice", "under" and "former" as changing the office after them', () => {
+    expect(parseHonorific('H.E. Deputy Foreign Minister').office).toBe('deputy-minister');
+    expect(parseHonorific('Vice President').office).toBe('vice-president');
+    expect(parseHonorific('نائبة الرئيس')).toMatchObject({ office: 'vice-president', gender: 'female' });
+    // No office to address them by: neither is the Secretary-General or a minister.
+    expect(parseHonorific('Under-Secretary-General')).toMatchObject({ rank: 'senior-official' });
+    expect(parseHonorific('Under-Secretary-General').office).toBeUndefined();
+    expect(parseHonorific('Former Minister').office).toBeUndefined();
+    expect(parseHonorific('Deputy Head of Delegation').rank).toBe('senior-official');
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------
