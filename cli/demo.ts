@@ -17,10 +17,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
-import { DEMO_CONFERENCE_ID, SESSIONS } from '../demo/data.js';
+import { DEMO_CONFERENCE_ID, ROOMS, SESSIONS } from '../demo/data.js';
 import { loadDemo } from '../demo/load.js';
 import { applyEvents } from '../functions/events/producer.js';
 import { listSuppressionEntries } from '../functions/feedback/operations.js';
+import { derivedMailingId } from '../functions/mailing/derived-ids.js';
 import { type MailingProgress, mailingProgress } from '../functions/mailing/operations.js';
 import type { DeliveryRow } from '../functions/store/model.js';
 import {
@@ -225,7 +226,7 @@ async function register(
         { source: 'https://registration.example.org/dushanbe-2022' },
       ),
     );
-    ids.push(`confirmation-${CID}-${registrationId}`);
+    ids.push(derivedMailingId('confirmation', CID, registrationId));
   }
   return ids;
 }
@@ -347,7 +348,7 @@ async function stepAgenda(target: Target): Promise<void> {
     ...session,
     start: later ? '2022-10-18T16:30:00+05:00' : '2022-10-18T14:30:00+05:00',
     end: later ? '2022-10-18T18:00:00+05:00' : '2022-10-18T16:00:00+05:00',
-    room: later ? 'Room C' : 'Room B',
+    room: ROOMS[later ? 'Room C' : 'Room B'] ?? (later ? 'Room C' : 'Room B'),
   };
   const version = agenda.version + 1;
   await sendAndWait(
@@ -362,10 +363,10 @@ async function stepAgenda(target: Target): Promise<void> {
   );
   const members = (await sessionMembers(target.store, CID, SESSIONS.information)).length;
   line(
-    `Panel 2 moves to ${moved.start.slice(11, 16)}–${moved.end.slice(11, 16)} (Dushanbe), ${moved.room}; agenda v${version}. ` +
+    `Panel 2 moves to ${moved.start.slice(11, 16)}–${moved.end.slice(11, 16)} (Dushanbe), ${typeof moved.room === 'string' ? moved.room : moved.room.en}; agenda v${version}. ` +
       `${members} registrant(s) chose that panel.`,
   );
-  const mailingId = `agenda-${CID}-v${version}`;
+  const mailingId = derivedMailingId('agenda-change', CID, `v${version}`);
   const exists = await until(() => getMailing(target.store, mailingId), 30_000);
   const p = exists ? await follow(target, mailingId, 'agenda notice') : undefined;
   if (p)

@@ -87,8 +87,17 @@ export function demoConference(): Record<string, unknown> {
       ru: 'Международная конференция высокого уровня по международному и региональному сотрудничеству в области безопасности и управления границами в целях противодействия терроризму и предотвращения передвижения террористов',
       ar: 'المؤتمر الدولي رفيع المستوى حول التعاون الدولي والإقليمي في مجال أمن الحدود وإدارتها لمكافحة الإرهاب ومنع تنقل الإرهابيين',
     },
-    city: 'Dushanbe',
-    venue: 'Conference centre, Dushanbe (demo)',
+    shortName: {
+      en: 'Dushanbe Border Security Conference',
+      ru: 'Душанбинская конференция по безопасности границ',
+      ar: 'مؤتمر دوشنبه لأمن الحدود',
+    },
+    city: { en: 'Dushanbe', ru: 'Душанбе', ar: 'دوشنبه' },
+    venue: {
+      en: 'Conference centre, Dushanbe (demo)',
+      ru: 'Конференц-центр, Душанбе (демо)',
+      ar: 'مركز المؤتمرات، دوشنبه (تجريبي)',
+    },
     timeZone: 'Asia/Dushanbe',
     start: '2022-10-18',
     end: '2022-10-19',
@@ -123,6 +132,21 @@ export const SESSIONS = {
 
 const PANELS = [SESSIONS.borders, SESSIONS.information, SESSIONS.trafficking, SESSIONS.justice] as const;
 
+/** Room and speaker names in every language: real mail shows them in the reader's. */
+export const ROOMS: Record<string, { en: string; ru: string; ar: string }> = {
+  'Plenary hall': { en: 'Plenary hall', ru: 'Пленарный зал', ar: 'القاعة العامة' },
+  'Room A': { en: 'Room A', ru: 'Зал A', ar: 'القاعة A' },
+  'Room B': { en: 'Room B', ru: 'Зал B', ar: 'القاعة B' },
+  'Room C': { en: 'Room C', ru: 'Зал C', ar: 'القاعة C' },
+};
+const SPEAKERS: Record<string, { en: string; ru: string; ar: string }> = {
+  'Heads of the co-organizing delegations': {
+    en: 'Heads of the co-organizing delegations',
+    ru: 'Главы делегаций-соорганизаторов',
+    ar: 'رؤساء وفود الجهات المنظمة',
+  },
+};
+
 /** `agenda.changed` data of the demo agenda at version 1 (times in Dushanbe, UTC+5). */
 export function demoAgenda(): Record<string, unknown> {
   const session = (
@@ -139,8 +163,8 @@ export function demoAgenda(): Record<string, unknown> {
     title,
     start: `2022-10-${day}T${from}:00+05:00`,
     end: `2022-10-${day}T${to}:00+05:00`,
-    room,
-    speakers,
+    room: ROOMS[room] ?? room,
+    speakers: speakers.map((speaker) => SPEAKERS[speaker] ?? speaker),
     plenary,
     status: 'scheduled',
   });
@@ -358,10 +382,47 @@ const FAMILY: Record<Lang, readonly (readonly [string, string, string])[]> = {
 };
 
 /** Honorifics as people register them, by language and gender: [plain, excellency, doctor]. */
-const HONORIFICS: Record<Lang, Record<Gender, readonly [string, string, string]>> = {
-  en: { m: ['Mr.', 'H.E.', 'Dr.'], f: ['Ms.', 'H.E.', 'Dr.'] },
-  ru: { m: ['г-н', 'Е. П.', 'д-р'], f: ['г-жа', 'Е. П.', 'д-р'] },
-  ar: { m: ['السيد', 'سعادة', 'د.'], f: ['السيدة', 'سعادة', 'د.'] },
+/**
+ * Honorifics by language, gender and rank (0 courtesy, 1 Excellency, 2 academic), each with a
+ * compound variant ("H.E. Ambassador", "Prof. Dr.") as registration systems send them.
+ */
+const HONORIFICS: Record<Lang, Record<Gender, readonly (readonly [string, string])[]>> = {
+  en: {
+    m: [
+      ['Mr.', 'Mr.'],
+      ['H.E. Mr.', 'H.E. Ambassador'],
+      ['Dr.', 'Prof. Dr.'],
+    ],
+    f: [
+      ['Ms.', 'Mrs.'],
+      ['H.E. Ms.', 'H.E. Ambassador'],
+      ['Dr.', 'Prof. Dr.'],
+    ],
+  },
+  ru: {
+    m: [
+      ['г-н', 'г-н'],
+      ['Е. П. г-н', 'Е. П. Посол'],
+      ['д-р', 'проф.'],
+    ],
+    f: [
+      ['г-жа', 'г-жа'],
+      ['Е. П. г-жа', 'Е. П. Посол'],
+      ['д-р', 'проф.'],
+    ],
+  },
+  ar: {
+    m: [
+      ['السيد', 'السيد'],
+      ['سعادة السيد', 'سعادة السفير'],
+      ['الدكتور', 'الأستاذ الدكتور'],
+    ],
+    f: [
+      ['السيدة', 'السيدة'],
+      ['سعادة السيدة', 'سعادة السفيرة'],
+      ['الدكتورة', 'الأستاذة الدكتورة'],
+    ],
+  },
 };
 
 /** Countries by the language their delegates write in, with weights (co-hosts send more). */
@@ -503,6 +564,7 @@ export interface DemoRegistration {
     givenName: string;
     familyName: string;
     honorific: string;
+    gender?: 'female' | 'male';
     organization: string;
     country: string;
     language: Lang;
@@ -535,7 +597,9 @@ export function demoRegistrations(count = DEMO_REGISTRATIONS, seed = 20221018): 
       [1, 18],
       [2, 12],
     ] as const);
-    const honorific = HONORIFICS[language][gender][rank];
+    // The variant and whether gender is given follow the index, so the random sequence (and with
+    // it every other field of the demo) stays as it was.
+    const honorific = HONORIFICS[language][gender][rank]?.[i % 2] ?? '';
     const countryName = new Intl.DisplayNames([language], { type: 'region' }).of(country) ?? country;
     const organization = `${pick(random, ORGANIZATIONS[language])}, ${countryName}`;
     const domain = random() < 0.6 ? 'example.org' : 'example.net';
@@ -557,6 +621,7 @@ export function demoRegistrations(count = DEMO_REGISTRATIONS, seed = 20221018): 
         givenName: given,
         familyName,
         honorific,
+        ...(i % 7 === 0 ? {} : { gender: gender === 'f' ? ('female' as const) : ('male' as const) }),
         organization,
         country,
         language,

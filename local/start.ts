@@ -31,6 +31,19 @@ if (process.env.COMMUNIQUE_DEMO !== '0') {
   demo = `  ${demoLoadedLine(ms)}\n\n${DEMO_NEXT_STEPS}`;
 }
 
+const { startConsoleServer, localApiDeps } = await import('./console.js');
+const consolePort = Number(process.env.COMMUNIQUE_CONSOLE_PORT || 8020);
+const consoleServer = await startConsoleServer({
+  deps: localApiDeps(stack),
+  port: consolePort,
+  onSignIn: (fresh) => console.log(`[console] signed in; a fresh one-time sign-in link: ${fresh}`),
+}).catch((error: Error) => {
+  console.error(
+    `Could not start the console on 127.0.0.1:${consolePort}: ${error.message} (set COMMUNIQUE_CONSOLE_PORT).`,
+  );
+  return undefined;
+});
+
 console.log(
   [
     `communiqué local stack ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
@@ -39,6 +52,9 @@ console.log(
     `  SES       ${stack.endpoints.ses}   outbox: ${stack.endpoints.ses}/  (GET /store lists sent mail)`,
     `  .eml      ${outbox}`,
     `  unsubscribe ${stack.endpoints.unsubscribe}`,
+    consoleServer
+      ? `  console   ${consoleServer.signInUrl()}   (open it to sign in; one-time link, loopback only)`
+      : '',
     demo,
     'Ctrl-C stops it; state lives in memory and the next start begins afresh.',
   ]
@@ -51,6 +67,7 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping…`);
+  await consoleServer?.close();
   await stack.stop();
   await rm(stackFile, { force: true });
   process.exit(0);

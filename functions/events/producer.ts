@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { isDone } from '../store/event-claims.js';
 import { keys } from '../store/model.js';
 import { listRejections, type StoreDeps } from '../store/store.js';
 import type { IntakeEventType } from './schemas.js';
@@ -110,12 +111,19 @@ export async function appliedAmong(target: Pick<IntakeRecord, 'store'>, ids: str
           RequestItems: Object.fromEntries(
             Object.entries(request).map(([t, k]) => [
               t,
-              { Keys: k, ConsistentRead: true, ProjectionExpression: 'pk' },
+              {
+                Keys: k,
+                ConsistentRead: true,
+                ProjectionExpression: 'pk, #status',
+                ExpressionAttributeNames: { '#status': 'status' },
+              },
             ]),
           ),
         }),
       );
       for (const item of out.Responses?.[table] ?? []) {
+        // A claim still in progress is not applied yet (store/event-claims.ts).
+        if (!isDone(item)) continue;
         applied.add(String(item.pk).slice('EVENT#'.length));
       }
       const unprocessed = out.UnprocessedKeys?.[table]?.Keys as { pk: string; sk: string }[] | undefined;

@@ -36,6 +36,37 @@ export const MAILING_KINDS = ['invitation', 'reminder', 'media-advisory', 'annou
 export const KINDS_WITH_CONTENT = ['media-advisory', 'announcement'] as const;
 /** Agenda session states. */
 export const SESSION_STATUSES = ['scheduled', 'cancelled'] as const;
+/** Grammatical gender of a person, for Russian and Arabic forms of address. */
+export const GENDERS = ['female', 'male', 'unspecified'] as const;
+/** Protocol ranks, highest first (see functions/render/address-table.ts). */
+export const TITLE_RANKS = [
+  'head-of-state',
+  'head-of-government',
+  'minister',
+  'deputy-minister',
+  'ambassador',
+  'head-of-delegation',
+  'head-of-organization',
+  'senior-official',
+  'academic',
+  'other',
+] as const;
+/** Offices a salutation can name. */
+export const TITLE_OFFICES = [
+  'president',
+  'prime-minister',
+  'deputy-prime-minister',
+  'minister',
+  'deputy-minister',
+  'ambassador',
+  'secretary-general',
+  'director-general',
+  'executive-director',
+  'high-commissioner',
+  'special-representative',
+] as const;
+/** Academic titles. */
+export const TITLE_ACADEMIC = ['dr', 'prof'] as const;
 
 // ---------------------------------------------------------------------------------------------------
 // Rejection codes and issue reporting
@@ -505,6 +536,20 @@ export const localizedLineSchema = localizedText('single');
 /** Multi-line localized text (Markdown bodies). */
 export const localizedMarkdownSchema = localizedText('multi');
 
+/**
+ * Place text (city, venue, room, a speaker): a plain string, read as the same text in every
+ * language, or localized text. Kept in the shape it was sent, so every event valid before is
+ * stored as before.
+ */
+function placeText(max: number) {
+  return z.union([singleLineText({ max }), localizedText('single', max)], {
+    error: (iss) =>
+      iss.code === 'invalid_union'
+        ? `must be text or a localized text object with an "en" key (got ${describeValue(iss.input)})`
+        : undefined,
+  });
+}
+
 const organizerSchema = z
   .union([singleLineText({ max: 300 }), localizedText('single', 300)], {
     error: (iss) =>
@@ -520,8 +565,10 @@ export const conferenceUpsertedDataSchema = z
   .object({
     conferenceId: identifier(),
     name: localizedText('single', 300),
-    city: singleLineText({ max: 200 }),
-    venue: singleLineText({ max: 300 }),
+    /** For sender display names and subjects; the official `name` stays in the body. */
+    shortName: localizedText('single', 80).optional(),
+    city: placeText(200),
+    venue: placeText(300),
     timeZone: timeZone(),
     start: isoDate(),
     end: isoDate(),
@@ -547,6 +594,17 @@ export const conferenceUpsertedDataSchema = z
 
 const personOptionalKeys = ['honorific', 'organization', 'country', 'language', 'timeZone'] as const;
 
+/** A structured title beside the free-text honorific; it overrides what the text says. */
+export const personTitleSchema = z
+  .object({
+    rank: z.enum(TITLE_RANKS).optional(),
+    office: z.enum(TITLE_OFFICES).optional(),
+    academic: z.enum(TITLE_ACADEMIC).optional(),
+    /** Styled "Excellency" (H.E.); by default implied by the rank. */
+    excellency: z.boolean().optional(),
+  })
+  .meta({ description: 'Protocol rank and title parts, e.g. {"office": "minister", "academic": "dr"}' });
+
 /** The person behind a registration. */
 export const personSchema = z
   .object({
@@ -554,6 +612,8 @@ export const personSchema = z
     givenName: singleLineText({ max: 200 }),
     familyName: singleLineText({ max: 200, allowEmpty: true }),
     honorific: singleLineText({ max: 100, allowEmpty: true }).optional(),
+    gender: z.enum(GENDERS).optional(),
+    title: personTitleSchema.optional(),
     organization: singleLineText({ max: 300, allowEmpty: true }).optional(),
     country: country({ allowEmpty: true }).optional(),
     language: language({ allowEmpty: true }).optional(),
@@ -589,8 +649,8 @@ export const sessionSchema = z
     title: localizedText('single', 300),
     start: isoDateTime(),
     end: isoDateTime(),
-    room: singleLineText({ max: 200 }),
-    speakers: z.array(singleLineText({ max: 200 })).default([]),
+    room: placeText(200),
+    speakers: z.array(placeText(200)).default([]),
     plenary: z.boolean(),
     status: sessionStatusSchema,
   })
@@ -847,6 +907,12 @@ export type MailingKind = z.infer<typeof mailingKindSchema>;
 export type SessionStatus = z.infer<typeof sessionStatusSchema>;
 /** Text keyed by BCP 47 tag, `en` always present. */
 export type LocalizedText = z.infer<typeof localizedLineSchema>;
+/** Place text: one string for every language, or localized. */
+export type PlaceText = string | LocalizedText;
+/** A person's structured title. */
+export type PersonTitle = z.infer<typeof personTitleSchema>;
+/** A person's grammatical gender. */
+export type Gender = (typeof GENDERS)[number];
 /** The person behind a registration, normalized. */
 export type Person = z.infer<typeof personSchema>;
 /** One agenda session, normalized. */

@@ -55,5 +55,7 @@ export function recipientOf(row: RegistrationRow | PressRow): Recipient {
   for (const k of ['honorific', 'organization', 'country', 'language', 'timeZone', 'outlet'] as const) {
     if (row[k] !== undefined) r[k] = row[k];
   }
+  if (row.gender !== undefined) r.gender = row.gender;
+  if (row.title !== undefined) r.title = row.title;
   return r;
 }

@@ -5,10 +5,11 @@
  * render is a few tens of microseconds. Untrusted data is always template *data*: it is formatted
  * and validated by the view builder and HTML-escaped by Handlebars, never compiled.
  */
-import { HONORIFIC_ALIASES, runtimeCatalog, templatesFor } from './compiled.js';
+import { runtimeCatalog, templatesFor } from './compiled.js';
 import { singleLine } from './format.js';
 import type { MailKind } from './kinds.js';
 import { resolveLanguage } from './languages.js';
+import { boundSubject } from './subject.js';
 import type { MailDataByKind, RenderedMail } from './types.js';
 import { buildContext } from './view.js';
 
@@ -43,8 +44,8 @@ export function render<K extends MailKind>(
   const resolved = resolveLanguage(language);
   const catalog = runtimeCatalog(resolved);
   const templates = templatesFor(kind, resolved);
-  const context = buildContext(kind, data, { catalog, honorificAliases: HONORIFIC_ALIASES });
-  const subject = singleLine(templates.subject(context));
+  const context = buildContext(kind, data, { catalog });
+  const subject = boundSubject(singleLine(templates.subject(context)));
   context.subject = subject;
   const html = templates.html(context);
   // Conditional blocks leave blank lines behind in the text template; two in a row are enough.
