@@ -78,11 +78,12 @@ function addressPage(): string {
       const sample = samplesFor({ email: 'golden@example.org', ...c.person }).find(
         (s) => s.kind === 'confirmation',
       ) as Sample<'confirmation'>;
-      const $ = cheerio.load(render('confirmation', language, sample.data).html);
+      const mail = render('confirmation', language, sample.data);
+      const $ = cheerio.load(mail.html);
       const salutation = $('.salutation').text();
       const reference = $('.reference').text();
       const ok = salutation === c[language].salutation && reference === c[language].reference;
-      return `<td dir="${language === 'ar' ? 'rtl' : 'ltr'}" lang="${language}" class="${ok ? 'ok' : 'diff'}">${escapeHtml(salutation)}<br><small>${escapeHtml(reference)}</small>${ok ? '' : `<br><small>expected: ${escapeHtml(c[language].salutation)}</small>`}</td>`;
+      return `<td dir="${mail.dir}" lang="${language}" class="${ok ? 'ok' : 'diff'}">${escapeHtml(salutation)}<br><small>${escapeHtml(reference)}</small>${ok ? '' : `<br><small>expected: ${escapeHtml(c[language].salutation)}</small>`}</td>`;
     });
     const who = [
       c.person.honorific ?? '—',
