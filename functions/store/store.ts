@@ -9,6 +9,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../lib/errors.js';
+import type { CounterBatch } from './counters.js';
 import {
   type AgendaRow,
   type ConferenceRow,
@@ -506,6 +507,8 @@ export interface TransitionOptions {
   /** An extra condition (with its own placeholders in `values`). */
   condition?: string;
   values?: Record<string, unknown>;
+  /** Collect the counter move here (written once per batch) instead of writing it now. */
+  counters?: Pick<CounterBatch, 'add'>;
 }
 
 /**
@@ -561,7 +564,10 @@ export async function transitionDelivery(
     throw error;
   }
   const counter = countedAs(old.state);
-  if (counter !== countedAs(to)) await moveCounters(deps, mid, counter, countedAs(to));
+  if (counter !== countedAs(to)) {
+    if (options.counters) options.counters.add(mid, counter, countedAs(to));
+    else await moveCounters(deps, mid, counter, countedAs(to));
+  }
   return old;
 }
 
