@@ -38,10 +38,15 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   // Counter moves of the whole batch are written once per mailing at its end (store/counters.ts).
   const counters = new CounterBatch();
   try {
-    const response = await processPartialResponse(event, recordHandlerWith({ ...deps, counters }), processor, {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+    const response = await processPartialResponse(
+      event,
+      recordHandlerWith({ ...deps, counters }),
+      processor,
+      {
+        context,
+        throwOnFullBatchFailure: false,
+      },
+    );
     // The rows are applied and are the record: a lost flush is repaired by the clock's recount
     // (store/counters.ts), so it is logged rather than retried by failing the whole batch again.
     await counters.flush(deps).catch((error: unknown) => logger.error('counter flush failed', { error }));

@@ -7,7 +7,7 @@ import { logger, maskEmail, metrics } from './lib/logger.js';
 import type { SendJob } from './mailing/plan.js';
 import { cachedReader } from './sending/cache.js';
 import { composerFor } from './sending/compose.js';
-import { pacerFor } from './sending/pacer.js';
+import { dynamoSlotClaims, FleetPacer } from './sending/fleet-pacer.js';
 import { retryLater } from './sending/retry.js';
 import { type SenderDeps, sendOne } from './sending/send.js';
 import { getMailing, type StoreDeps, suppressionsFor } from './store/store.js';
@@ -18,6 +18,7 @@ const env = loadEnv([
   'RETENTION_DAYS',
   'CONFIGURATION_SET',
   'SEND_RATE_PER_INVOCATION',
+  'SENDER_CONCURRENCY',
   'SEND_LEASE_SECONDS',
   'SENDER_DOMAIN',
   'FROM_ADDRESS',
@@ -35,16 +36,30 @@ const store: StoreDeps = {
 // rows (and re-read before a retry), so a one-second cache is safe.
 const mailing = cachedReader((id: string) => getMailing(store, id), 1_000);
 const compose = composerFor(store, env);
+// One schedule for the whole fleet, in the table (sending/fleet-pacer.ts): each environment claims
+// its batch's send slots from it, so senders in any number of environments keep to the account rate.
+// Keyed by log stream: one per Lambda environment, and one per concurrent poller of the local runner.
+const slotClaims = dynamoSlotClaims(store);
+const pacers = new Map<string, FleetPacer>();
+const pacerOf = (environment: string): FleetPacer => {
+  let p = pacers.get(environment);
+  if (!p) {
+    p = new FleetPacer(slotClaims, env.SEND_RATE_PER_INVOCATION * env.SENDER_CONCURRENCY);
+    pacers.set(environment, p);
+  }
+  return p;
+};
 const processor = new BatchProcessor(EventType.SQS);
 
 /** Sender: claims each delivery, renders, sends through SES at the paced rate, records the state. */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const pacer = pacerOf(context.logStreamName);
   const deps: SenderDeps = {
     ...store,
     ses: sesClient(),
     configurationSet: env.CONFIGURATION_SET,
     leaseSeconds: env.SEND_LEASE_SECONDS,
-    pacer: pacerFor(context.logStreamName, env.SEND_RATE_PER_INVOCATION),
+    pacer,
     mailing,
     freshMailing: (id) => getMailing(store, id),
     isSuppressed: async (contactKey, cid) => (await suppressionsFor(store, contactKey, cid)).length > 0,
@@ -58,12 +73,14 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     // Only a job that SES did not take comes back; everything else is settled in the table.
     if (outcome === 'retry') await retryLater(sqsClient(), env.SEND_QUEUE_URL, job);
   };
+  pacer.plan(event.Records.length);
   try {
     return await processPartialResponse(event, recordHandler, processor, {
       context,
       throwOnFullBatchFailure: false,
     });
   } finally {
+    await pacer.finish().catch((error: unknown) => logger.warn('giving back send slots failed', { error }));
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 };

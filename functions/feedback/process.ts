@@ -9,9 +9,9 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { contactKeyOf } from '../events/email.js';
 import { TransientError } from '../lib/errors.js';
 import { maskEmail } from '../lib/logger.js';
+import type { CounterBatch } from '../store/counters.js';
 import type { DeliveryRow } from '../store/model.js';
 import { keys } from '../store/model.js';
-import type { CounterBatch } from '../store/counters.js';
 import {
   deliveryBySesMessageId,
   deliveryIdOf,
@@ -117,7 +117,9 @@ export async function processFeedbackRecord(
     // have) `sent` recorded by its sender, so a Send that moved nothing needs no further look.
     if (target === 'sent') return 'unchanged';
   }
-  const row = key ? await getDelivery(deps, key.mailingId, key.contactKey) : await locateDelivery(deps, event);
+  const row = key
+    ? await getDelivery(deps, key.mailingId, key.contactKey)
+    : await locateDelivery(deps, event);
   if (!row) {
     // Tagged by our sender but not found: the mailing id in the tag was made tag-safe, so only the
     // message-id index can find the row, and the sender may not have recorded the id yet (or the
@@ -184,7 +186,8 @@ async function advance(
       remove: plan.reason ? undefined : ['reason'],
       // `#sesMessageId` is declared by transitionDelivery because the attribute is in `set`;
       // the delivery id makes an update addressed from tags a no-op on any other row.
-      condition: '(attribute_not_exists(#sesMessageId) OR #sesMessageId = :messageId) AND deliveryId = :deliveryId',
+      condition:
+        '(attribute_not_exists(#sesMessageId) OR #sesMessageId = :messageId) AND deliveryId = :deliveryId',
       values: { ':messageId': event.messageId, ':deliveryId': row.deliveryId },
       counters: deps.counters,
     },
