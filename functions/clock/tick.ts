@@ -3,6 +3,7 @@ import { durationMs } from '../lib/duration.js';
 import { mailingProgress } from '../mailing/operations.js';
 import { continueLater, type PipelineDeps } from '../mailing/plan.js';
 import { expireLease } from '../sending/lease.js';
+import { repairCounters } from '../store/counters.js';
 import type { ConferenceRow, DeliveryRow, MailingRow } from '../store/model.js';
 import {
   createMailing,
@@ -97,6 +98,9 @@ export interface TickResult {
   completed: string[];
 }
 
+/** How long a mailing's counters must have stood still before a recount may repair them: longer than any function's timeout. */
+const COUNTERS_QUIET_MS = 120_000;
+
 /**
  * The clock's work at `now` (once a minute in AWS; every few seconds on the
  * local stack, where `now` can be set): start scheduled mailings whose time has
@@ -152,7 +156,11 @@ export async function tick(deps: PipelineDeps, now: Date, offsets: ReminderOffse
         }
         cursor = page.next;
       } while (cursor);
-      const progress = await mailingProgress(deps, mailing.mailingId);
+      let progress = await mailingProgress(deps, mailing.mailingId);
+      // Counters move once per batch; a batch that died before writing them leaves them short of
+      // the rows. Once the mailing is quiet, recount from the rows (store/counters.ts).
+      if (progress && !progress.complete && (await repairCounters(deps, mailing, COUNTERS_QUIET_MS)))
+        progress = await mailingProgress(deps, mailing.mailingId);
       if (progress?.complete && (await getMailing(deps, mailing.mailingId))?.state === 'sending') {
         if (await setMailingState(deps, mailing.mailingId, ['sending'], 'complete'))
           result.completed.push(mailing.mailingId);

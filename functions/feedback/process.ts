@@ -9,7 +9,6 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { contactKeyOf } from '../events/email.js';
 import { TransientError } from '../lib/errors.js';
 import { maskEmail } from '../lib/logger.js';
-import type { CounterBatch } from '../store/counters.js';
 import type { DeliveryRow } from '../store/model.js';
 import { keys } from '../store/model.js';
 import {
@@ -47,8 +46,6 @@ export interface FeedbackDeps extends StoreDeps {
    * so such an event is recorded rather than dead-lettered.
    */
   maxUnrecordedReceives?: number;
-  /** Where counter moves are collected to be written once per batch; unset: written at once. */
-  counters?: CounterBatch;
 }
 
 export interface FeedbackRecordMeta {
@@ -189,7 +186,6 @@ async function advance(
       condition:
         '(attribute_not_exists(#sesMessageId) OR #sesMessageId = :messageId) AND deliveryId = :deliveryId',
       values: { ':messageId': event.messageId, ':deliveryId': row.deliveryId },
-      counters: deps.counters,
     },
   );
   if (!old) return false;

@@ -127,8 +127,8 @@ export class FleetPacer {
     this.expected = Math.max(0, sends);
   }
 
-  /** Waits until this sender may send once more. */
-  async acquire(): Promise<void> {
+  /** Waits until this sender may send once more; returns the slot's time (epoch ms). */
+  async acquire(): Promise<number> {
     while (this.slots.length === 0) {
       this.refilling ??= this.refill().finally(() => {
         this.refilling = undefined;
@@ -139,6 +139,7 @@ export class FleetPacer {
     this.expected = Math.max(0, this.expected - 1);
     const wait = at / 1000 - this.now();
     if (wait > 0) await this.sleep(wait);
+    return at / 1000;
   }
 
   /** After a throttle: this sender's remaining slots move later (later is always safe). */

@@ -24,7 +24,7 @@ export interface SenderDeps extends StoreDeps {
   ses: SESClient;
   configurationSet: string;
   leaseSeconds: number;
-  pacer: Pick<Pacer, 'acquire' | 'backOff'>;
+  pacer: { acquire(): Promise<unknown>; backOff: Pacer['backOff'] };
   /** Mailing by id (cached by the caller: the rows it reads don't change while sending). */
   mailing: (mailingId: string) => Promise<MailingRow | undefined>;
   isSuppressed: (contactKey: string, conferenceId: string) => Promise<boolean>;

@@ -7,7 +7,7 @@
  * an invocation that dies between a transition and the flush leaves the
  * mailing's counters off by at most the deltas it held — at most one per record
  * of its batch (10) per mailing. {@link repairCounters} recounts from the rows
- * and repairs that once the mailing is quiet (the clock calls it).
+ * and repairs that once the mailing is provably quiet (the clock calls it).
  */
 
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -52,7 +52,7 @@ async function addCounters(
   moves: Partial<Record<DeliveryState, number>>,
 ): Promise<void> {
   const names: Record<string, string> = { '#moved': 'countersMovedAt' };
-  const values: Record<string, unknown> = { ':moved': deps.now().toISOString() };
+  const values: Record<string, unknown> = { ':moved': new Date().toISOString() };
   const adds = Object.entries(moves).map(([state, n], i) => {
     names[`#c${i}`] = `count_${state}`;
     values[`:n${i}`] = n;
@@ -69,69 +69,95 @@ async function addCounters(
   );
 }
 
-/** Counts a mailing's delivery rows per state (Select COUNT on the by-state index). */
+/** Counts a mailing's delivery rows in one state (Select COUNT on the by-state index). */
+async function countState(deps: StoreDeps, mailingId: string, state: DeliveryState): Promise<number> {
+  let n = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :p',
+        ExpressionAttributeValues: { ':p': deliveryStateIndex(mailingId, state) },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
+    );
+    n += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return n;
+}
+
+/** Counts a mailing's delivery rows per state. */
 export async function countRows(deps: StoreDeps, mailingId: string): Promise<Record<DeliveryState, number>> {
   const out = {} as Record<DeliveryState, number>;
-  for (const state of DELIVERY_STATES) {
-    let n = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await deps.db.send(
-        new QueryCommand({
-          TableName: deps.table,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :p',
-          ExpressionAttributeValues: { ':p': deliveryStateIndex(mailingId, state) },
-          Select: 'COUNT',
-          ExclusiveStartKey: start,
-        }),
-      );
-      n += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start);
-    out[state] = n;
-  }
+  for (const state of DELIVERY_STATES) out[state] = await countState(deps, mailingId, state);
   return out;
 }
 
+type Checked = MailingRow & { countersMovedAt?: string; counterCheck?: { at: number; seen: string } };
+
 /**
- * Repairs a mailing's counters from its rows after a crash lost a flush. Safe
- * only when no invocation can still hold unflushed moves for it: nothing of it
- * is queued or being sent and its counters have not moved for `quietMs`
- * (longer than any function's timeout). The write is conditional on the
- * counters still being as read, so a late flush is never overwritten.
- * Returns the counts written, or undefined when nothing needed repair.
+ * Repairs a mailing's counters from its rows after a crash lost a flush.
+ *
+ * A flush can only be outstanding while an invocation that moved rows is still
+ * running, so the repair waits for proof that none is: nothing of the mailing
+ * is queued or being sent, and two looks at least `quietMs` apart (longer than
+ * any function's timeout) find the same counters and the same rows — any
+ * invocation alive at the first look would have flushed, and so changed the
+ * counters, before the second. Only then are the counters set from the rows,
+ * conditionally on them still being as read. Returns the counts written, or
+ * undefined when nothing was repaired (yet).
  */
 export async function repairCounters(
   deps: StoreDeps,
-  mailing: MailingRow & { countersMovedAt?: string },
+  mailing: Checked,
   quietMs: number,
 ): Promise<Record<DeliveryState, number> | undefined> {
-  const movedAt = mailing.countersMovedAt ? Date.parse(mailing.countersMovedAt) : 0;
-  if (deps.now().getTime() - movedAt < quietMs) return undefined;
+  const inFlight =
+    (await countState(deps, mailing.mailingId, 'queued')) +
+    (await countState(deps, mailing.mailingId, 'sending'));
+  if (inFlight > 0) return undefined;
   const rows = await countRows(deps, mailing.mailingId);
-  if (rows.queued + rows.sending > 0) return undefined;
   // Claimed deliveries are counted as queued (store.ts countedAs).
   const wanted = { ...rows, queued: rows.queued + rows.sending, sending: 0 };
-  const drifted = DELIVERY_STATES.some((s) => Number(mailing[`count_${s}`] ?? 0) !== wanted[s]);
-  if (!drifted) return undefined;
-  const names: Record<string, string> = { '#moved': 'countersMovedAt' };
-  const values: Record<string, unknown> = { ':moved': deps.now().toISOString() };
-  const sets = ['#moved = :moved'];
+  const current = Object.fromEntries(DELIVERY_STATES.map((s) => [s, Number(mailing[`count_${s}`] ?? 0)]));
+  if (DELIVERY_STATES.every((s) => current[s] === wanted[s])) return undefined;
+  const seen = JSON.stringify({ current, wanted, movedAt: mailing.countersMovedAt ?? null });
+  const names: Record<string, string> = { '#check': 'counterCheck' };
+  // Wall-clock time, not the (locally settable) domain clock: this is about running invocations.
+  const now = Date.now();
+  if (mailing.counterCheck?.seen !== seen) {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.table,
+        Key: keys.mailing(mailing.mailingId),
+        UpdateExpression: 'SET #check = :check',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':check': { at: now, seen } },
+      }),
+    );
+    return undefined;
+  }
+  if (now - mailing.counterCheck.at < quietMs) return undefined;
+  const values: Record<string, unknown> = { ':moved': new Date(now).toISOString() };
+  const sets = ['countersMovedAt = :moved'];
   const conditions: string[] = [];
   DELIVERY_STATES.forEach((s, i) => {
     names[`#c${i}`] = `count_${s}`;
     values[`:n${i}`] = wanted[s];
-    values[`:o${i}`] = Number(mailing[`count_${s}`] ?? 0);
+    values[`:o${i}`] = current[s];
     sets.push(`#c${i} = :n${i}`);
-    conditions.push(`(#c${i} = :o${i}${values[`:o${i}`] === 0 ? ` OR attribute_not_exists(#c${i})` : ''})`);
+    conditions.push(`(#c${i} = :o${i}${current[s] === 0 ? ` OR attribute_not_exists(#c${i})` : ''})`);
   });
   try {
     await deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.mailing(mailing.mailingId),
-        UpdateExpression: `SET ${sets.join(', ')}`,
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE #check`,
         ConditionExpression: conditions.join(' AND '),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
