@@ -139,11 +139,15 @@ try {
   let looks = 1;
   let peakRss = process.memoryUsage().rss;
   let plannedAt: number | undefined;
+  let plannedAtWall = Number.POSITIVE_INFINITY;
   for (;;) {
     progress = await mailingProgress(store, `bench-${phase}`);
     looks++;
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    if (plannedAt === undefined && progress && progress.total === recipients) plannedAt = performance.now();
+    if (plannedAt === undefined && progress && progress.total === recipients) {
+      plannedAt = performance.now();
+      plannedAtWall = Date.now();
+    }
     if (progress && progress.total === recipients && progress.counts.queued + progress.counts.sending === 0)
       break;
     await sleep(250);
@@ -159,6 +163,10 @@ try {
   calls.dynamodb -= looks;
   const sentTimes = stack.accepted.slice(-recipients).map((m) => m.timestamp.getTime());
   const throttled = stack.ses.stats.throttled - throttledBefore;
+  // Pacing is measured while every job is on the queue (planning done): before that the senders
+  // may simply have nothing to send. From the first send after planning ended to the last.
+  const backlogged = sentTimes.filter((t) => t >= plannedAtWall).sort((a, b) => a - b);
+  const backloggedWindow = ((backlogged.at(-1) ?? 0) - (backlogged[0] ?? 0)) / 1000;
   const window = (Math.max(...sentTimes) - Math.min(...sentTimes)) / 1000;
   const operations = Object.fromEntries(
     [...after]
@@ -183,6 +191,8 @@ try {
       operations,
       sendWindowSeconds: window,
       achievedSendRate: (recipients - 1) / window,
+      backloggedSends: backlogged.length,
+      backloggedSendRate: backlogged.length > 1 ? (backlogged.length - 1) / backloggedWindow : undefined,
       configuredSendRate: phase === 'paced' ? sesRate : undefined,
       throttledBySes: throttled,
       throttledShare: throttled / (throttled + sentTimes.length),

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 
 const scale = process.argv[2] === 'scale';
 const recipients = Number(process.env.BENCH_RECIPIENTS ?? (scale ? 100_000 : 3_000));
-const pacedRecipients = Number(process.env.BENCH_PACED_RECIPIENTS ?? 300);
+const pacedRecipients = Number(process.env.BENCH_PACED_RECIPIENTS ?? 400);
 const sesRate = Number(process.env.BENCH_SES_RATE ?? 10);
 const concurrencies = (process.env.BENCH_SENDERS ?? '1,3,10').split(',').map(Number);
 
@@ -67,17 +67,22 @@ if (!scale) {
   );
   for (const senders of concurrencies) {
     const p = phase(['paced', String(pacedRecipients), String(sesRate), String(senders)]);
-    const achieved = Number(p.achievedSendRate) / sesRate;
+    const achieved = Number(p.backloggedSendRate) / sesRate;
     const throttled = Number(p.throttledShare);
     row(
       `${senders} sender${senders === 1 ? '' : 's'}: achieved ÷ configured`,
-      `${fmt(achieved, 3)} (${fmt(p.achievedSendRate, 2)}/s)`,
+      `${fmt(achieved, 3)} (${fmt(p.backloggedSendRate, 2)}/s over ${p.backloggedSends})`,
       `target 0.98–1.00  ${verdict(achieved >= 0.98 && achieved <= 1.0)}`,
     );
     row(
       `${senders} sender${senders === 1 ? '' : 's'}: throttled attempts`,
       `${fmt(throttled * 100, 2)} % (${p.throttledBySes})`,
       `target ≤ 1 %  ${verdict(throttled <= 0.01)}`,
+    );
+    row(
+      `${senders} sender${senders === 1 ? '' : 's'}: whole run incl. planning`,
+      `${fmt(Number(p.achievedSendRate) / sesRate, 3)}`,
+      '(senders wait for planning early on)',
     );
     row(
       `${senders} sender${senders === 1 ? '' : 's'}: sent, failed`,

@@ -119,13 +119,29 @@ export class LocalRunner {
         const received = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: source.queueUrl,
-            MaxNumberOfMessages: source.batchSize,
+            MaxNumberOfMessages: Math.min(10, source.batchSize),
             WaitTimeSeconds: this.options.waitTimeSeconds ?? 1,
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
           }),
         );
         messages = received.Messages ?? [];
+        // Lambda's poller gathers up to the batch size (a receive returns at most ten). Locally the
+        // batch grows while the queue still has messages, without waiting out the batching window
+        // when it runs dry: a local acceleration, like failedVisibilitySeconds.
+        while (messages.length > 0 && messages.length < source.batchSize && this.running) {
+          const more = await sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl: source.queueUrl,
+              MaxNumberOfMessages: Math.min(10, source.batchSize - messages.length),
+              WaitTimeSeconds: 0,
+              MessageSystemAttributeNames: ['All'],
+              MessageAttributeNames: ['All'],
+            }),
+          );
+          if (!more.Messages || more.Messages.length === 0) break;
+          messages = [...messages, ...more.Messages];
+        }
       } catch (error) {
         if (!this.running) return;
         this.options.log?.(`${source.functionName}: ReceiveMessage failed`, error);
