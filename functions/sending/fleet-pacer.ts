@@ -108,15 +108,23 @@ export class FleetPacer {
   private slots: number[] = [];
   private blockEnd = 0;
   private expected = 0;
+  private used = 0;
   private refilling: Promise<void> | undefined;
   private readonly intervalUs: number;
 
+  /**
+   * @param maxBlock the most slots one claim takes (the sender's batch size)
+   * @param lateMs how late a slot may still be used. Sends `R` slots apart are `1 s / headroom`
+   *   apart, so a send later than that margin (10 ms at 0.99) could share a rolling second with
+   *   the send `R` slots on; such a slot is skipped, which costs rate but never a throttle.
+   */
   constructor(
     private readonly claims: SlotClaims,
     ratePerSecond: number,
-    private readonly maxBlock = 10,
+    private readonly maxBlock = 25,
     private readonly now: () => number = () => Date.now(),
     private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly lateMs = 10,
   ) {
     if (!(ratePerSecond > 0)) throw new RangeError(`rate must be positive, got ${ratePerSecond}`);
     this.intervalUs = Math.round(1e6 / ratePerSecond);
@@ -125,35 +133,58 @@ export class FleetPacer {
   /** How many sends the batch about to run may make: the size of the block claimed for it. */
   plan(sends: number): void {
     this.expected = Math.max(0, sends);
+    this.used = 0;
   }
 
   /** Waits until this sender may send once more; returns the slot's time (epoch ms). */
   async acquire(): Promise<number> {
-    while (this.slots.length === 0) {
-      this.refilling ??= this.refill().finally(() => {
-        this.refilling = undefined;
-      });
-      await this.refilling;
+    for (;;) {
+      while (this.slots.length === 0) {
+        this.refilling ??= this.refill().finally(() => {
+          this.refilling = undefined;
+        });
+        await this.refilling;
+      }
+      const at = (this.slots.shift() as number) / 1000;
+      const wait = at - this.now();
+      if (wait < -this.lateMs) continue; // too late to use safely: let it pass
+      this.expected = Math.max(0, this.expected - 1);
+      this.used++;
+      if (wait > 0) await this.sleep(wait);
+      return at;
     }
-    const at = this.slots.shift() as number;
-    this.expected = Math.max(0, this.expected - 1);
-    const wait = at / 1000 - this.now();
-    if (wait > 0) await this.sleep(wait);
-    return at / 1000;
   }
 
-  /** After a throttle: this sender's remaining slots move later (later is always safe). */
-  backOff(ms: number): void {
-    this.slots = this.slots.map((t) => t + ms * 1000);
-  }
+  /**
+   * After a throttle, nothing: the slots after this one are other senders' as much as this
+   * one's, so moving this sender's remaining sends later would put them into someone else's
+   * slots and make the next second denser, not lighter. The throttled job comes back later.
+   */
+  backOff(_ms: number): void {}
 
-  /** Ends the batch: unused slots go back to the schedule when nobody claimed after them. */
+  /**
+   * Ends the batch. Unused slots go back to the schedule when nobody claimed after them. A
+   * batch that used every slot it claimed had a backlog behind it, so the next batch's block is
+   * claimed now: the schedule then runs on across the gap while this environment deletes and
+   * polls, instead of starting again from whenever it comes back (a block left unused because
+   * no batch came simply passes, and a slot found stale by then is skipped).
+   */
   async finish(): Promise<void> {
     const first = this.slots[0];
     const end = this.blockEnd;
-    this.slots = [];
+    const used = this.used;
     this.expected = 0;
-    if (first !== undefined && first > this.now() * 1000) await this.claims.giveBack(first, end);
+    this.used = 0;
+    if (first !== undefined) {
+      this.slots = [];
+      if (first > this.now() * 1000) await this.claims.giveBack(first, end);
+      return;
+    }
+    if (used >= this.maxBlock) {
+      this.expected = used;
+      await this.refill();
+      this.expected = 0;
+    }
   }
 
   private async refill(): Promise<void> {
