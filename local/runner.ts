@@ -181,20 +181,23 @@ export class LocalRunner {
     const succeeded = messages.filter((m) => !failedIds.has(m.MessageId ?? ''));
     const failed = messages.filter((m) => failedIds.has(m.MessageId ?? ''));
     const { sqs } = this.options;
-    if (succeeded.length > 0) {
+    // Batch calls take ten entries at most; a batch may hold more (batch size up to 10,000).
+    for (let i = 0; i < succeeded.length; i += 10) {
       await sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: source.queueUrl,
-          Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+          Entries: succeeded
+            .slice(i, i + 10)
+            .map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
         }),
       );
     }
-    if (failed.length > 0 && this.options.failedVisibilitySeconds !== undefined) {
+    for (let i = 0; this.options.failedVisibilitySeconds !== undefined && i < failed.length; i += 10) {
       await sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: source.queueUrl,
-          Entries: failed.map((m, i) => ({
-            Id: String(i),
+          Entries: failed.slice(i, i + 10).map((m, j) => ({
+            Id: String(j),
             ReceiptHandle: m.ReceiptHandle,
             VisibilityTimeout: this.options.failedVisibilitySeconds,
           })),
