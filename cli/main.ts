@@ -104,7 +104,7 @@ export function buildProgram(): Command {
 
   const mailingCommand = program
     .command('mailing')
-    .description('create, test, confirm, watch, cancel and resend a mailing');
+    .description('create, test, confirm, watch, cancel, resume and resend a mailing');
   mailingCommand
     .command('create')
     .description('dry run (recipients per language, sample subjects, rendered samples), then confirm')
@@ -186,6 +186,11 @@ Content file (--content), one Markdown file for every language (details: docs/cl
     .description('cancel a mailing: deliveries not yet sent will not go')
     .argument('<id>', 'mailing id')
     .action(action(async (ctx, id: string) => (await mailings()).mailingCancel(ctx, id)));
+  mailingCommand
+    .command('resume')
+    .description('resume a paused mailing: planning goes on from where it stopped, queued deliveries go out')
+    .argument('<id>', 'mailing id')
+    .action(action(async (ctx, id: string) => (await import('./commands/resume.js')).mailingResume(ctx, id)));
   mailingCommand
     .command('resend')
     .description('send failed (and, if you say so, uncertain) deliveries again')

@@ -8,7 +8,7 @@ import type { SendJob } from './mailing/plan.js';
 import { cachedReader } from './sending/cache.js';
 import { composerFor } from './sending/compose.js';
 import { dynamoSlotClaims, FleetPacer } from './sending/fleet-pacer.js';
-import { retryLater } from './sending/retry.js';
+import { holdLater, retryLater } from './sending/retry.js';
 import { type SenderDeps, sendOne } from './sending/send.js';
 import { suppressionCache } from './sending/suppression-cache.js';
 import { CounterBatch } from './store/counters.js';
@@ -70,6 +70,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     pacer,
     mailing,
     freshMailing: (id) => getMailing(store, id),
+    mailingChanged: (id) => mailing.forget(id),
     isSuppressed: async () => false, // replaced per job below: the check needs the job's mailing
     compose,
     count: (name) => metrics.addMetric(name, MetricUnit.Count, 1),
@@ -83,7 +84,9 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     const outcome = await sendOne({ ...deps, isSuppressed }, job);
     logger.info('send', { mailingId: job.mailingId, to: maskEmail(job.contactKey), outcome });
     // Only a job that SES did not take comes back; everything else is settled in the table.
-    if (outcome === 'retry') await retryLater(sqsClient(), env.SEND_QUEUE_URL, job);
+    if (outcome === 'retry' || outcome === 'throttled')
+      await retryLater(sqsClient(), env.SEND_QUEUE_URL, job, { fault: outcome === 'retry' });
+    else if (outcome === 'held') await holdLater(sqsClient(), env.SEND_QUEUE_URL, job);
   };
   pacer.plan(event.Records.length);
   try {

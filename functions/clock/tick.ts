@@ -2,7 +2,7 @@ import { instantOf } from '../events/schemas.js';
 import { durationMs } from '../lib/duration.js';
 import { mailingProgress } from '../mailing/operations.js';
 import { continueLater, type PipelineDeps } from '../mailing/plan.js';
-import { expireLease } from '../sending/lease.js';
+import { type CountMetric, expireLease } from '../sending/lease.js';
 import { repairCounters } from '../store/counters.js';
 import type { ConferenceRow, DeliveryRow, MailingRow } from '../store/model.js';
 import {
@@ -105,9 +105,14 @@ const COUNTERS_QUIET_MS = 120_000;
  * The clock's work at `now` (once a minute in AWS; every few seconds on the
  * local stack, where `now` can be set): start scheduled mailings whose time has
  * come, plan due reminders, turn expired send claims into `uncertain`, and mark
- * mailings complete when nothing is left in flight.
+ * mailings complete when nothing is left in flight. `deps.count` counts each
+ * delivery that became `uncertain` (the alarm's metric).
  */
-export async function tick(deps: PipelineDeps, now: Date, offsets: ReminderOffsets): Promise<TickResult> {
+export async function tick(
+  deps: PipelineDeps & { count?: CountMetric },
+  now: Date,
+  offsets: ReminderOffsets,
+): Promise<TickResult> {
   const result: TickResult = { scheduledStarted: [], remindersPlanned: [], leasesExpired: 0, completed: [] };
 
   for (const { mailingId } of await dueScheduledMailings(deps, now)) {

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESClient } from '@aws-sdk/client-ses';
+import { SESClient, type SESClientConfig } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
@@ -26,8 +26,17 @@ export function sqsClient(): SQSClient {
   return sqs;
 }
 
+/**
+ * An SES client that makes exactly one attempt per call. The SDK's standard retry would resend a
+ * SendRawEmail whose answer was lost (a reset connection counts as transient), and SES may have
+ * taken the first copy: every retry of a send is the pipeline's decision (see
+ * sending/ses-errors.ts), made only where SES certainly did not take the mail.
+ */
+export function createSesClient(config: SESClientConfig = {}): SESClient {
+  return new SESClient({ ...config, maxAttempts: 1 });
+}
+
 export function sesClient(): SESClient {
-  // Retries are ours (pacing + batch item failures), so the SDK makes one attempt and a retry more.
-  ses ??= new SESClient({ maxAttempts: 2 });
+  ses ??= createSesClient();
   return ses;
 }

@@ -1,12 +1,12 @@
 import type { Env } from '../lib/config.js';
 import { isBulk } from '../mailing/audience.js';
-import { pickLocalized } from '../render/format.js';
+import { pickLocalized, RenderError } from '../render/format.js';
 import { buildCalendars, type CalendarFile } from '../render/ical.js';
 import { render, type SessionInfo } from '../render/index.js';
 import { composeMime } from '../render/mime.js';
 import type { AgendaRow, ConferenceRow, DeliveryRow, MailingRow } from '../store/model.js';
 import { getAgenda, getConference, getMailing, type StoreDeps } from '../store/store.js';
-import { loadUnsubscribeKeys, unsubscribeUrl } from '../unsubscribe/token.js';
+import { loadUnsubscribeKeys, type UnsubscribeKeys, unsubscribeUrl } from '../unsubscribe/token.js';
 import { cachedReader } from './cache.js';
 import { conferenceInfo, mailDataFor } from './view-data.js';
 
@@ -69,7 +69,9 @@ function calendarsFor(
 /**
  * Builds a composer: delivery + mailing → the raw MIME message. The conference
  * and agenda are read through short caches (one read per batch, not per
- * recipient); the unsubscribe keys are loaded once per container.
+ * recipient); the unsubscribe keys are loaded once per container by
+ * `loadUnsubscribeKeys`, which keeps a success and forgets a failure (a failed
+ * read kept here would fail every later bulk mail of the container).
  */
 export function composerFor(
   store: StoreDeps,
@@ -77,21 +79,36 @@ export function composerFor(
 ): (delivery: DeliveryRow, mailing: MailingRow) => Promise<ComposedMail> {
   const conferences = cachedReader((id) => getConference(store, id), 30_000);
   const agendas = cachedReader((id) => getAgenda(store, id), 5_000);
-  let keys: ReturnType<typeof loadUnsubscribeKeys> | undefined;
 
   return async (delivery, mailing) => {
+    // Reads first: a fault here is a passing one (thrown as it is, and retried by the sender).
     const conference = await conferences(mailing.conferenceId);
-    if (!conference) throw new Error(`conference ${mailing.conferenceId} is not known`);
+    if (!conference) throw new RenderError(`conference ${mailing.conferenceId} is not known`);
     const agenda = await agendas(mailing.conferenceId);
-    let unsubscribe: string | undefined;
-    if (isBulk(mailing.kind)) {
-      keys ??= loadUnsubscribeKeys(env);
-      unsubscribe = unsubscribeUrl(env.UNSUBSCRIBE_BASE_URL, await keys, {
-        conferenceId: mailing.conferenceId,
-        contactKey: delivery.contactKey,
-        scope: 'bulk',
-      });
+    const keys = isBulk(mailing.kind) ? await loadUnsubscribeKeys(env) : undefined;
+    // The rest is pure: whatever fails in it fails the same way every time, so it is a RenderError.
+    try {
+      return await build(delivery, mailing, conference, agenda, keys);
+    } catch (error) {
+      if (error instanceof RenderError) throw error;
+      throw new RenderError(error instanceof Error ? error.message : String(error), { cause: error });
     }
+  };
+
+  async function build(
+    delivery: DeliveryRow,
+    mailing: MailingRow,
+    conference: ConferenceRow,
+    agenda: AgendaRow | undefined,
+    keys: UnsubscribeKeys | undefined,
+  ): Promise<ComposedMail> {
+    const unsubscribe = keys
+      ? unsubscribeUrl(env.UNSUBSCRIBE_BASE_URL, keys, {
+          conferenceId: mailing.conferenceId,
+          contactKey: delivery.contactKey,
+          scope: 'bulk',
+        })
+      : undefined;
     const data = mailDataFor(delivery, mailing, conference, agenda, unsubscribe ?? '');
     const rendered = render(mailing.kind, delivery.recipient.language, data as never);
     // The configured sender identity is what SES verified; the conference's own From is used
@@ -116,7 +133,7 @@ export function composerFor(
       messageIdDomain: senderDomain,
     });
     return { raw, from, subject: rendered.subject };
-  };
+  }
 }
 
 /**
