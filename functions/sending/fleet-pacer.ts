@@ -109,14 +109,16 @@ export class FleetPacer {
   private blockEnd = 0;
   private expected = 0;
   private used = 0;
+  /** How many of the slots held were claimed ahead, by the previous batch's {@link finish}. */
+  private prefetched = 0;
   private refilling: Promise<void> | undefined;
   private readonly intervalUs: number;
 
   /**
    * @param maxBlock the most slots one claim takes (the sender's batch size)
-   * @param lateMs how late a slot may still be used. Sends `R` slots apart are `1 s / headroom`
-   *   apart, so a send later than that margin (10 ms at 0.99) could share a rolling second with
-   *   the send `R` slots on; such a slot is skipped, which costs rate but never a throttle.
+   * @param lateMs how late a slot claimed ahead may still be used. Sends `R` slots apart are
+   *   `1 s / headroom` apart, so a send later than that margin (10 ms at 0.99) could share a
+   *   rolling second with the send `R` slots on; such a slot is skipped, costing rate, not a throttle.
    */
   constructor(
     private readonly claims: SlotClaims,
@@ -147,7 +149,12 @@ export class FleetPacer {
       }
       const at = (this.slots.shift() as number) / 1000;
       const wait = at - this.now();
-      if (wait < -this.lateMs) continue; // too late to use safely: let it pass
+      // A slot claimed ahead by the previous batch may have gone by during the gap: too late to
+      // use safely, it passes unused. (A block claimed for this batch starts a lead ahead.)
+      if (this.prefetched > 0) {
+        this.prefetched--;
+        if (wait < -this.lateMs) continue;
+      }
       this.expected = Math.max(0, this.expected - 1);
       this.used++;
       if (wait > 0) await this.sleep(wait);
@@ -177,19 +184,24 @@ export class FleetPacer {
     this.used = 0;
     if (first !== undefined) {
       this.slots = [];
+      this.prefetched = 0;
       if (first > this.now() * 1000) await this.claims.giveBack(first, end);
       return;
     }
     if (used >= this.maxBlock) {
       this.expected = used;
       await this.refill();
+      this.prefetched = this.slots.length;
       this.expected = 0;
     }
   }
 
   private async refill(): Promise<void> {
     const count = Math.min(this.maxBlock, Math.max(1, this.expected));
-    const now = Math.round(this.now() * 1000);
+    // The block starts a little ahead of now (ten slots, at most 100 ms), so the claim's own
+    // round trip does not make its first slots late.
+    const lead = Math.min(100_000, 10 * this.intervalUs);
+    const now = Math.round(this.now() * 1000) + lead;
     const start = await this.claims.claim(count, this.intervalUs, now, this.blockEnd >= now);
     this.slots = Array.from({ length: count }, (_, i) => start + i * this.intervalUs);
     this.blockEnd = start + count * this.intervalUs;

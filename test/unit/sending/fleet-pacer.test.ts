@@ -40,24 +40,26 @@ describe('FleetPacer', () => {
     expect(times.slice(1).map((t, i) => t - (times[i] as number))).toEqual([100, 100, 100, 100]);
   });
 
-  it('skips a slot it reaches too late instead of sending into the next second', async () => {
+  it('skips a slot claimed ahead that the gap made too late, instead of sending into the next second', async () => {
     const { claims } = memorySchedule();
     let clock = 1_000_000;
     const pacer = new FleetPacer(
       claims,
       10,
-      25,
+      2,
       () => clock,
       async (ms) => {
         clock += ms;
       },
       10,
     );
-    pacer.plan(3);
-    const first = await pacer.acquire();
-    clock += 150; // stalled: the second slot (first + 100) is 50 ms gone
-    const next = await pacer.acquire();
-    expect(next - first).toBe(200);
+    pacer.plan(2);
+    await pacer.acquire();
+    const last = await pacer.acquire();
+    await pacer.finish(); // a full batch: the next block is claimed ahead, at `last` + 100 and + 200
+    clock = last + 205; // the gap outlasted the first of them by 105 ms, the second by 5 ms
+    pacer.plan(2);
+    expect(await pacer.acquire()).toBe(last + 200);
   });
 
   it('gives back what a batch did not use, and claims ahead after a full batch', async () => {
@@ -76,7 +78,8 @@ describe('FleetPacer', () => {
     await pacer.acquire();
     await pacer.finish();
     expect(calls).toEqual(['claim 4', 'giveBack 3']);
-    expect(next()).toBe((1_000_000 + 100) * 1000);
+    // The block started a lead (ten slots, at most 100 ms) ahead of now; one slot was used.
+    expect(next()).toBe((1_000_000 + 100 + 100) * 1000);
     pacer.plan(4);
     for (let i = 0; i < 4; i++) await pacer.acquire();
     await pacer.finish();
