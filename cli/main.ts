@@ -5,6 +5,7 @@
  * when `--json` is given, so a script never has to parse prose.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { LANGUAGE_CODES } from '../functions/render/languages.js';
 import { type Context, type GlobalOptions, makeContext } from './lib/context.js';
 import { CliError, ExitCode } from './lib/errors.js';
 import { ioFrom, printJson } from './lib/output.js';
@@ -163,7 +164,7 @@ Content file (--content), one Markdown file for every language (details: docs/cl
     .description('send one copy of the mailing, as a recipient would get it, to an address of yours')
     .argument('<id>', 'mailing id')
     .requiredOption('--to <address>', 'where to send the test')
-    .option('--lang <lang>', 'language of the test copy (default English)')
+    .option('--lang <lang>', `language of the test copy (${LANGUAGE_CODES.join(', ')}; default English)`)
     .action(
       action(async (ctx, id: string, options: { to: string; lang?: string }) =>
         (await mailings()).mailingTestSend(ctx, id, options),
@@ -294,7 +295,7 @@ Content file (--content), one Markdown file for every language (details: docs/cl
       '<kind>',
       'invitation, confirmation, cancellation, reminder, agenda-change, media-advisory, announcement',
     )
-    .option('--lang <lang>', 'language (en, ru, ar; others fall back to English)', 'en')
+    .option('--lang <lang>', `language (${LANGUAGE_CODES.join(', ')}; others fall back to English)`, 'en')
     .option('--variant <variant>', 'sample variant (reminder: conference or session)')
     .option('--out <dir>', 'where to write (default preview/kinds)')
     .action(

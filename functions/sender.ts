@@ -4,6 +4,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { documentClient, sesClient, sqsClient } from './lib/clients.js';
 import { loadEnv } from './lib/config.js';
 import { logger, maskEmail, metrics } from './lib/logger.js';
+import { isBulk } from './mailing/audience.js';
 import type { SendJob } from './mailing/plan.js';
 import { cachedReader } from './sending/cache.js';
 import { composerFor } from './sending/compose.js';
@@ -12,7 +13,7 @@ import { holdLater, retryLater } from './sending/retry.js';
 import { type SenderDeps, sendOne } from './sending/send.js';
 import { suppressionCache } from './sending/suppression-cache.js';
 import { CounterBatch } from './store/counters.js';
-import { getMailing, type StoreDeps } from './store/store.js';
+import { getMailing, type StoreDeps, suppressionsFor } from './store/store.js';
 
 const env = loadEnv([
   'TABLE_NAME',
@@ -71,17 +72,21 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     mailing,
     freshMailing: (id) => getMailing(store, id),
     mailingChanged: (id) => mailing.forget(id),
-    isSuppressed: async () => false, // replaced per job below: the check needs the job's mailing
+    suppressions: async () => [], // replaced per job below: the cache is per mailing
     compose,
     count: (name) => metrics.addMetric(name, MetricUnit.Count, 1),
   };
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     const job = JSON.parse(record.body) as SendJob;
-    const isSuppressed = async (contactKey: string, cid: string) => {
+    // Bulk: planning left out whoever was suppressed then, and what arrived since comes from the
+    // cache. Other mail (one message per event, not planned in pages) reads the address's entries.
+    const suppressionsOf = async (contactKey: string, cid: string) => {
       const m = await mailing(job.mailingId);
-      return m ? (await suppressions.suppressionsOf(store, m, contactKey, cid)).length > 0 : false;
+      return m && isBulk(m.kind)
+        ? suppressions.suppressionsOf(store, m, contactKey, cid)
+        : suppressionsFor(store, contactKey, cid);
     };
-    const outcome = await sendOne({ ...deps, isSuppressed }, job);
+    const outcome = await sendOne({ ...deps, suppressions: suppressionsOf }, job);
     logger.info('send', { mailingId: job.mailingId, to: maskEmail(job.contactKey), outcome });
     // Only a job that SES did not take comes back; everything else is settled in the table.
     if (outcome === 'retry' || outcome === 'throttled')

@@ -1,21 +1,17 @@
 import { instantOf } from '../events/schemas.js';
 import { durationMs } from '../lib/duration.js';
-import { mailingProgress } from '../mailing/operations.js';
+import { derivedMailingId } from '../mailing/derived-ids.js';
 import { continueLater, type PipelineDeps } from '../mailing/plan.js';
-import { type CountMetric, expireLease } from '../sending/lease.js';
-import { repairCounters } from '../store/counters.js';
-import type { ConferenceRow, DeliveryRow, MailingRow } from '../store/model.js';
+import type { CountMetric } from '../sending/lease.js';
+import type { ConferenceRow } from '../store/model.js';
 import {
   createMailing,
-  deliveriesInState,
   dueScheduledMailings,
   getAgenda,
-  getDelivery,
-  getMailing,
   listConferences,
-  listMailings,
   setMailingState,
 } from '../store/store.js';
+import { sweepOpenMailings } from './sweep.js';
 
 export { durationMs };
 
@@ -67,7 +63,7 @@ export function dueReminders(
     .sort((a, b) => a.ms - b.ms)[0];
   if (conferenceDue) {
     out.push({
-      mailingId: `reminder-${conference.conferenceId}-conference-${conferenceDue.offset}`,
+      mailingId: derivedMailingId('reminder', conference.conferenceId, 'conference', conferenceDue.offset),
       target: 'conference',
       offset: conferenceDue.offset,
     });
@@ -81,7 +77,7 @@ export function dueReminders(
       .sort((a, b) => a.ms - b.ms)[0];
     if (due) {
       out.push({
-        mailingId: `reminder-${conference.conferenceId}-${session.sessionId}-${due.offset}`,
+        mailingId: derivedMailingId('reminder', conference.conferenceId, session.sessionId, due.offset),
         target: 'session',
         sessionId: session.sessionId,
         offset: due.offset,
@@ -98,15 +94,12 @@ export interface TickResult {
   completed: string[];
 }
 
-/** How long a mailing's counters must have stood still before a recount may repair them: longer than any function's timeout. */
-const COUNTERS_QUIET_MS = 120_000;
-
 /**
  * The clock's work at `now` (once a minute in AWS; every few seconds on the
  * local stack, where `now` can be set): start scheduled mailings whose time has
- * come, plan due reminders, turn expired send claims into `uncertain`, and mark
- * mailings complete when nothing is left in flight. `deps.count` counts each
- * delivery that became `uncertain` (the alarm's metric).
+ * come, plan due reminders, and sweep every mailing that is not final
+ * (clock/sweep.ts): expired send claims become `uncertain`, finished mailings `complete`.
+ * `deps.count` counts each delivery that became `uncertain` (the alarm's metric).
  */
 export async function tick(
   deps: PipelineDeps & { count?: CountMetric },
@@ -144,33 +137,10 @@ export async function tick(
         result.remindersPlanned.push(due.mailingId);
       }
     }
-
-    const active = (await listMailings(deps, conference.conferenceId)).filter(
-      (m: MailingRow) => m.state === 'sending',
-    );
-    for (const mailing of active) {
-      let cursor: Record<string, unknown> | undefined;
-      do {
-        const page = await deliveriesInState(deps, mailing.mailingId, 'sending', { cursor, limit: 100 });
-        for (const item of page.items) {
-          if ((item.leaseUntil ?? Number.POSITIVE_INFINITY) >= deps.now().getTime()) continue;
-          const delivery = (await getDelivery(deps, mailing.mailingId, item.contactKey)) as DeliveryRow & {
-            leaseOwner?: string;
-          };
-          if (delivery && (await expireLease(deps, delivery))) result.leasesExpired++;
-        }
-        cursor = page.next;
-      } while (cursor);
-      let progress = await mailingProgress(deps, mailing.mailingId);
-      // Counters move once per batch; a batch that died before writing them leaves them short of
-      // the rows. Once the mailing is quiet, recount from the rows (store/counters.ts).
-      if (progress && !progress.complete && (await repairCounters(deps, mailing, COUNTERS_QUIET_MS)))
-        progress = await mailingProgress(deps, mailing.mailingId);
-      if (progress?.complete && (await getMailing(deps, mailing.mailingId))?.state === 'sending') {
-        if (await setMailingState(deps, mailing.mailingId, ['sending'], 'complete'))
-          result.completed.push(mailing.mailingId);
-      }
-    }
   }
+
+  const swept = await sweepOpenMailings(deps);
+  result.leasesExpired = swept.leasesExpired;
+  result.completed = swept.completed;
   return result;
 }

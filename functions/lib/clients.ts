@@ -1,16 +1,20 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient, type SESClientConfig } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * One client per service per module scope, created on first use and reused
  * across invocations. Endpoints come from the SDK's own variables
- * (AWS_ENDPOINT_URL_DYNAMODB, …), which the local stack sets.
+ * (AWS_ENDPOINT_URL_DYNAMODB, …), which the local stack sets. Every client a
+ * function uses comes from here, so the local fault layer (local/faults.ts) reaches
+ * every AWS call; test/unit/faults/coverage.test.ts fails if one is made elsewhere.
  */
 let db: DynamoDBDocumentClient | undefined;
 let sqs: SQSClient | undefined;
 let ses: SESClient | undefined;
+let ssm: SSMClient | undefined;
 
 export function documentClient(): DynamoDBDocumentClient {
   db ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -39,4 +43,9 @@ export function createSesClient(config: SESClientConfig = {}): SESClient {
 export function sesClient(): SESClient {
   ses ??= createSesClient();
   return ses;
+}
+
+export function ssmClient(): SSMClient {
+  ssm ??= new SSMClient({});
+  return ssm;
 }

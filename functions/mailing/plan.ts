@@ -128,7 +128,13 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
   if (mailing?.state !== 'planning') return 'skipped';
   const phases = phasesFor(mailing.kind, mailing.audience);
   const phase = mailing.plan.phase;
-  if (phase === 'done' || phase === 'explicit') return 'done';
+  if (phase === 'explicit') return 'done';
+  if (phase === 'done') {
+    // The cursor reached the end but the move to `sending` never happened (a crash, or a
+    // lost answer to the last cursor move): the redelivered continuation finishes it.
+    await setMailingState(deps, mailingId, ['planning'], 'sending');
+    return 'done';
+  }
   const page = await pageOfContacts<RegistrationRow | PressRow>(
     deps,
     mailing.conferenceId,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { blockedReason, blocks, type SuppressionFact } from '../feedback/suppression-rule.js';
 import { PermanentError } from '../lib/errors.js';
-import { isBulk } from '../mailing/audience.js';
 import type { SendJob } from '../mailing/plan.js';
 import { RenderError } from '../render/format.js';
 import { sesTags } from '../render/mime.js';
@@ -42,7 +42,8 @@ export interface SenderDeps extends StoreDeps {
   pacer: { acquire(): Promise<unknown>; backOff: Pacer['backOff'] };
   /** Mailing by id (cached by the caller: the rows it reads don't change while sending). */
   mailing: (mailingId: string) => Promise<MailingRow | undefined>;
-  isSuppressed: (contactKey: string, conferenceId: string) => Promise<boolean>;
+  /** The suppressions on an address for a conference; which of them stop a kind is `blocks`'s rule. */
+  suppressions: (contactKey: string, conferenceId: string) => Promise<readonly SuppressionFact[]>;
   /**
    * Builds the raw MIME message for a delivery. Throws {@link RenderError} (or another
    * {@link PermanentError}) when the content can never render; anything else it throws is taken
@@ -102,8 +103,9 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
 
   let message: { raw: Buffer; from: string };
   try {
-    if (isBulk(mailing.kind) && (await deps.isSuppressed(job.contactKey, mailing.conferenceId))) {
-      await release('suppressed', { reason: 'address is on the suppression list (bulk mail only)' });
+    const blocking = blocks(await deps.suppressions(job.contactKey, mailing.conferenceId), mailing.kind);
+    if (blocking !== undefined) {
+      await release('suppressed', { reason: blockedReason(blocking) });
       deps.count?.('Suppressed');
       return 'suppressed';
     }

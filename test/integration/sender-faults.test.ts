@@ -118,10 +118,10 @@ describe('sender under faults', () => {
       const { delivery, job } = await one('suppression-throttled');
       let calls = 0;
       const deps = senderDeps(stack.current, [], {
-        isSuppressed: async () => {
+        suppressions: async () => {
           calls++;
           if (calls === 1) throw awsError('ThrottlingException', 400, 'Rate exceeded');
-          return false;
+          return [];
         },
       });
       expect(await sendOne(deps, job)).toBe('retry');

@@ -1,5 +1,0 @@
-import { build } from 'esbuild';
-const r = await build({ entryPoints: ['functions/sender.ts'], outfile: '/tmp/hperf-sender.mjs', bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node20', external: ['@aws-sdk/*'], metafile: true, logLevel: 'error' });
-const by = new Map();
-for (const [f, i] of Object.entries(Object.values(r.metafile.outputs)[0].inputs)) { if (f.includes('nodemailer')) by.set(f, i.bytesInOutput); }
-console.log([...by].sort((a,b)=>b[1]-a[1]).slice(0,25).map(([n,b])=>`${n} ${(b/1024).toFixed(1)}`).join('\n'));
