@@ -9,10 +9,10 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as cheerio from 'cheerio';
+import { ADDRESS_GOLDEN } from '../demo/address-golden.js';
 import { HOSTILE_RECIPIENT, type Sample, sampleRecipient, samplesFor } from '../demo/samples.js';
 import { escapeHtml } from '../functions/lib/text.js';
 import { LANGUAGES, render } from '../functions/render/index.js';
-import { ADDRESS_GOLDEN } from './address-golden.js';
 
 /** Default output folder (gitignored). */
 export const PREVIEW_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'preview');
@@ -67,7 +67,7 @@ ${rows}
 }
 
 /**
- * The golden table of forms of address (templates/address-golden.ts) as the real confirmation
+ * The golden table of forms of address (demo/address-golden.ts) as the real confirmation
  * template renders it: salutation and first reference per language, read back from the HTML, with
  * a mark where the rendering differs from the table.
  */
