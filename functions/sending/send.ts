@@ -94,6 +94,11 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
     current = await getDelivery(deps, job.mailingId, job.contactKey);
     if (current?.state !== 'queued') return await settleUnclaimed(deps, current);
     mailing = await deps.mailing(job.mailingId);
+    if (mailing && !SENDING_STATES.has(mailing.state) && deps.freshMailing) {
+      // The cache may be older than a resume: look again before holding a job for a quarter hour.
+      mailing = (await deps.freshMailing(job.mailingId)) ?? mailing;
+      deps.mailingChanged?.(job.mailingId);
+    }
     if (!mailing || mailing.state === 'cancelled')
       return await settleQueued('cancelled', mailing ? 'mailing cancelled' : 'mailing not found');
     // A paused (or not yet started) mailing keeps its deliveries queued and its jobs coming back.
