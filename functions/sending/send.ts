@@ -71,7 +71,8 @@ const messageOf = (error: unknown) =>
  * when an organizer says so. Everything that can fail before SES (the reads,
  * the suppression check, rendering) runs before the claim, so a fault or a
  * crash there leaves the delivery queued, never a claim that runs out into a
- * false `uncertain`: between the claim and the SES call there is only pacing.
+ * false `uncertain`: the send slot is taken before the claim too, so nothing
+ * but the claim itself stands between it and the SES call.
  */
 export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutcome> {
   const settleQueued = async (
@@ -107,6 +108,9 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
     if (blocking !== undefined)
       return await settleQueued('suppressed', blockedReason(blocking), 'Suppressed');
     message = await deps.compose(current, mailing);
+    // The send slot too (the fleet pacer reads and writes the table): nothing with I/O is left
+    // between the claim and the SES call. A job that then finds its delivery claimed wastes a slot.
+    await deps.pacer.acquire();
   } catch (error) {
     if (error instanceof RenderError || error instanceof PermanentError)
       return settleQueued('failed', `could not render: ${error.message}`, 'Failed');
@@ -142,7 +146,6 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
   }
   const delivery: DeliveryRow = { ...claimed, state: 'sending' };
 
-  await deps.pacer.acquire();
   let messageId: string | undefined;
   try {
     const result = await deps.ses.send(
