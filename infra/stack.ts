@@ -14,6 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { type StackConfig, senderPacing } from './config.js';
+import { OrganizerConsole } from './console.js';
 import { CommuniqueFunction } from './function.js';
 import { CommuniqueMonitoring } from './monitoring.js';
 import { OrganizerAccess } from './organizer-policy.js';
@@ -259,6 +260,23 @@ export class CommuniqueStack extends Stack {
       targets: [new targets.LambdaFunction(clock, { retryAttempts: 2 })],
     });
 
+    // The organizer console's API: the same domain code as the CLI, behind Cognito (infra/console.ts).
+    const api = new CommuniqueFunction(this, 'api', {
+      entry: 'functions/api.ts',
+      description: 'Organizer console API: reads, previews, and mailing and suppression changes via intake',
+      timeout: Duration.seconds(29),
+      environment: { ...common, UNSUBSCRIBE_BASE_URL: config.unsubscribeBaseUrl || unsubscribeUrl.url },
+      logRetention,
+    })
+      .bindTable(this.table, 'TABLE_NAME', 'readWrite', TABLE_INDEXES)
+      // Every change is an event on the intake queue, as from the CLI; resends are continuations there too.
+      .bindQueueSend(this.intakeQueue, 'INTAKE_QUEUE_URL')
+      // Test sends go to the signed-in organizer only (functions/api/mailings.ts testSend).
+      .bindSesSend(identityArns, configurationSetArn, configurationSet.configurationSetName);
+    // Named for the pipeline collaborators' shape; the API never sends to this queue (no grant).
+    api.addEnvironment('SEND_QUEUE_URL', this.sendQueue.queueUrl);
+    new OrganizerConsole(this, 'console', { api });
+
     const monitoring = new CommuniqueMonitoring(this, 'monitoring', {
       alarmEmail: config.alarmEmail,
       masterKey: topicKey,
@@ -267,7 +285,7 @@ export class CommuniqueStack extends Stack {
         { name: 'send', queue: this.sendQueue, dlq: this.dlqOf(this.sendQueue) },
         { name: 'feedback', queue: this.feedbackQueue, dlq: this.dlqOf(this.feedbackQueue) },
       ],
-      functions: { intake, sender, feedback, clock, unsubscribe },
+      functions: { intake, sender, feedback, clock, unsubscribe, api },
       dashboardName: `${this.stackName}-${this.region}`,
     });
 

@@ -222,6 +222,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   for (const [name, output] of Object.entries(
     (template.Outputs ?? {}) as Record<string, { Value: unknown }>,
   )) {
+    // The console's bucket, distribution, user pool and HTTP API are cloud-only (locally: local/console.ts).
+    if (name.startsWith('Console')) continue;
     outputs[name] = resolveValue(output.Value, bindings, `Outputs.${name}`);
   }
 
