@@ -160,7 +160,6 @@ export class OrganizerConsole extends Construct {
         responseHeadersPolicy: securityHeaders(`https://*.execute-api.${stack.region}.${stack.urlSuffix}`),
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
       },
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
     });
     Validations.of(this.distribution).acknowledge(
@@ -182,7 +181,7 @@ export class OrganizerConsole extends Construct {
       {
         id: 'AwsSolutions-CFR4',
         reason:
-          'On the default *.cloudfront.net certificate CloudFront negotiates TLSv1 at minimum whatever the policy says; with a custom domain and ACM certificate, TLS_V1_2_2021 (set here) applies.',
+          'On the default *.cloudfront.net certificate CloudFront negotiates TLSv1 at minimum whatever the policy says; with a custom domain and ACM certificate, set minimumProtocolVersion TLS_V1_2_2021.',
       },
     );
     const consoleUrl = `https://${this.distribution.distributionDomainName}`;
