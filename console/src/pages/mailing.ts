@@ -132,12 +132,12 @@ function Deliveries({ mailingId, version }: { mailingId: string; version: number
         ? html`<p>No deliveries${applied.state ? ` in state ${applied.state}` : ''}${applied.q ? ` whose address starts with “${applied.q}”` : ''}.</p>`
         : html`<div class="scroll"><table class="deliveries">
           <caption class="sr">Deliveries</caption>
-          <thead><tr><th scope="col">Address</th><th scope="col">Name</th><th scope="col">Lang</th><th scope="col">State</th><th scope="col">Updated (UTC)</th><th scope="col">Reason</th></tr></thead>
+          <thead><tr><th scope="col">Address</th><th scope="col" class="wide">Name</th><th scope="col">Lang</th><th scope="col">State</th><th scope="col" class="wide">Updated (UTC)</th><th scope="col">Reason</th></tr></thead>
           <tbody>${pages.map(
             (d) => html`<tr>
               <td><a href=${`#/mailings/${enc(mailingId)}/deliveries/${enc(d.contactKey)}`}>${d.email}</a></td>
-              <td><bdi>${d.name}</bdi></td><td>${d.language}</td><td><${StateBadge} state=${d.state} /></td>
-              <td>${shortTime(d.updatedAt)}</td><td>${d.reason ?? ''}</td>
+              <td class="wide"><bdi>${d.name}</bdi></td><td>${d.language}</td><td><${StateBadge} state=${d.state} /></td>
+              <td class="wide">${shortTime(d.updatedAt)}</td><td>${d.reason ?? ''}</td>
             </tr>`,
           )}</tbody>
         </table></div>`
@@ -192,7 +192,7 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
     ${
       data
         ? html`
-      <p>${data.kind} · <${StateBadge} state=${data.state} /> · requested by ${data.requestedBy} · created ${shortTime(data.createdAt)} UTC${data.sendAt ? ` · to go at ${data.sendAt}` : ''}</p>
+      <p>${data.kind} · <${StateBadge} state=${data.complete && data.state === 'sending' ? 'complete' : data.state} /> · requested by ${data.requestedBy} · created ${shortTime(data.createdAt)} UTC${data.sendAt ? ` · to go at ${data.sendAt}` : ''}</p>
       ${data.pausedReason ? html`<p class="notice error" role="alert">Paused: ${data.pausedReason}</p>` : null}
       <div class="card" aria-live="polite">
         <${Progress} value=${data.settled} max=${total} label="Deliveries settled" />
@@ -203,7 +203,7 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
         mayWrite
           ? html`<div class="row actions">
           ${data.state === 'dry-run' ? html`<a class="button" href="#/new">Back to composing</a>` : null}
-          ${['scheduled', 'planning', 'sending', 'paused', 'dry-run'].includes(data.state) ? html`<button type="button" class="danger" onClick=${() => setPending({ what: 'cancel' })}>Cancel mailing</button>` : null}
+          ${!data.complete && ['scheduled', 'planning', 'sending', 'paused', 'dry-run'].includes(data.state) ? html`<button type="button" class="danger" onClick=${() => setPending({ what: 'cancel' })}>Cancel mailing</button>` : null}
           ${failed > 0 ? html`<button type="button" onClick=${() => setPending({ what: 'resend', states: ['failed'], count: failed })}>Resend ${failed} failed</button>` : null}
           ${uncertain > 0 ? html`<button type="button" onClick=${() => setPending({ what: 'resend', states: ['uncertain'], count: uncertain })}>Resend ${uncertain} uncertain</button>` : null}
         </div>`
