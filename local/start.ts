@@ -3,7 +3,7 @@
  * handlers running against it, and the demo conference loaded.
  */
 import { rm } from 'node:fs/promises';
-import { startDefaultLocalStack } from './default-stack.js';
+import { inProcessProducer, startDefaultLocalStack } from './default-stack.js';
 
 const started = Date.now();
 let running: Awaited<ReturnType<typeof startDefaultLocalStack>>;
@@ -24,10 +24,11 @@ const { stack, outbox, stackFile } = running;
 
 let demo = '';
 if (process.env.COMMUNIQUE_DEMO !== '0') {
-  const { loadDemo, DEMO_NEXT_STEPS } = await import('../cli/demo-data.js');
-  const loadStarted = Date.now();
-  await loadDemo(stack, { quiet: true });
-  demo = `  demo conference dushanbe-2022 loaded in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s (200 delegates in en/ru/ar, 20 press contacts)\n\n${DEMO_NEXT_STEPS}`;
+  const { loadDemo, demoLoadedLine, DEMO_NEXT_STEPS } = await import('../demo/load.js');
+  const { applyEvents } = await import('../functions/events/producer.js');
+  const target = inProcessProducer(stack);
+  const ms = await loadDemo((events, what) => applyEvents(target, events, what));
+  demo = `  ${demoLoadedLine(ms)}\n\n${DEMO_NEXT_STEPS}`;
 }
 
 const { startConsoleServer, localApiDeps } = await import('./console.js');

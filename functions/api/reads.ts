@@ -3,7 +3,7 @@
  * and suppressions. Each is a Query (no Scan) over the same store the CLI reads.
  */
 import { listSuppressionEntries, suppressionScope } from '../feedback/operations.js';
-import { primaryLanguage } from '../mailing/audience.js';
+import { primaryLanguage } from '../lib/text.js';
 import type { MailingRow, PressRow, RegistrationRow } from '../store/model.js';
 import { DELIVERY_STATES } from '../store/model.js';
 import { listMailings, listRejections, pageOfContacts } from '../store/store.js';

@@ -5,7 +5,7 @@
  * one delivery's own mail.
  */
 import { sampleRecipients } from '../../cli/lib/samples.js';
-import { SAMPLE_RECIPIENTS } from '../../templates/samples.js';
+import { SAMPLE_RECIPIENTS } from '../../demo/samples.js';
 import { MAILING_KINDS } from '../events/schemas.js';
 import { render } from '../render/index.js';
 import { mailDataFor } from '../sending/view-data.js';

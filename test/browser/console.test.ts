@@ -13,9 +13,11 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemo } from '../../cli/demo-data.js';
 import { buildConsole } from '../../console/build.js';
+import { loadDemo } from '../../demo/load.js';
+import { applyEvents } from '../../functions/events/producer.js';
 import { type ConsoleServer, localApiDeps, startConsoleServer } from '../../local/console.js';
+import { inProcessProducer } from '../../local/default-stack.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { buildTemplates, isBuildFresh } from '../../templates/build.js';
 
@@ -46,7 +48,8 @@ beforeAll(async () => {
     failedVisibilitySeconds: 1,
     scheduleEverySeconds: 3600,
   });
-  await loadDemo(stack, { quiet: true });
+  const producer = inProcessProducer(stack);
+  await loadDemo((events, what) => applyEvents(producer, events, what));
   server = await startConsoleServer({
     deps: localApiDeps(stack),
     identity: {
