@@ -146,7 +146,10 @@ function Deliveries({ mailingId, version }: { mailingId: string; version: number
   </section>`;
 }
 
-type Pending = { what: 'cancel' } | { what: 'resend'; states: ('failed' | 'uncertain')[]; count: number };
+type Pending =
+  | { what: 'cancel' }
+  | { what: 'resume' }
+  | { what: 'resend'; states: ('failed' | 'uncertain')[]; count: number };
 
 export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
   const { data, error, rate, reload } = useMailing(mailingId);
@@ -163,6 +166,9 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
       if (p.what === 'cancel') {
         await post(`/api/mailings/${enc(mailingId)}/cancel`);
         setOk('Cancelled: queued deliveries will not go.');
+      } else if (p.what === 'resume') {
+        await post(`/api/mailings/${enc(mailingId)}/resume`);
+        setOk('Resumed: queued deliveries go out again.');
       } else {
         const r = await post<{ resent: number }>(`/api/mailings/${enc(mailingId)}/resend`, {
           states: p.states,
@@ -204,6 +210,7 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
           ? html`<div class="row actions">
           ${data.state === 'dry-run' ? html`<a class="button" href="#/new">Back to composing</a>` : null}
           ${!data.complete && ['scheduled', 'planning', 'sending', 'paused', 'dry-run'].includes(data.state) ? html`<button type="button" class="danger" onClick=${() => setPending({ what: 'cancel' })}>Cancel mailing</button>` : null}
+          ${data.state === 'paused' ? html`<button type="button" class="primary" onClick=${() => setPending({ what: 'resume' })}>Resume mailing</button>` : null}
           ${failed > 0 ? html`<button type="button" onClick=${() => setPending({ what: 'resend', states: ['failed'], count: failed })}>Resend ${failed} failed</button>` : null}
           ${uncertain > 0 ? html`<button type="button" onClick=${() => setPending({ what: 'resend', states: ['uncertain'], count: uncertain })}>Resend ${uncertain} uncertain</button>` : null}
         </div>`
@@ -217,9 +224,17 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
             message=${
               pending.what === 'cancel'
                 ? `Cancel ${mailingId}? ${queued} queued delivery(ies) will not go; ${went} already went and cannot be recalled.`
-                : `Resend ${pending.count} ${pending.states.join(' and ')} delivery(ies)?${pending.states.includes('uncertain') ? ' Uncertain ones may already have arrived: those people may get it twice.' : ''}`
+                : pending.what === 'resume'
+                  ? `Resume ${mailingId}? ${queued} queued delivery(ies) go out again. Resume only after the problem it was paused for is fixed.`
+                  : `Resend ${pending.count} ${pending.states.join(' and ')} delivery(ies)?${pending.states.includes('uncertain') ? ' Uncertain ones may already have arrived: those people may get it twice.' : ''}`
             }
-            yes=${pending.what === 'cancel' ? `Yes, cancel (${queued} will not go)` : `Yes, resend ${pending.count}`}
+            yes=${
+              pending.what === 'cancel'
+                ? `Yes, cancel (${queued} will not go)`
+                : pending.what === 'resume'
+                  ? `Yes, resume (${queued} go out)`
+                  : `Yes, resend ${pending.count}`
+            }
             onYes=${() => run(pending)}
             onNo=${() => setPending(undefined)}
           />`
