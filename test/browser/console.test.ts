@@ -146,7 +146,7 @@ async function checkPreview(page: Page, lang: 'en' | 'ru' | 'ar'): Promise<void>
   await page.locator(`input[name="preview-lang"][value="${lang}"]`).check();
   const frame = page.frameLocator('.preview iframe.frame');
   await expect
-    .poll(() => frame.locator('body').textContent(), { timeout: 20_000 })
+    .poll(() => frame.locator('body').textContent(), { timeout: 60_000 })
     .toContain(BODY[lang].replace(/\*\*/g, '').split(' ')[0]);
   // Markdown became markup: the bold word is a <strong> in the real rendered mail.
   expect(await frame.locator('strong').count()).toBeGreaterThan(0);
@@ -192,7 +192,7 @@ describe('organizer console in Chromium', () => {
 
       await compose(page);
       await expect
-        .poll(() => page.getByTestId('audience-count').textContent(), { timeout: 20_000 })
+        .poll(() => page.getByTestId('audience-count').textContent(), { timeout: 60_000 })
         .toMatch(/^200 recipient/);
       for (const lang of ['en', 'ru', 'ar'] as const) await checkPreview(page, lang);
       await expectAccessible(page, 'new mailing');
@@ -260,6 +260,10 @@ describe('organizer console in Chromium', () => {
         await shoot(page, name, width);
       }
       expect(problems).toEqual([]);
+    } catch (error) {
+      await shoot(page, 'failure', width);
+      console.error('page problems:', problems);
+      throw error;
     } finally {
       await context.close();
     }
@@ -275,7 +279,7 @@ describe('organizer console in Chromium', () => {
 
       await compose(page, 'ar');
       await expect
-        .poll(() => page.getByTestId('audience-count').textContent(), { timeout: 20_000 })
+        .poll(() => page.getByTestId('audience-count').textContent(), { timeout: 60_000 })
         .toMatch(/^\d+ recipient\(s\): ar \d+/);
       const total = Number(
         ((await page.getByTestId('audience-count').textContent()) ?? '').match(/^(\d+)/)?.[1],
