@@ -6,8 +6,8 @@
  */
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { cloudEvent, type OutgoingEvent, sendBodies, waitForOutcomes } from '../../cli/lib/intake.js';
 import { isValidEmail } from '../events/email.js';
+import { cloudEvent, type OutgoingEvent, sendBodies, waitForOutcomes } from '../events/producer.js';
 import { MAILING_KINDS, validateIntakeEvent } from '../events/schemas.js';
 import { newMailingId } from '../mailing/ids.js';
 import { mailingProgress, resendDeliveries, resumeMailing } from '../mailing/operations.js';
@@ -92,11 +92,7 @@ export function mailingEvent(
 export async function submit(deps: ApiDeps, event: OutgoingEvent): Promise<void> {
   const target = {
     sqs: deps.sqs,
-    outputs: {
-      IntakeQueueUrl: deps.intakeQueueUrl,
-      TableName: deps.pipeline.table,
-      SendQueueUrl: deps.sendQueueUrl,
-    },
+    outputs: { IntakeQueueUrl: deps.intakeQueueUrl },
     store: deps.pipeline,
     label: deps.label,
   };
