@@ -38,6 +38,7 @@ console.log(
     `  SES       ${stack.endpoints.ses}   outbox: ${stack.endpoints.ses}/  (GET /store lists sent mail)`,
     `  .eml      ${outbox}`,
     `  unsubscribe ${stack.endpoints.unsubscribe}`,
+    `  rsvp      ${stack.endpoints.rsvp}   (invitees' answers; read them with: npx communique invitees answers)`,
     demo,
     'Ctrl-C stops it; state lives in memory and the next start begins afresh.',
   ]

@@ -1,6 +1,7 @@
 import { mergeAgenda, type StoredAgenda } from '../domain/agenda.js';
 import { contactKeyOf } from '../events/email.js';
 import type { IntakeEvent, IntakeEventOf } from '../events/schemas.js';
+import { applyInviteeRemoved, applyInviteeUpserted, settleInvitation } from '../invitations/apply.js';
 import { PermanentError, TransientError } from '../lib/errors.js';
 import { recipientOf } from '../mailing/audience.js';
 import {
@@ -80,6 +81,12 @@ export async function applyEvent(deps: PipelineDeps, event: IntakeEvent): Promis
       return applyMailingRequested(deps, event);
     case 'mailing.cancelled':
       return applyMailingCancelled(deps, event);
+    case 'invitee.upserted':
+      await requireConference(deps, event.data.conferenceId);
+      return applyInviteeUpserted(deps, event);
+    case 'invitee.removed':
+      await requireConference(deps, event.data.conferenceId);
+      return applyInviteeRemoved(deps, event);
   }
 }
 
@@ -180,6 +187,7 @@ async function applyRegistration(
   }
   await putRegistration(deps, row, previous);
   if (event.type === 'registration.created') {
+    await settleInvitation(deps, d.conferenceId, d.person.email, d.registrationId, event.time);
     await sendSingle(
       deps,
       'confirmation',

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { affectedRegistrants, type SessionChange } from '../domain/agenda.js';
+import { selectInvitees } from '../invitations/select.js';
 import { TransientError } from '../lib/errors.js';
+import { pageOfInvitees } from '../store/invitees.js';
 import type {
   DeliveryRow,
   DeliveryState,
+  InviteeRow,
   MailingRow,
   PressRow,
   Recipient,
@@ -125,15 +128,21 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
   const phases = phasesFor(mailing.kind, mailing.audience);
   const phase = mailing.plan.phase;
   if (phase === 'done' || phase === 'explicit') return 'done';
-  const page = await pageOfContacts<RegistrationRow | PressRow>(
-    deps,
-    mailing.conferenceId,
-    phase === 'registrations' ? 'REG#' : 'PRESS#',
-    mailing.plan.cursor,
-    PLAN_PAGE_SIZE,
-  );
+  const page =
+    phase === 'invitees'
+      ? await pageOfInvitees(deps, mailing.conferenceId, mailing.plan.cursor, PLAN_PAGE_SIZE)
+      : await pageOfContacts<RegistrationRow | PressRow>(
+          deps,
+          mailing.conferenceId,
+          phase === 'registrations' ? 'REG#' : 'PRESS#',
+          mailing.plan.cursor,
+          PLAN_PAGE_SIZE,
+        );
   const pageNo = mailing.plan.pages;
-  const selected = select(mailing, page.items);
+  const selected: { recipient: Recipient; payload?: Record<string, unknown> }[] =
+    phase === 'invitees'
+      ? await selectInvitees(deps, mailing, page.items as InviteeRow[])
+      : select(mailing, page.items as (RegistrationRow | PressRow)[]);
   const jobs: SendJob[] = [];
   let counted = 0;
   await Promise.all(

@@ -4,6 +4,7 @@ import { pickLocalized } from '../render/format.js';
 import { buildCalendars, type CalendarFile } from '../render/ical.js';
 import { render, type SessionInfo } from '../render/index.js';
 import { composeMime } from '../render/mime.js';
+import { rsvpExpiry, rsvpUrl } from '../rsvp/token.js';
 import type { AgendaRow, ConferenceRow, DeliveryRow, MailingRow } from '../store/model.js';
 import { getAgenda, getConference, getMailing, type StoreDeps } from '../store/store.js';
 import { loadUnsubscribeKeys, unsubscribeUrl } from '../unsubscribe/token.js';
@@ -13,7 +14,11 @@ import { conferenceInfo, mailDataFor } from './view-data.js';
 export type ComposeEnv = Pick<
   Env,
   'SENDER_DOMAIN' | 'FROM_ADDRESS' | 'UNSUBSCRIBE_BASE_URL' | 'UNSUBSCRIBE_KEYS' | 'UNSUBSCRIBE_KEY_PARAMETER'
->;
+> &
+  Partial<Pick<Env, 'RSVP_BASE_URL'>>;
+
+/** Kinds that carry the invitee's personal RSVP link (when the recipient is an invitee). */
+const RSVP_LINK_KINDS: ReadonlySet<string> = new Set(['invitation', 'rsvp-confirmation']);
 
 export interface ComposedMail {
   raw: Buffer;
@@ -92,7 +97,17 @@ export function composerFor(
         scope: 'bulk',
       });
     }
-    const data = mailDataFor(delivery, mailing, conference, agenda, unsubscribe ?? '');
+    let rsvp: string | undefined;
+    const inviteeId = delivery.recipient.inviteeId;
+    if (inviteeId && env.RSVP_BASE_URL && RSVP_LINK_KINDS.has(mailing.kind)) {
+      keys ??= loadUnsubscribeKeys(env);
+      rsvp = rsvpUrl(env.RSVP_BASE_URL, await keys, {
+        conferenceId: mailing.conferenceId,
+        inviteeId,
+        exp: rsvpExpiry(conference.end),
+      });
+    }
+    const data = mailDataFor(delivery, mailing, conference, agenda, unsubscribe ?? '', rsvp);
     const rendered = render(mailing.kind, delivery.recipient.language, data as never);
     // The configured sender identity is what SES verified; the conference's own From is used
     // only when it is on that domain.

@@ -196,12 +196,12 @@ describe('least privilege', () => {
     }
   });
 
-  it('reads the unsubscribe key parameter with ssm:GetParameter only, in the sender and the endpoint', () => {
+  it('reads the unsubscribe key parameter with ssm:GetParameter only, in the sender and the endpoints', () => {
     const parameter = s.config.unsubscribeKeyParameter;
     for (const entry of Object.values(ENTRIES)) {
       const [fnId] = s.functionByEntry(entry);
       const ssm = s.roleStatements(fnId).filter((st) => actionsOf(st).some((a) => a.startsWith('ssm:')));
-      if (entry === ENTRIES.sender || entry === ENTRIES.unsubscribe) {
+      if (entry === ENTRIES.sender || entry === ENTRIES.unsubscribe || entry === ENTRIES.rsvp) {
         expect(ssm, entry).toHaveLength(1);
         expect(actionsOf(ssm[0] as Statement)).toEqual(['ssm:GetParameter']);
         expect(JSON.stringify(ssm[0]?.Resource)).toContain(`:parameter${parameter}"`);
