@@ -3,7 +3,9 @@
  * unsubscribe/token.ts) under a label and scope of their own, so an RSVP token never stands in for
  * an unsubscribe token or the other way round. Claims: `[conferenceId, inviteeId, "rsvp", exp]`,
  * `exp` in epoch seconds — unlike an unsubscribe link, an RSVP link stops working some time after
- * the conference, when an answer means nothing any more.
+ * the conference, when an answer means nothing any more: a week after its last day, and never
+ * sooner than 30 days after the link was made (so a link mailed late, or for a demo conference
+ * in the past, still works for a while).
  */
 import { signClaims, type UnsubscribeKeys, verifyClaims } from '../unsubscribe/token.js';
 
@@ -19,11 +21,15 @@ export interface RsvpClaims {
   exp: number;
 }
 
-/** The expiry of a conference's RSVP links: the end of its last day (UTC) plus the grace days. */
-export function rsvpExpiry(conferenceEnd: string): number {
+/** The shortest life of a link, counted from when it is made. */
+export const RSVP_MIN_LIFE_DAYS = 30;
+
+/** The expiry of an RSVP link made `now` for a conference ending on `conferenceEnd` (ISO date). */
+export function rsvpExpiry(conferenceEnd: string, now: Date = new Date()): number {
   const end = Date.parse(`${conferenceEnd}T23:59:59Z`);
-  const base = Number.isFinite(end) ? end : Date.now();
-  return Math.floor(base / 1000) + RSVP_GRACE_DAYS * 86_400;
+  const afterConference = (Number.isFinite(end) ? end : 0) + RSVP_GRACE_DAYS * 86_400_000;
+  const minimum = now.getTime() + RSVP_MIN_LIFE_DAYS * 86_400_000;
+  return Math.floor(Math.max(afterConference, minimum) / 1000);
 }
 
 export function signRsvpToken(keys: UnsubscribeKeys, claims: Omit<RsvpClaims, 'scope'>): string {

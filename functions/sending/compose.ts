@@ -104,7 +104,7 @@ export function composerFor(
       rsvp = rsvpUrl(env.RSVP_BASE_URL, await keys, {
         conferenceId: mailing.conferenceId,
         inviteeId,
-        exp: rsvpExpiry(conference.end),
+        exp: rsvpExpiry(conference.end, store.now()),
       });
     }
     const data = mailDataFor(delivery, mailing, conference, agenda, unsubscribe ?? '', rsvp);

@@ -15,6 +15,16 @@ import { queryAll, type StoreDeps } from './store.js';
 
 const PERSON_OPTIONAL = ['honorific', 'organization', 'country', 'language', 'timeZone'] as const;
 
+/** Name placeholders of the answer update (some are DynamoDB reserved words). */
+const NAMES = {
+  '#rsvp': 'rsvp',
+  '#rsvpAt': 'rsvpAt',
+  '#history': 'history',
+  '#revision': 'revision',
+  '#representative': 'representative',
+  '#status': 'status',
+};
+
 /** Points an address at an invitee: `self` for the invitee's own, `representative` for a designated one. */
 export interface InviteeAddressRow {
   inviteeId: string;
@@ -66,64 +76,56 @@ export async function putInvitee(
   const contactKey = contactKeyOf(data.person.email);
   const previous = await getInvitee(deps, cid, data.inviteeId);
   const now = deps.now().toISOString();
+  // Every attribute goes through a name placeholder: several (language, role, status…) are
+  // DynamoDB reserved words.
+  const fields: Record<string, unknown> = {
+    conferenceId: cid,
+    inviteeId: data.inviteeId,
+    contactKey,
+    email: data.person.email,
+    givenName: data.person.givenName,
+    familyName: data.person.familyName,
+    role: 'delegate',
+    sessions: [],
+    contactId: data.inviteeId,
+    mayDesignate: data.mayDesignate !== false,
+    status: 'active',
+    eventTime,
+    updatedAt: now,
+  };
+  const removes: string[] = [];
+  for (const k of PERSON_OPTIONAL) {
+    if (data.person[k] === undefined) removes.push(k);
+    else fields[k] = data.person[k];
+  }
+  if (data.group === undefined) removes.push('group');
+  else fields.group = data.group;
+  const names: Record<string, string> = {};
   const values: Record<string, unknown> = {
-    ':conferenceId': cid,
-    ':inviteeId': data.inviteeId,
-    ':contactKey': contactKey,
-    ':email': data.person.email,
-    ':givenName': data.person.givenName,
-    ':familyName': data.person.familyName,
-    ':role': 'delegate',
-    ':sessions': [],
-    ':contactId': data.inviteeId,
-    ':mayDesignate': data.mayDesignate === true,
-    ':active': 'active',
     ':t': eventTime,
-    ':now': now,
     ':rsvp': initial.rsvp,
     ':history': initial.history,
     ':zero': 0,
   };
-  const sets = [
-    'conferenceId = :conferenceId',
-    'inviteeId = :inviteeId',
-    'contactKey = :contactKey',
-    'email = :email',
-    'givenName = :givenName',
-    'familyName = :familyName',
-    '#role = :role',
-    'sessions = :sessions',
-    'contactId = :contactId',
-    'mayDesignate = :mayDesignate',
-    '#status = :active',
-    'eventTime = :t',
-    'updatedAt = :now',
-    'rsvp = if_not_exists(rsvp, :rsvp)',
-    'history = if_not_exists(history, :history)',
-    'revision = if_not_exists(revision, :zero)',
-  ];
-  const removes: string[] = [];
-  for (const k of PERSON_OPTIONAL) {
-    const v = data.person[k];
-    if (v === undefined) removes.push(k);
-    else {
-      values[`:${k}`] = v;
-      sets.push(`${k} = :${k}`);
-    }
+  const sets: string[] = [];
+  for (const [k, v] of Object.entries(fields)) {
+    names[`#${k}`] = k;
+    values[`:${k}`] = v;
+    sets.push(`#${k} = :${k}`);
   }
-  if (data.group === undefined) removes.push('#group');
-  else {
-    values[':group'] = data.group;
-    sets.push('#group = :group');
-  }
+  for (const k of ['rsvp', 'history', 'revision']) names[`#${k}`] = k;
+  // The RSVP state, answer and history are the invitee's, not the upstream list's: set once.
+  sets.push('#rsvp = if_not_exists(#rsvp, :rsvp)', '#history = if_not_exists(#history, :history)');
+  sets.push('#revision = if_not_exists(#revision, :zero)');
+  for (const k of removes) names[`#${k}`] = k;
   try {
     await deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.invitee(cid, data.inviteeId),
-        UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-        ConditionExpression: 'attribute_not_exists(pk) OR eventTime <= :t',
-        ExpressionAttributeNames: { '#role': 'role', '#status': 'status', '#group': 'group' },
+        UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.map((k) => `#${k}`).join(', ')}` : ''}`,
+        ConditionExpression: 'attribute_not_exists(pk) OR #eventTime <= :t',
+        ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
     );
@@ -145,9 +147,13 @@ export async function removeInvitee(deps: StoreDeps, cid: string, inviteeId: str
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.invitee(cid, inviteeId),
-        UpdateExpression: 'SET #status = :removed, eventTime = :t, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(pk) AND eventTime <= :t',
-        ExpressionAttributeNames: { '#status': 'status' },
+        UpdateExpression: 'SET #status = :removed, #eventTime = :t, #updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk) AND #eventTime <= :t',
+        ExpressionAttributeNames: {
+          '#status': 'status',
+          '#eventTime': 'eventTime',
+          '#updatedAt': 'updatedAt',
+        },
         ExpressionAttributeValues: {
           ':removed': 'removed',
           ':t': eventTime,
@@ -176,7 +182,8 @@ async function pointAddress(
         ...(overwrite
           ? {}
           : {
-              ConditionExpression: 'attribute_not_exists(pk) OR (via = :rep AND inviteeId = :id)',
+              ConditionExpression: 'attribute_not_exists(pk) OR (#via = :rep AND #id = :id)',
+              ExpressionAttributeNames: { '#via': 'via', '#id': 'inviteeId' },
               ExpressionAttributeValues: { ':rep': 'representative', ':id': pointer.inviteeId },
             }),
       }),
@@ -192,7 +199,8 @@ async function unpointAddress(deps: StoreDeps, cid: string, contactKey: string, 
       new DeleteCommand({
         TableName: deps.table,
         Key: keys.inviteeAddress(cid, contactKey),
-        ConditionExpression: 'inviteeId = :id',
+        ConditionExpression: '#id = :id',
+        ExpressionAttributeNames: { '#id': 'inviteeId' },
         ExpressionAttributeValues: { ':id': inviteeId },
       }),
     );
@@ -220,11 +228,12 @@ export async function recordAnswer(
     ':active': 'active',
     ':registered': 'registered',
   };
-  let update = 'SET rsvp = :state, rsvpAt = :at, history = list_append(history, :entry), revision = :next';
+  let update =
+    'SET #rsvp = :state, #rsvpAt = :at, #history = list_append(#history, :entry), #revision = :next';
   if (entry.representative) {
     values[':rep'] = entry.representative;
-    update += ', representative = :rep';
-  } else update += ' REMOVE representative';
+    update += ', #representative = :rep';
+  } else update += ' REMOVE #representative';
   try {
     await deps.db.send(
       new UpdateCommand({
@@ -232,8 +241,8 @@ export async function recordAnswer(
         Key: keys.invitee(invitee.conferenceId, invitee.inviteeId),
         UpdateExpression: update,
         // A registration settles the invitation: later clicks on the link record nothing.
-        ConditionExpression: 'revision = :revision AND #status = :active AND rsvp <> :registered',
-        ExpressionAttributeNames: { '#status': 'status' },
+        ConditionExpression: '#revision = :revision AND #status = :active AND #rsvp <> :registered',
+        ExpressionAttributeNames: NAMES,
         ExpressionAttributeValues: values,
       }),
     );
@@ -264,8 +273,9 @@ export async function markRegistered(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.invitee(invitee.conferenceId, invitee.inviteeId),
-        UpdateExpression: 'SET rsvp = :registered, rsvpAt = :at, history = list_append(history, :entry)',
-        ConditionExpression: 'attribute_exists(pk) AND rsvp <> :registered',
+        UpdateExpression: 'SET #rsvp = :registered, #rsvpAt = :at, #history = list_append(#history, :entry)',
+        ConditionExpression: 'attribute_exists(pk) AND #rsvp <> :registered',
+        ExpressionAttributeNames: { '#rsvp': 'rsvp', '#rsvpAt': 'rsvpAt', '#history': 'history' },
         ExpressionAttributeValues: { ':registered': 'registered', ':at': entry.at, ':entry': [entry] },
       }),
     );
@@ -283,8 +293,9 @@ export async function markPublished(deps: StoreDeps, invitee: InviteeRow, revisi
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.invitee(invitee.conferenceId, invitee.inviteeId),
-        UpdateExpression: 'SET publishedRevision = :r',
-        ConditionExpression: 'attribute_not_exists(publishedRevision) OR publishedRevision < :r',
+        UpdateExpression: 'SET #p = :r',
+        ConditionExpression: 'attribute_not_exists(#p) OR #p < :r',
+        ExpressionAttributeNames: { '#p': 'publishedRevision' },
         ExpressionAttributeValues: { ':r': revision },
       }),
     );
