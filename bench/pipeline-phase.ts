@@ -113,7 +113,7 @@ try {
       conferenceId: cid,
       mailingId: `bench-${phase}`,
       kind: 'invitation',
-      audience: {},
+      audience: { roles: ['delegate'] },
       requestedBy: 'bench@example.org',
     },
   });
