@@ -1,20 +1,17 @@
 import { instantOf } from '../events/schemas.js';
 import { durationMs } from '../lib/duration.js';
-import { mailingProgress } from '../mailing/operations.js';
+import { derivedMailingId } from '../mailing/derived-ids.js';
 import { continueLater, type PipelineDeps } from '../mailing/plan.js';
-import { expireLease } from '../sending/lease.js';
-import type { ConferenceRow, DeliveryRow, MailingRow } from '../store/model.js';
+import type { CountMetric } from '../sending/lease.js';
+import type { ConferenceRow } from '../store/model.js';
 import {
   createMailing,
-  deliveriesInState,
   dueScheduledMailings,
   getAgenda,
-  getDelivery,
-  getMailing,
   listConferences,
-  listMailings,
   setMailingState,
 } from '../store/store.js';
+import { sweepOpenMailings } from './sweep.js';
 
 export { durationMs };
 
@@ -66,7 +63,7 @@ export function dueReminders(
     .sort((a, b) => a.ms - b.ms)[0];
   if (conferenceDue) {
     out.push({
-      mailingId: `reminder-${conference.conferenceId}-conference-${conferenceDue.offset}`,
+      mailingId: derivedMailingId('reminder', conference.conferenceId, 'conference', conferenceDue.offset),
       target: 'conference',
       offset: conferenceDue.offset,
     });
@@ -80,7 +77,7 @@ export function dueReminders(
       .sort((a, b) => a.ms - b.ms)[0];
     if (due) {
       out.push({
-        mailingId: `reminder-${conference.conferenceId}-${session.sessionId}-${due.offset}`,
+        mailingId: derivedMailingId('reminder', conference.conferenceId, session.sessionId, due.offset),
         target: 'session',
         sessionId: session.sessionId,
         offset: due.offset,
@@ -100,10 +97,15 @@ export interface TickResult {
 /**
  * The clock's work at `now` (once a minute in AWS; every few seconds on the
  * local stack, where `now` can be set): start scheduled mailings whose time has
- * come, plan due reminders, turn expired send claims into `uncertain`, and mark
- * mailings complete when nothing is left in flight.
+ * come, plan due reminders, and sweep every mailing that is not final
+ * (clock/sweep.ts): expired send claims become `uncertain`, finished mailings `complete`.
+ * `deps.count` counts each delivery that became `uncertain` (the alarm's metric).
  */
-export async function tick(deps: PipelineDeps, now: Date, offsets: ReminderOffsets): Promise<TickResult> {
+export async function tick(
+  deps: PipelineDeps & { count?: CountMetric },
+  now: Date,
+  offsets: ReminderOffsets,
+): Promise<TickResult> {
   const result: TickResult = { scheduledStarted: [], remindersPlanned: [], leasesExpired: 0, completed: [] };
 
   for (const { mailingId } of await dueScheduledMailings(deps, now)) {
@@ -135,29 +137,10 @@ export async function tick(deps: PipelineDeps, now: Date, offsets: ReminderOffse
         result.remindersPlanned.push(due.mailingId);
       }
     }
-
-    const active = (await listMailings(deps, conference.conferenceId)).filter(
-      (m: MailingRow) => m.state === 'sending',
-    );
-    for (const mailing of active) {
-      let cursor: Record<string, unknown> | undefined;
-      do {
-        const page = await deliveriesInState(deps, mailing.mailingId, 'sending', { cursor, limit: 100 });
-        for (const item of page.items) {
-          if ((item.leaseUntil ?? Number.POSITIVE_INFINITY) >= deps.now().getTime()) continue;
-          const delivery = (await getDelivery(deps, mailing.mailingId, item.contactKey)) as DeliveryRow & {
-            leaseOwner?: string;
-          };
-          if (delivery && (await expireLease(deps, delivery))) result.leasesExpired++;
-        }
-        cursor = page.next;
-      } while (cursor);
-      const progress = await mailingProgress(deps, mailing.mailingId);
-      if (progress?.complete && (await getMailing(deps, mailing.mailingId))?.state === 'sending') {
-        if (await setMailingState(deps, mailing.mailingId, ['sending'], 'complete'))
-          result.completed.push(mailing.mailingId);
-      }
-    }
   }
+
+  const swept = await sweepOpenMailings(deps);
+  result.leasesExpired = swept.leasesExpired;
+  result.completed = swept.completed;
   return result;
 }

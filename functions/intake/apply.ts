@@ -1,9 +1,11 @@
 import { mergeAgenda, type StoredAgenda } from '../domain/agenda.js';
+import { eventInstant, notLaterThan } from '../domain/event-time.js';
 import { contactKeyOf } from '../events/email.js';
 import type { IntakeEvent, IntakeEventOf } from '../events/schemas.js';
 import { applyInviteeRemoved, applyInviteeUpserted, settleInvitation } from '../invitations/apply.js';
 import { PermanentError, TransientError } from '../lib/errors.js';
 import { recipientOf } from '../mailing/audience.js';
+import { derivedMailingId, reservedFamilyOf } from '../mailing/derived-ids.js';
 import {
   cancelPage,
   continueLater,
@@ -98,6 +100,7 @@ async function applyConference(
   await putConference(deps, {
     conferenceId: d.conferenceId,
     name: d.name,
+    ...(d.shortName === undefined ? {} : { shortName: d.shortName }),
     city: d.city,
     venue: d.venue,
     timeZone: d.timeZone,
@@ -108,7 +111,7 @@ async function applyConference(
     languages: d.languages,
     sender: d.sender,
     pressContacts: d.pressContacts,
-    eventTime: event.time,
+    eventTime: eventInstant(event.time),
   });
 }
 
@@ -125,7 +128,7 @@ async function sendSingle(
   requestedBy: string,
   extra: Partial<MailingRow> = {},
 ): Promise<void> {
-  await createMailing(deps, {
+  const fresh = await createMailing(deps, {
     mailingId,
     conferenceId,
     kind,
@@ -135,6 +138,7 @@ async function sendSingle(
     plan: { phase: 'explicit', pages: 1 },
     ...extra,
   });
+  if (!fresh) await requireOwnMailing(deps, mailingId, kind, conferenceId);
   const created = await createDelivery(deps, {
     mailingId,
     contactKey: registration.contactKey,
@@ -153,6 +157,31 @@ async function sendSingle(
     await enqueueSendJobs(deps, [{ mailingId, contactKey: registration.contactKey }]);
 }
 
+/**
+ * A derived mailing id already in use must be the pipeline's own mailing of this
+ * kind and conference, and never a dry run: mail is not attached to anything else.
+ */
+async function requireOwnMailing(
+  deps: PipelineDeps,
+  mailingId: string,
+  kind: MailKind,
+  conferenceId: string,
+): Promise<MailingRow> {
+  const existing = await getMailing(deps, mailingId);
+  if (
+    !existing ||
+    existing.kind !== kind ||
+    existing.conferenceId !== conferenceId ||
+    existing.state === 'dry-run'
+  ) {
+    throw new UnprocessableEventError(
+      `mailing id "${mailingId}" is already taken by ${existing ? `a ${existing.state} ${existing.kind} mailing of conference "${existing.conferenceId}"` : 'a mailing that vanished'}; the ${kind} cannot use it`,
+      'mailing_id_taken',
+    );
+  }
+  return existing;
+}
+
 async function applyRegistration(
   deps: PipelineDeps,
   event: IntakeEventOf<'registration.created'> | IntakeEventOf<'registration.updated'>,
@@ -161,7 +190,7 @@ async function applyRegistration(
   await requireConference(deps, d.conferenceId);
   const contactKey = contactKeyOf(d.person.email);
   const byId = await getRegistrationById(deps, d.conferenceId, d.registrationId);
-  if (byId && byId.contactKey !== contactKey && byId.eventTime <= event.time) {
+  if (byId && byId.contactKey !== contactKey && notLaterThan(byId.eventTime, event.time)) {
     // The person's address changed: the old row goes, the new one takes its place.
     await deleteRegistration(deps, byId);
   }
@@ -179,21 +208,27 @@ async function applyRegistration(
     contactId: d.registrationId,
     status:
       previous?.status === 'cancelled' && event.type === 'registration.updated' ? 'cancelled' : 'active',
-    eventTime: event.time,
+    eventTime: eventInstant(event.time),
   };
   for (const k of ['honorific', 'organization', 'country', 'language', 'timeZone'] as const) {
     const v = d.person[k];
     if (v !== undefined) row[k] = v;
   }
-  await putRegistration(deps, row, previous);
+  if (d.person.gender !== undefined) row.gender = d.person.gender;
+  if (d.person.title !== undefined) row.title = d.person.title;
+  const accepted = await putRegistration(deps, row, previous);
   if (event.type === 'registration.created') {
     await settleInvitation(deps, d.conferenceId, d.person.email, d.registrationId, event.time);
+    // Mail follows what the store holds: a creation that lost to a newer event is
+    // confirmed only if that event left the registration active.
+    const current = accepted ? row : await getRegistrationById(deps, d.conferenceId, d.registrationId);
+    if (current?.status !== 'active') return;
     await sendSingle(
       deps,
       'confirmation',
-      `confirmation-${d.conferenceId}-${d.registrationId}`,
+      derivedMailingId('confirmation', d.conferenceId, d.registrationId),
       d.conferenceId,
-      row,
+      current,
       event.source,
     );
   }
@@ -212,12 +247,18 @@ async function applyCancellation(
       'unknown_registration',
     );
   }
-  const cancelled: RegistrationRow = { ...existing, status: 'cancelled', eventTime: event.time };
-  await putRegistration(deps, cancelled, existing);
+  const cancelled: RegistrationRow = {
+    ...existing,
+    status: 'cancelled',
+    eventTime: eventInstant(event.time),
+  };
+  // A cancellation older than the registration's latest event loses, and mails nothing:
+  // the person stays registered, so no cancellation and no calendar CANCEL.
+  if (!(await putRegistration(deps, cancelled, existing))) return;
   await sendSingle(
     deps,
     'cancellation',
-    `cancellation-${d.conferenceId}-${d.registrationId}`,
+    derivedMailingId('cancellation', d.conferenceId, d.registrationId),
     d.conferenceId,
     existing,
     event.source,
@@ -244,7 +285,7 @@ async function applyAgenda(deps: PipelineDeps, event: IntakeEventOf<'agenda.chan
     : { version: 0, sessions: [] };
   const merge = mergeAgenda(current, d.sessions, d.version);
   const revision = stored?.revision;
-  const mailingId = `agenda-${d.conferenceId}-v${d.version}`;
+  const mailingId = derivedMailingId('agenda-change', d.conferenceId, `v${d.version}`);
   // The notice is created before the agenda moves: if we crash in between, the
   // redelivered event finds the agenda unchanged, recomputes the same changes and
   // the same mailing id, and carries on.
@@ -273,6 +314,12 @@ async function applyAgenda(deps: PipelineDeps, event: IntakeEventOf<'agenda.chan
   );
   if (!written) throw new TransientError('the agenda changed while this event was applied; retrying');
   const notice = await getMailing(deps, mailingId);
+  if (notice && (notice.kind !== 'agenda-change' || notice.conferenceId !== d.conferenceId)) {
+    throw new UnprocessableEventError(
+      `mailing id "${mailingId}" is already taken by a ${notice.kind} mailing of conference "${notice.conferenceId}"; the agenda notice cannot use it`,
+      'mailing_id_taken',
+    );
+  }
   if (notice?.state === 'planning' && notice.plan.pages === 0)
     await continueLater(deps, { mailingId, op: 'plan' });
 }
@@ -291,7 +338,7 @@ async function applyPress(deps: PipelineDeps, event: IntakeEventOf<'press-contac
     role: 'press',
     sessions: [],
     status: 'active',
-    eventTime: event.time,
+    eventTime: eventInstant(event.time),
   };
   if (d.outlet) row.outlet = d.outlet;
   if (d.language) row.language = d.language;
@@ -308,7 +355,7 @@ async function applyPressRemoved(
   await requireConference(deps, d.conferenceId);
   const existing = await getPressById(deps, d.conferenceId, d.contactId);
   if (!existing) return; // removing what is not there has the effect of removing it
-  await putPress(deps, { ...existing, status: 'removed', eventTime: event.time });
+  await putPress(deps, { ...existing, status: 'removed', eventTime: eventInstant(event.time) });
 }
 
 async function applyMailingRequested(
@@ -316,11 +363,24 @@ async function applyMailingRequested(
   event: IntakeEventOf<'mailing.requested'>,
 ): Promise<void> {
   const d = event.data;
+  const reserved = reservedFamilyOf(d.mailingId);
+  if (reserved) {
+    throw new UnprocessableEventError(
+      `data.mailingId: "${d.mailingId}" starts with "${reserved.prefix}", which is reserved for the ${reserved.kind} mailings the pipeline derives from ${reserved.from}; choose another id`,
+      'reserved_mailing_id',
+    );
+  }
   const conference = await requireConference(deps, d.conferenceId);
   const existing = await getMailing(deps, d.mailingId);
   if (existing && existing.conferenceId !== d.conferenceId) {
     throw new UnprocessableEventError(
       `data.mailingId: "${d.mailingId}" is already used by another conference`,
+      'duplicate_mailing',
+    );
+  }
+  if (existing && existing.kind !== d.kind) {
+    throw new UnprocessableEventError(
+      `data.mailingId: "${d.mailingId}" is already used by a ${existing.kind} mailing; a ${d.kind} needs its own id`,
       'duplicate_mailing',
     );
   }

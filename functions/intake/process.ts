@@ -1,14 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { parseIntakeEvent } from '../events/schemas.js';
+import { TransientError } from '../lib/errors.js';
 import { continuationSchema, isInternalType } from '../mailing/internal.js';
 import { cancelPage, type PipelineDeps, planPage, requeuePage } from '../mailing/plan.js';
-import { markProcessed, recordRejection, wasProcessed } from '../store/store.js';
+import { claimEvent, finishEvent, releaseEvent } from '../store/event-claims.js';
+import { recordRejection } from '../store/store.js';
 import { applyEvent, UnprocessableEventError } from './apply.js';
 
 export interface IntakeDeps extends PipelineDeps {
   intakeDlqUrl: string;
+  /** How long a claim on an event id lasts; default {@link EVENT_CLAIM_LEASE_MS}. */
+  eventLeaseMs?: number;
 }
+
+/**
+ * How long an intake's claim on an event id lasts: longer than the intake's
+ * timeout (60 s), so a live invocation is never overtaken, and shorter than the
+ * queue's visibility timeout (6 × 60 s), so the redelivery after a crash finds
+ * the claim lapsed and retries.
+ */
+export const EVENT_CLAIM_LEASE_MS = 120_000;
 
 export type IntakeOutcome = 'applied' | 'duplicate' | 'rejected' | 'continued';
 
@@ -77,20 +89,27 @@ export async function processIntakeRecord(
         reason: `not a valid pipeline message: ${parsed.error.message}`,
       });
     }
-    const { mailingId, op, states, requestedBy } = parsed.data.data;
+    const { mailingId, op, states, requestedBy, cursor } = parsed.data.data;
     if (op === 'plan') await planPage(deps, mailingId);
     else if (op === 'cancel') await cancelPage(deps, mailingId);
-    else await requeuePage(deps, mailingId, states ?? ['failed'], requestedBy);
+    else await requeuePage(deps, mailingId, states ?? ['failed'], requestedBy, cursor);
     return 'continued';
   }
 
   const result = parseIntakeEvent(body);
   if (!result.ok) return reject(deps, body, messageId, result.rejection);
   const event = result.event;
-  if (await wasProcessed(deps, event.id)) return 'duplicate';
+  // Claimed before the effect, so two copies handled at once (one batch is processed in
+  // parallel) cannot both apply it; see store/event-claims.ts.
+  const claim = await claimEvent(deps, event.id, event.type, deps.eventLeaseMs ?? EVENT_CLAIM_LEASE_MS);
+  if (!claim.claimed) {
+    if (claim.done) return 'duplicate';
+    throw new TransientError(`event ${event.id} is being applied by another invocation; retrying later`);
+  }
   try {
     await applyEvent(deps, event);
   } catch (error) {
+    await releaseEvent(deps, event.id, claim.owner);
     if (error instanceof UnprocessableEventError) {
       return reject(deps, body, messageId, {
         eventId: event.id,
@@ -104,6 +123,6 @@ export async function processIntakeRecord(
     // an alarm) instead of recording a reason we don't have.
     throw error;
   }
-  await markProcessed(deps, event.id, event.type);
+  await finishEvent(deps, event.id, claim.owner);
   return 'applied';
 }

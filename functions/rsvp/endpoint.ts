@@ -22,14 +22,7 @@ import type { ConferenceRow, InviteeRow } from '../store/model.js';
 import { getConference } from '../store/store.js';
 import type { UnsubscribeKeys } from '../unsubscribe/token.js';
 import { type AnswerDeps, answerInvitation, type RepresentativeInput } from './answer.js';
-import {
-  type ConferenceView,
-  donePage,
-  formPage,
-  invalidPage,
-  type PageLanguage,
-  pageLanguageOf,
-} from './page.js';
+import { type ConferenceView, donePage, formPage, invalidPage, pageLanguageOf } from './page.js';
 import { verifyRsvpToken } from './token.js';
 
 export interface RsvpRequest {
@@ -79,7 +72,7 @@ function pick(text: string | Record<string, string | undefined> | undefined, lan
 
 function conferenceView(
   conference: ConferenceRow | undefined,
-  lang: PageLanguage,
+  lang: string,
   fallback: string,
 ): ConferenceView {
   return {
@@ -107,7 +100,7 @@ export async function handleRsvp(deps: RsvpDeps, request: RsvpRequest): Promise<
   ]);
   if (invitee?.status !== 'active' || !conference) return invalid();
 
-  const lang: PageLanguage = requestedLang ?? pageLanguageOf(invitee.language) ?? 'en';
+  const lang: string = requestedLang ?? pageLanguageOf(invitee.language) ?? 'en';
   const view = conferenceView(conference, lang, claims.conferenceId);
   const formAction = `?${new URLSearchParams({ token, lang }).toString()}`;
   const mayDesignate = invitee.mayDesignate !== false;

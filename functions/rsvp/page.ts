@@ -1,34 +1,18 @@
 /**
  * The RSVP pages — the answer form, the page after answering, and the one "not valid" page — in
- * English, Russian and Arabic (right to left). Words come from the `rsvp-page` section of
- * `templates/catalogs/<lang>.json`, so translators keep one file per language. Everything
- * interpolated is escaped and isolated (`<bdi>`); the pages load nothing and run no script.
+ * every language that has a catalog (right to left where its `meta.dir` says so). Words are the
+ * `pages.rsvp.*` messages of `templates/catalogs/<lang>.json`. Everything interpolated is escaped
+ * and isolated (`<bdi>`); the pages load nothing and run no script.
  */
-import ar from '../../templates/catalogs/ar.json' with { type: 'json' };
-import en from '../../templates/catalogs/en.json' with { type: 'json' };
-import ru from '../../templates/catalogs/ru.json' with { type: 'json' };
-import { escapeHtml } from '../unsubscribe/page.js';
+import { escapeHtml } from '../lib/text.js';
+import { catalogLanguageOf, LANGUAGE_ENTRIES, languageEntry, pageMessage } from '../render/languages.js';
 
-export type PageLanguage = 'en' | 'ru' | 'ar';
-export const PAGE_LANGUAGES: readonly PageLanguage[] = ['en', 'ru', 'ar'];
+/** A `pages.rsvp.<key>` message as HTML (see {@link pageMessage}). */
+const t = (lang: string, key: string, html?: Readonly<Record<string, string>>): string =>
+  pageMessage(lang, `rsvp.${key}`, html);
 
-type Strings = (typeof en)['rsvp-page'];
-const catalogs: Record<PageLanguage, { strings: Strings; locale: string; dir: string; name: string }> = {
-  en: { strings: en['rsvp-page'], locale: en.meta.locale, dir: en.meta.dir, name: en.meta.name },
-  ru: { strings: ru['rsvp-page'], locale: ru.meta.locale, dir: ru.meta.dir, name: ru.meta.name },
-  ar: { strings: ar['rsvp-page'], locale: ar.meta.locale, dir: ar.meta.dir, name: ar.meta.name },
-};
-
-/** `ru-RU`, `RU` → `ru`; anything without a page → undefined. */
-export function pageLanguageOf(tag: string | undefined): PageLanguage | undefined {
-  const primary = (tag ?? '').split('-')[0]?.toLowerCase();
-  return PAGE_LANGUAGES.find((l) => l === primary);
-}
-
-/** Fills `{name}` placeholders with already-escaped HTML; the message itself is escaped first. */
-function fill(message: string, html: Record<string, string> = {}): string {
-  return escapeHtml(message).replace(/\{([a-z]+)\}/g, (whole, key: string) => html[key] ?? whole);
-}
+/** The page language for a tag (`ru-RU` → `ru`), or undefined when no catalog has it. */
+export const pageLanguageOf = (tag: string | undefined): string | undefined => catalogLanguageOf(tag);
 
 const isolate = (text: string) => `<bdi>${escapeHtml(text)}</bdi>`;
 
@@ -44,15 +28,15 @@ export interface ConferenceView {
 export type Answer = 'accept' | 'decline' | 'delegate';
 export type ShownState = 'invited' | 'accepted' | 'declined' | 'delegated' | 'registered';
 
-const STATE_KEY: Record<Exclude<ShownState, 'invited'>, keyof Strings> = {
+const STATE_KEY: Record<Exclude<ShownState, 'invited'>, string> = {
   accepted: 'state-accept',
   declined: 'state-decline',
   delegated: 'state-delegate',
   registered: 'state-registered',
 };
 
-function dates(lang: PageLanguage, start: string, end: string): string {
-  const format = new Intl.DateTimeFormat(catalogs[lang].locale, {
+function dates(lang: string, start: string, end: string): string {
+  const format = new Intl.DateTimeFormat(languageEntry(lang).locale, {
     day: 'numeric',
     month: 'long',
     year: 'numeric',
@@ -64,15 +48,15 @@ function dates(lang: PageLanguage, start: string, end: string): string {
   return start === end ? format.format(a) : format.formatRange(a, b);
 }
 
-function layout(lang: PageLanguage, title: string, body: string): string {
-  const { dir } = catalogs[lang];
+function layout(lang: string, title: string, body: string): string {
+  const { code, dir } = languageEntry(lang);
   return `<!doctype html>
-<html lang="${lang}" dir="${dir}">
+<html lang="${escapeHtml(code)}" dir="${dir}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
-<title>${escapeHtml(title)}</title>
+<title>${title}</title>
 <style>
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic",sans-serif;margin:0;padding:2rem 1rem;background:#f5f6f8;color:#1f2328;line-height:1.5}
 main{max-width:36rem;margin:0 auto;background:#fff;border-radius:8px;padding:1.5rem 2rem;box-shadow:0 1px 3px rgba(0,0,0,.1)}
@@ -95,24 +79,22 @@ ${body}
 `;
 }
 
-function lead(lang: PageLanguage, conference: ConferenceView): string {
-  const t = catalogs[lang].strings;
-  return `<p>${fill(t.lead, {
+function lead(lang: string, conference: ConferenceView): string {
+  return `<p>${t(lang, 'lead', {
     conference: isolate(conference.name),
     dates: isolate(dates(lang, conference.start, conference.end)),
     city: isolate(conference.city),
   })}</p>`;
 }
 
-function current(lang: PageLanguage, state: ShownState): string {
+function current(lang: string, state: ShownState): string {
   if (state === 'invited') return '';
-  const t = catalogs[lang].strings;
-  return `<p class="note">${fill(t.current, { answer: `<strong>${escapeHtml(t[STATE_KEY[state]])}</strong>` })}</p>`;
+  return `<p class="note">${t(lang, 'current', { answer: `<strong>${t(lang, STATE_KEY[state])}</strong>` })}</p>`;
 }
 
 /** The answer form: three choices (the third only when the invitee may designate someone). */
 export function formPage(
-  lang: PageLanguage,
+  lang: string,
   view: {
     conference: ConferenceView;
     state: ShownState;
@@ -121,77 +103,75 @@ export function formPage(
     error?: boolean;
   },
 ): string {
-  const t = catalogs[lang].strings;
-  const choice = (value: Answer, text: string) =>
-    `<label><input type="radio" name="answer" value="${value}" required> ${escapeHtml(text)}</label>`;
-  const languages = PAGE_LANGUAGES.map(
-    (l) => `<option value="${l}"${l === lang ? ' selected' : ''}>${escapeHtml(catalogs[l].name)}</option>`,
+  const choice = (value: Answer) =>
+    `<label><input type="radio" name="answer" value="${value}" required> ${t(lang, value)}</label>`;
+  const languages = LANGUAGE_ENTRIES.map(
+    (l) =>
+      `<option value="${escapeHtml(l.code)}" lang="${escapeHtml(l.code)}"${l.code === lang ? ' selected' : ''}>${escapeHtml(l.name)}</option>`,
   ).join('');
   const representative = view.mayDesignate
     ? `<fieldset>
-<legend>${escapeHtml(t.representative)}</legend>
-<label for="rep-name">${escapeHtml(t.name)}</label><input type="text" id="rep-name" name="name" maxlength="200" autocomplete="name">
-<label for="rep-email">${escapeHtml(t.email)}</label><input type="email" id="rep-email" name="email" maxlength="320" autocomplete="email" dir="ltr">
-<label for="rep-honorific">${escapeHtml(t.honorific)}</label><input type="text" id="rep-honorific" name="honorific" maxlength="100" autocomplete="honorific-prefix">
-<label for="rep-language">${escapeHtml(t.language)}</label><select id="rep-language" name="language">${languages}</select>
+<legend>${t(lang, 'representative')}</legend>
+<label for="rep-name">${t(lang, 'name')}</label><input type="text" id="rep-name" name="name" maxlength="200" autocomplete="name">
+<label for="rep-email">${t(lang, 'email')}</label><input type="email" id="rep-email" name="email" maxlength="320" autocomplete="email" dir="ltr">
+<label for="rep-honorific">${t(lang, 'honorific')}</label><input type="text" id="rep-honorific" name="honorific" maxlength="100" autocomplete="honorific-prefix">
+<label for="rep-language">${t(lang, 'language')}</label><select id="rep-language" name="language">${languages}</select>
 </fieldset>`
     : '';
   return layout(
     lang,
-    t.title,
-    `<h1>${escapeHtml(t.title)}</h1>
+    t(lang, 'title'),
+    `<h1>${t(lang, 'title')}</h1>
 ${lead(lang, view.conference)}
 ${current(lang, view.state)}
-${view.error ? `<p class="error" role="alert">${escapeHtml(t.missing)}</p>` : ''}
+${view.error ? `<p class="error" role="alert">${t(lang, 'missing')}</p>` : ''}
 <form method="post" action="${escapeHtml(view.formAction)}">
 <fieldset>
-<legend>${escapeHtml(t.question)}</legend>
-${choice('accept', t.accept)}
-${choice('decline', t.decline)}
-${view.mayDesignate ? choice('delegate', t.delegate) : ''}
+<legend>${t(lang, 'question')}</legend>
+${choice('accept')}
+${choice('decline')}
+${view.mayDesignate ? choice('delegate') : ''}
 </fieldset>
 ${representative}
-<button type="submit">${escapeHtml(t.send)}</button>
+<button type="submit">${t(lang, 'send')}</button>
 </form>`,
   );
 }
 
 /** The page after an answer is recorded (or found already recorded). */
 export function donePage(
-  lang: PageLanguage,
+  lang: string,
   view: { conference: ConferenceView; state: ShownState; registrationUrl?: string; changeUrl: string },
 ): string {
-  const t = catalogs[lang].strings;
   const message =
     view.state === 'accepted'
-      ? t['done-accept']
+      ? t(lang, 'done-accept')
       : view.state === 'declined'
-        ? t['done-decline']
+        ? t(lang, 'done-decline')
         : view.state === 'delegated'
-          ? t['done-delegate']
+          ? t(lang, 'done-delegate')
           : '';
   const next =
     view.state === 'accepted' && view.registrationUrl
-      ? `<p><a class="button" href="${escapeHtml(view.registrationUrl)}" rel="noreferrer">${escapeHtml(t.continue)}</a></p>`
+      ? `<p><a class="button" href="${escapeHtml(view.registrationUrl)}" rel="noreferrer">${t(lang, 'continue')}</a></p>`
       : '';
   return layout(
     lang,
-    t.title,
-    `<h1>${escapeHtml(t.title)}</h1>
+    t(lang, 'title'),
+    `<h1>${t(lang, 'title')}</h1>
 ${lead(lang, view.conference)}
-${message ? `<p role="status">${escapeHtml(message)}</p>` : ''}
+${message ? `<p role="status">${message}</p>` : ''}
 ${current(lang, view.state)}
 ${next}
-<p class="note"><a href="${escapeHtml(view.changeUrl)}">${escapeHtml(t.change)}</a></p>`,
+<p class="note"><a href="${escapeHtml(view.changeUrl)}">${t(lang, 'change')}</a></p>`,
   );
 }
 
 /** The answer to any bad link: the same words whatever was wrong. */
-export function invalidPage(lang: PageLanguage): string {
-  const t = catalogs[lang].strings;
+export function invalidPage(lang: string): string {
   return layout(
     lang,
-    t['invalid-title'],
-    `<h1>${escapeHtml(t['invalid-title'])}</h1>\n<p>${escapeHtml(t['invalid-text'])}</p>`,
+    t(lang, 'invalid-title'),
+    `<h1>${t(lang, 'invalid-title')}</h1>\n<p>${t(lang, 'invalid-text')}</p>`,
   );
 }

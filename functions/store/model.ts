@@ -10,10 +10,10 @@
  * | press contact | `CONF#<cid>` | `PRESS#<contactKey>` | | |
  * | press contact id → person | `CONF#<cid>` | `PRESSID#<contactId>` | | |
  * | session membership | `CONF#<cid>#SESSION#<sid>` | `REG#<contactKey>` | | |
- * | mailing | `MAILING#<mid>` | `META` | `CONF#<cid>#MAILINGS` / `<createdAt>` | `SCHEDULED` / `<sendAt>` while scheduled |
+ * | mailing | `MAILING#<mid>` | `META` | `CONF#<cid>#MAILINGS` / `<createdAt>` | `SCHEDULED` / `<sendAt>` while scheduled; `OPEN` / `<mid>` while not final (see {@link mailingStateIndex}) |
  * | delivery | `MAILING#<mid>` | `DELIVERY#<contactKey>` | | `MAILING#<mid>#<state>` / `<contactKey>` |
  * | suppression | `SUPPRESSION#<contactKey>` | `GLOBAL` or `CONF#<cid>` | `SUPPRESSIONS` / `<createdAt>` | |
- * | processed-event marker | `EVENT#<id>` | `EVENT` | | |
+ * | processed-event marker (a claim while `in-progress`, see event-claims.ts) | `EVENT#<id>` | `EVENT` | | |
  * | rejection | `REJECTION#<uuid>` | `META` | `REJECTIONS` / `<receivedAt>` | |
  * | unknown SES message | `SESUNKNOWN#<messageId>` | `<eventType>` | `SESUNKNOWN` / `<time>` | |
  * | local clock | `CLOCK` | `LOCAL` | | |
@@ -24,7 +24,15 @@
  * nothing on a hot path scans.
  */
 
-import type { Audience, LocalizedText, MailingContent, Role, Session } from '../events/schemas.js';
+import type {
+  Audience,
+  Gender,
+  LocalizedText,
+  MailingContent,
+  PersonTitle,
+  Role,
+  Session,
+} from '../events/schemas.js';
 
 export const keys = {
   conference: (cid: string) => ({ pk: `CONF#${cid}`, sk: 'META' }),
@@ -54,8 +62,9 @@ export const deliveryStateIndex = (mid: string, state: DeliveryState) => `MAILIN
 export interface ConferenceRow {
   conferenceId: string;
   name: LocalizedText;
-  city: string;
-  venue: string;
+  shortName?: LocalizedText;
+  city: string | LocalizedText;
+  venue: string | LocalizedText;
   timeZone: string;
   start: string;
   end: string;
@@ -86,6 +95,8 @@ export interface Recipient {
   givenName: string;
   familyName: string;
   honorific?: string;
+  gender?: Gender;
+  title?: PersonTitle;
   organization?: string;
   country?: string;
   language?: string;
@@ -147,6 +158,27 @@ export type MailingState =
   | 'paused'
   | 'cancelled'
   | 'complete';
+
+/** The gsi2 partition listing every mailing that is not final: the clock sweeps them (leases, completion). */
+export const OPEN_MAILINGS = 'OPEN';
+
+/**
+ * A mailing's gsi2 key for its state: scheduled mailings by `sendAt` (the clock
+ * starts them), every other mailing that is not final in {@link OPEN_MAILINGS}
+ * (the clock expires dead send claims and completes them), none for `complete`
+ * and `dry-run`. A cancelled mailing stays open until no claim is left, because
+ * claimed deliveries finish after a cancel.
+ */
+export function mailingStateIndex(
+  mid: string,
+  state: MailingState,
+  sendAt?: string,
+): { gsi2pk: string; gsi2sk: string } | undefined {
+  if (state === 'scheduled')
+    return sendAt ? { gsi2pk: 'SCHEDULED', gsi2sk: new Date(sendAt).toISOString() } : undefined;
+  if (state === 'complete' || state === 'dry-run') return undefined;
+  return { gsi2pk: OPEN_MAILINGS, gsi2sk: mid };
+}
 
 export interface ReminderContext {
   target: 'conference' | 'session';

@@ -8,6 +8,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { eventInstant } from '../domain/event-time.js';
 import { isConditionFailed } from '../lib/errors.js';
 import {
   type AgendaRow,
@@ -18,6 +19,7 @@ import {
   deliveryStateIndex,
   keys,
   type MailingRow,
+  mailingStateIndex,
   type PressRow,
   type RegistrationRow,
 } from './model.js';
@@ -101,24 +103,17 @@ export function newestFirst<T>(deps: StoreDeps, list: string, limit = Infinity):
 // ------------------------------------------------------------------------------------------------
 // Processed-event markers
 
+/** True when the event took effect (a claim still in progress does not count; see event-claims.ts). */
 export async function wasProcessed(deps: StoreDeps, eventId: string): Promise<boolean> {
-  return (await get(deps, keys.event(eventId))) !== undefined;
-}
-
-/** Records that an event took effect; false when another invocation recorded it first. */
-export async function markProcessed(deps: StoreDeps, eventId: string, type: string): Promise<boolean> {
-  return putIfAbsent(deps, {
-    ...keys.event(eventId),
-    type,
-    processedAt: deps.now().toISOString(),
-    expiresAt: expiresAt(deps),
-  });
+  const marker = await get<{ status?: string }>(deps, keys.event(eventId));
+  return marker !== undefined && marker.status !== 'in-progress';
 }
 
 // ------------------------------------------------------------------------------------------------
 // Conference and agenda
 
-export async function putConference(deps: StoreDeps, row: ConferenceRow): Promise<boolean> {
+export async function putConference(deps: StoreDeps, given: ConferenceRow): Promise<boolean> {
+  const row = { ...given, eventTime: eventInstant(given.eventTime) };
   try {
     await deps.db.send(
       new PutCommand({
@@ -129,7 +124,7 @@ export async function putConference(deps: StoreDeps, row: ConferenceRow): Promis
           gsi1sk: row.conferenceId,
           ...row,
         },
-        // Out-of-order upserts converge: the event with the latest time wins.
+        // Out-of-order upserts converge: the event with the latest time (a UTC instant) wins.
         ConditionExpression: 'attribute_not_exists(pk) OR eventTime <= :t',
         ExpressionAttributeValues: { ':t': row.eventTime },
       }),
@@ -204,8 +199,10 @@ async function putIfNotOlder(
   deps: StoreDeps,
   key: { pk: string; sk: string },
   pointerKey: { pk: string; sk: string },
-  row: { contactKey: string; eventTime: string },
+  given: { contactKey: string; eventTime: string },
 ): Promise<boolean> {
+  // Compared as text by DynamoDB, so stored as a fixed-width UTC instant (domain/event-time.ts).
+  const row = { ...given, eventTime: eventInstant(given.eventTime) };
   try {
     await deps.db.send(
       new PutCommand({
@@ -363,9 +360,7 @@ export async function createMailing(
     ...keys.mailing(row.mailingId),
     gsi1pk: `CONF#${row.conferenceId}#MAILINGS`,
     gsi1sk: `${createdAt}#${row.mailingId}`,
-    ...(row.state === 'scheduled' && row.sendAt
-      ? { gsi2pk: 'SCHEDULED', gsi2sk: new Date(row.sendAt).toISOString() }
-      : {}),
+    ...mailingStateIndex(row.mailingId, row.state, row.sendAt),
     ...zeroCounters,
     total: 0,
     createdAt,
@@ -394,12 +389,19 @@ export async function setMailingState(
     values[`:${k}`] = v;
     sets.push(`#${k} = :${k}`);
   }
+  // A scheduled mailing's index key comes in `extra` (its sendAt); every other state's from its state.
+  const index = to === 'scheduled' ? undefined : mailingStateIndex(mid, to);
+  if (index) {
+    values[':gsi2pk'] = index.gsi2pk;
+    values[':gsi2sk'] = index.gsi2sk;
+    sets.push('gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk');
+  }
   try {
     await deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.mailing(mid),
-        UpdateExpression: `SET ${sets.join(', ')}${to === 'scheduled' ? '' : ' REMOVE gsi2pk, gsi2sk'}`,
+        UpdateExpression: `SET ${sets.join(', ')}${to === 'scheduled' || index ? '' : ' REMOVE gsi2pk, gsi2sk'}`,
         ConditionExpression: `#s IN (${from.map((_, i) => `:f${i}`).join(', ')})`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,

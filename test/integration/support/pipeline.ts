@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { isDone } from '../../../functions/store/event-claims.js';
 import type { StoreDeps } from '../../../functions/store/store.js';
 import type { LocalStack } from '../../../local/stack.js';
 import { eventually } from './local-stack.js';
@@ -46,7 +47,7 @@ export async function waitProcessed(stack: LocalStack, eventId: string): Promise
       const { Item } = await store.db.send(
         new GetCommand({ TableName: store.table, Key: { pk: `EVENT#${eventId}`, sk: 'EVENT' } }),
       );
-      return Item ? true : undefined;
+      return isDone(Item) ? true : undefined;
     },
     { what: `event ${eventId} processed` },
   );

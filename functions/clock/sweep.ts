@@ -1,0 +1,68 @@
+import { mailingProgress } from '../mailing/operations.js';
+import { type CountMetric, expireLease } from '../sending/lease.js';
+import type { DeliveryRow, MailingRow } from '../store/model.js';
+import { closeCancelledMailing, openMailings } from '../store/open-mailings.js';
+import {
+  deliveriesInState,
+  getDelivery,
+  getMailing,
+  type StoreDeps,
+  setMailingState,
+} from '../store/store.js';
+
+export interface SweepResult {
+  leasesExpired: number;
+  completed: string[];
+}
+
+/** Expires the dead send claims of one mailing; returns how many, and whether any claim is still live. */
+async function expireDeadClaims(
+  deps: StoreDeps & { count?: CountMetric },
+  mailing: MailingRow,
+): Promise<{ expired: number; live: boolean }> {
+  let expired = 0;
+  let live = false;
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await deliveriesInState(deps, mailing.mailingId, 'sending', { cursor, limit: 100 });
+    for (const item of page.items) {
+      if ((item.leaseUntil ?? Number.POSITIVE_INFINITY) >= deps.now().getTime()) {
+        live = true;
+        continue;
+      }
+      const delivery = (await getDelivery(deps, mailing.mailingId, item.contactKey)) as
+        | (DeliveryRow & { leaseOwner?: string })
+        | undefined;
+      if (delivery && (await expireLease(deps, delivery))) expired++;
+      else live = true; // moved on meanwhile, or not the claim we saw: look again next tick
+    }
+    cursor = page.next;
+  } while (cursor);
+  return { expired, live };
+}
+
+/**
+ * The clock's sweep over every mailing that is not final (planning, sending,
+ * paused, cancelled with claims left): a send claim whose lease ran out becomes
+ * `uncertain` whatever state its mailing is in, a mailing whose planning ended
+ * without the move to `sending` gets it, a sending mailing with nothing left in
+ * flight becomes `complete`, and a cancelled one leaves the list once no claim is left.
+ */
+export async function sweepOpenMailings(deps: StoreDeps & { count?: CountMetric }): Promise<SweepResult> {
+  const result: SweepResult = { leasesExpired: 0, completed: [] };
+  for (const mailing of await openMailings(deps)) {
+    const { expired, live } = await expireDeadClaims(deps, mailing);
+    result.leasesExpired += expired;
+    if (mailing.state === 'planning' && mailing.plan.phase === 'done') {
+      await setMailingState(deps, mailing.mailingId, ['planning'], 'sending');
+    } else if (mailing.state === 'cancelled' && !live) {
+      await closeCancelledMailing(deps, mailing.mailingId);
+    }
+    const progress = await mailingProgress(deps, mailing.mailingId);
+    if (progress?.complete && (await getMailing(deps, mailing.mailingId))?.state === 'sending') {
+      if (await setMailingState(deps, mailing.mailingId, ['sending'], 'complete'))
+        result.completed.push(mailing.mailingId);
+    }
+  }
+  return result;
+}

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailed } from '../lib/errors.js';
+import { keys } from './model.js';
+import { expiresAt, type StoreDeps } from './store.js';
+
+/**
+ * Processed-event markers as claims (`EVENT#<id>` / `EVENT`, see model.ts). An
+ * intake claims an event id *before* applying it, with a conditional put of an
+ * `in-progress` marker that carries a lease, and marks it `done` after:
+ *
+ * - a concurrent copy (same id in the same batch, or a redelivery while the
+ *   first is still running) finds a live claim and backs off — its record fails
+ *   and comes back after the visibility timeout, when the event is done;
+ * - a holder that crashed mid-effect leaves a claim that lapses: a redelivery
+ *   after the lease takes it over and applies the (idempotent) effect again.
+ *
+ * Markers written before claims existed have no `status` and count as done.
+ */
+export type EventClaim = { claimed: true; owner: string } | { claimed: false; done: boolean };
+
+interface MarkerRow {
+  status?: 'in-progress' | 'done';
+  leaseUntil?: number;
+  owner?: string;
+}
+
+export const isDone = (marker: MarkerRow | Record<string, unknown> | undefined): boolean =>
+  marker !== undefined && marker.status !== 'in-progress';
+
+/** Claims an event id for `leaseMs`; see the module comment for what the answer means. */
+export async function claimEvent(
+  deps: StoreDeps,
+  eventId: string,
+  type: string,
+  leaseMs: number,
+): Promise<EventClaim> {
+  const owner = randomUUID();
+  const now = deps.now().getTime();
+  try {
+    await deps.db.send(
+      new PutCommand({
+        TableName: deps.table,
+        Item: {
+          ...keys.event(eventId),
+          type,
+          status: 'in-progress',
+          owner,
+          leaseUntil: now + leaseMs,
+          claimedAt: deps.now().toISOString(),
+          expiresAt: expiresAt(deps),
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND leaseUntil < :now)',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': now },
+      }),
+    );
+    return { claimed: true, owner };
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.table, Key: keys.event(eventId), ConsistentRead: true }),
+  );
+  return { claimed: false, done: isDone(Item as MarkerRow | undefined) };
+}
+
+/** Marks a claimed event applied. A claim taken over meanwhile is marked done all the same: both applied it. */
+export async function finishEvent(deps: StoreDeps, eventId: string, owner: string): Promise<void> {
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.table,
+      Key: keys.event(eventId),
+      UpdateExpression: 'SET #status = :done, processedAt = :at, finishedBy = :owner REMOVE leaseUntil',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':done': 'done', ':at': deps.now().toISOString(), ':owner': owner },
+    }),
+  );
+}
+
+/**
+ * Gives a claim back (the effect failed with a passing fault, or the event was
+ * rejected), so a retry need not wait for the lease. Only the holder's own claim goes.
+ */
+export async function releaseEvent(deps: StoreDeps, eventId: string, owner: string): Promise<void> {
+  try {
+    await deps.db.send(
+      new DeleteCommand({
+        TableName: deps.table,
+        Key: keys.event(eventId),
+        ConditionExpression: '#status = :inProgress AND #owner = :owner',
+        ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
+        ExpressionAttributeValues: { ':inProgress': 'in-progress', ':owner': owner },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+}

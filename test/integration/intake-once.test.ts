@@ -1,0 +1,156 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { processIntakeRecord } from '../../functions/intake/process.js';
+import { claimEvent, finishEvent } from '../../functions/store/event-claims.js';
+import { getDelivery } from '../../functions/store/store.js';
+import { eventually, useLocalStack } from './support/local-stack.js';
+import { acceptedFor, fixture, freshId, sendAndWait, storeOf, waitProcessed } from './support/pipeline.js';
+
+/** Defect 2 of issue 11: the same event id twice in one batch must have the effect of once. */
+describe('one event id, one effect', () => {
+  const stack = useLocalStack();
+  const store = () => storeOf(stack.current);
+  const cid = 'dushanbe-2022';
+
+  it('applies two copies of one event sent in one SendMessageBatch once: one registration, one confirmation', async () => {
+    await sendAndWait(stack.current, fixture('conference.upserted'));
+    const event = fixture('registration.created');
+    event.id = freshId('twice');
+    Object.assign(event.data, { registrationId: 'reg-twice' });
+    Object.assign(event.data.person as object, { email: 'twice@example.org' });
+    const batchesBefore = (await stack.current.requestCounts()).get('sqs:SendMessageBatch') ?? 0;
+    await stack.current.clients.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: stack.current.outputs.IntakeQueueUrl,
+        Entries: [
+          { Id: 'a', MessageBody: JSON.stringify(event) },
+          { Id: 'b', MessageBody: JSON.stringify(event) },
+        ],
+      }),
+    );
+    await waitProcessed(stack.current, event.id);
+    const mailingId = `confirmation-${cid}-reg-twice`;
+    await eventually(
+      async () =>
+        (await getDelivery(store(), mailingId, 'twice@example.org'))?.state === 'sent' ? true : undefined,
+      { what: 'the confirmation sent' },
+    );
+    // The copy that backed off comes back after the failed-record visibility (1 s) and must
+    // find the event done; wait until the intake queue is empty before counting.
+    await eventually(
+      async () => {
+        const { Attributes } = await stack.current.clients.sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: stack.current.outputs.IntakeQueueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        return Number(Attributes?.ApproximateNumberOfMessages) +
+          Number(Attributes?.ApproximateNumberOfMessagesNotVisible) ===
+          0
+          ? true
+          : undefined;
+      },
+      { what: 'the intake queue drained' },
+    );
+    const { Items } = await store().db.send(
+      new QueryCommand({
+        TableName: store().table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        FilterExpression: 'registrationId = :r',
+        ExpressionAttributeValues: { ':pk': `CONF#${cid}`, ':p': 'REG#', ':r': 'reg-twice' },
+      }),
+    );
+    expect(Items).toHaveLength(1);
+    expect(acceptedFor(stack.current, mailingId)).toHaveLength(1);
+    // One application enqueues one send job: the test's own batch plus one from the intake.
+    const batches = ((await stack.current.requestCounts()).get('sqs:SendMessageBatch') ?? 0) - batchesBefore;
+    expect(batches).toBe(2);
+  });
+
+  it('lets only one of two copies handled at the same moment take effect (the other retries later)', async () => {
+    const event = fixture('registration.created');
+    event.id = freshId('race');
+    Object.assign(event.data, { registrationId: 'reg-race' });
+    Object.assign(event.data.person as object, { email: 'race@example.org' });
+    const body = JSON.stringify(event);
+    // Both copies' first read or write of the marker is held until the other's arrives: the
+    // interleaving a parallel batch produces by chance, made certain.
+    const dynamodb = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: stack.current.endpoints.dynamodb,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    const waiting: (() => void)[] = [];
+    dynamodb.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { Key?: { pk?: { S?: string } }; Item?: { pk?: { S?: string } } };
+        const pk = input.Key?.pk?.S ?? input.Item?.pk?.S;
+        if (pk === `EVENT#${event.id}` && waiting.length < 2) {
+          await new Promise<void>((release) => {
+            waiting.push(release);
+            if (waiting.length === 2) for (const r of waiting) r();
+          });
+        }
+        return next(args);
+      },
+      { step: 'build' },
+    );
+    let sendJobs = 0;
+    const sqs = new SQSClient({
+      region: 'us-east-1',
+      endpoint: stack.current.endpoints.sqs,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    sqs.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { QueueUrl?: string; Entries?: unknown[] };
+        if (input.QueueUrl === stack.current.outputs.SendQueueUrl) sendJobs += input.Entries?.length ?? 1;
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const deps = {
+      ...store(),
+      db: DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
+      sqs,
+      sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
+      intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
+      intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
+    };
+    const outcomes = await Promise.allSettled([
+      processIntakeRecord(deps, body, 'copy-a'),
+      processIntakeRecord(deps, body, 'copy-b'),
+    ]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value)).toEqual(['applied']);
+    const backedOff = outcomes.find((o) => o.status === 'rejected');
+    expect(String(backedOff?.reason)).toMatch(/being applied/);
+    expect(sendJobs).toBe(1);
+    // The copy that backed off comes back later and finds the event done.
+    expect(await processIntakeRecord(deps, body, 'copy-b')).toBe('duplicate');
+    expect(sendJobs).toBe(1);
+  });
+
+  it('lets a redelivery take over a claim whose holder died, only after the lease', async () => {
+    const id = freshId('crashed');
+    const t0 = new Date('2026-01-01T00:00:00Z');
+    const at = (ms: number) => ({ ...store(), now: () => new Date(t0.getTime() + ms) });
+    expect(await claimEvent(at(0), id, 'registration.created', 60_000)).toMatchObject({ claimed: true });
+    // A concurrent copy while the claim is live: not claimed, not done — it must retry later.
+    expect(await claimEvent(at(59_000), id, 'registration.created', 60_000)).toEqual({
+      claimed: false,
+      done: false,
+    });
+    // The holder crashed mid-effect: after the lease a redelivery retries the effect.
+    const retry = await claimEvent(at(61_000), id, 'registration.created', 60_000);
+    expect(retry).toMatchObject({ claimed: true });
+    if (!retry.claimed) throw new Error('unreachable');
+    await finishEvent(at(62_000), id, retry.owner);
+    expect(await claimEvent(at(999_000), id, 'registration.created', 60_000)).toEqual({
+      claimed: false,
+      done: true,
+    });
+  });
+});
