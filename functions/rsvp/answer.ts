@@ -19,13 +19,11 @@ import type { Person } from '../events/schemas.js';
 import { inviteeRecipient } from '../invitations/audience.js';
 import { registrationLink } from '../invitations/links.js';
 import { TransientError } from '../lib/errors.js';
+import { derivedMailingId } from '../mailing/derived-ids.js';
 import type { PipelineDeps } from '../mailing/plan.js';
 import { sendOne } from '../mailing/single.js';
 import { getInvitee, markPublished, recordAnswer } from '../store/invitees.js';
 import type { ConferenceRow, InviteeRow, Recipient, RsvpHistoryEntry, RsvpState } from '../store/model.js';
-
-/** Prefixes of the mailing ids this module derives (reserved: no `mailing.requested` may take one). */
-export const RSVP_DERIVED_PREFIXES = ['rsvp-', 'representative-'] as const;
 
 export const STATE_OF: Readonly<Record<RsvpAnswer, RsvpState>> = {
   accept: 'accepted',
@@ -151,12 +149,12 @@ async function completeFollowUps(
 ): Promise<void> {
   const event = outboundEventOf(row);
   if (!event) return;
-  const suffix = `${row.conferenceId}-${row.inviteeId}-r${row.revision}`;
+  const parts = [row.conferenceId, row.inviteeId, `r${row.revision}`];
   const rep = row.rsvp === 'delegated' ? row.representative : undefined;
   const mails: Promise<void>[] = [
     sendOne(deps, {
       kind: 'rsvp-confirmation',
-      mailingId: `rsvp-${suffix}`,
+      mailingId: derivedMailingId('rsvp-confirmation', ...parts),
       conferenceId: row.conferenceId,
       recipient: inviteeRecipient(row),
       requestedBy: OUTBOUND_SOURCE,
@@ -182,7 +180,7 @@ async function completeFollowUps(
     mails.push(
       sendOne(deps, {
         kind: 'representative-note',
-        mailingId: `representative-${suffix}`,
+        mailingId: derivedMailingId('representative-note', ...parts),
         conferenceId: row.conferenceId,
         recipient: representativeRecipient(row, rep),
         requestedBy: OUTBOUND_SOURCE,

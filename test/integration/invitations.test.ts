@@ -16,11 +16,19 @@ import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outboundEventSchemas } from '../../functions/events/outbound.js';
 import { signRsvpToken } from '../../functions/rsvp/token.js';
-import { getMailing } from '../../functions/store/store.js';
+import { getMailing, listRejections } from '../../functions/store/store.js';
 import { parseUnsubscribeKeys } from '../../functions/unsubscribe/token.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import { headerLine } from './support/mail.js';
-import { acceptedFor, fixture, freshId, mailingRequest, sendAndWait, storeOf } from './support/pipeline.js';
+import {
+  acceptedFor,
+  fixture,
+  freshId,
+  mailingRequest,
+  sendAndWait,
+  sendEvent,
+  storeOf,
+} from './support/pipeline.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'cli', 'bin.js');
@@ -363,6 +371,16 @@ describe('invitations on the embedded stack', () => {
     );
     await sendAndWait(stack.current, later);
     expect((await getMailing(store(), 'inv-follow-up-later'))?.state).toBe('scheduled');
+
+    // The ids of answer confirmations and representatives' notes are reserved for the pipeline.
+    const taken = mailingRequest('rsvp-my-own-follow-up', { rsvp: ['no-answer'] });
+    await sendEvent(stack.current, taken);
+    const rejection = await eventually(
+      async () => (await listRejections(store())).find((r) => r.eventId === taken.id),
+      { what: 'the reserved id refused' },
+    );
+    expect(rejection.reason).toMatch(/reserved/i);
+    expect(await getMailing(store(), 'rsvp-my-own-follow-up')).toBeUndefined();
   });
 
   it('marks an invitee registered when a registration arrives for their address or their representative’s', async () => {
