@@ -1,6 +1,6 @@
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand } from '@aws-sdk/client-sns';
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { documentClient, sqsClient } from './lib/clients.js';
+import { documentClient, snsClient, sqsClient } from './lib/clients.js';
 import { loadEnv } from './lib/config.js';
 import { logger } from './lib/logger.js';
 import { handleRsvp } from './rsvp/endpoint.js';
@@ -14,8 +14,6 @@ const env = loadEnv([
   'UNSUBSCRIBE_KEYS',
   'UNSUBSCRIBE_KEY_PARAMETER',
 ]);
-
-let sns: SNSClient | undefined;
 
 /**
  * The public RSVP endpoint (Lambda function URL, payload 2.0): GET shows the answer form, POST
@@ -31,8 +29,7 @@ export const handler = async (
     event.body === undefined ? undefined : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
   try {
     const keys = await loadUnsubscribeKeys(env);
-    sns ??= new SNSClient({});
-    const client = sns;
+    const client = snsClient();
     return await handleRsvp(
       {
         db: documentClient(),

@@ -189,7 +189,9 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
   let next: MailingRow['plan'];
   if (page.next) next = { phase, cursor: page.next, pages: pageNo + 1 };
   else {
-    const following = phases[phases.indexOf(phase) + 1];
+    // A phase the mailing's audience no longer lists (a hand-made row, say) is its last.
+    const at = phases.indexOf(phase);
+    const following = at < 0 ? undefined : phases[at + 1];
     next = following ? { phase: following, pages: pageNo + 1 } : { phase: 'done', pages: pageNo + 1 };
   }
   const advanced = await advancePlan(deps, mailingId, mailing.plan, next, counted);
