@@ -4,12 +4,18 @@
  * docs/cli.md), and every failure is reported in words a person can act on — as JSON on stdout too
  * when `--json` is given, so a script never has to parse prose.
  */
+import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { LANGUAGE_CODES } from '../functions/render/languages.js';
 import { type Context, type GlobalOptions, makeContext } from './lib/context.js';
 import { CliError, ExitCode } from './lib/errors.js';
 import { ioFrom, printJson } from './lib/output.js';
 import type { Target } from './lib/target.js';
+
+// The language registry is written by the template build, and commands that render build it when
+// it is missing; help must not need it (nor try to load it then: a failed import stays failed).
+const LANGUAGE_LIST = existsSync(new URL('../templates/dist/languages.js', import.meta.url))
+  ? (await import('../functions/render/languages.js')).LANGUAGE_CODES.join(', ')
+  : 'a language with a catalog';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -165,7 +171,7 @@ Content file (--content), one Markdown file for every language (details: docs/cl
     .description('send one copy of the mailing, as a recipient would get it, to an address of yours')
     .argument('<id>', 'mailing id')
     .requiredOption('--to <address>', 'where to send the test')
-    .option('--lang <lang>', `language of the test copy (${LANGUAGE_CODES.join(', ')}; default English)`)
+    .option('--lang <lang>', `language of the test copy (${LANGUAGE_LIST}; default English)`)
     .action(
       action(async (ctx, id: string, options: { to: string; lang?: string }) =>
         (await mailings()).mailingTestSend(ctx, id, options),
@@ -329,7 +335,7 @@ Content file (--content), one Markdown file for every language (details: docs/cl
       '<kind>',
       'invitation, confirmation, cancellation, reminder, agenda-change, media-advisory, announcement, rsvp-confirmation, representative-note',
     )
-    .option('--lang <lang>', `language (${LANGUAGE_CODES.join(', ')}; others fall back to English)`, 'en')
+    .option('--lang <lang>', `language (${LANGUAGE_LIST}; others fall back to English)`, 'en')
     .option('--variant <variant>', 'sample variant (reminder: conference or session)')
     .option('--out <dir>', 'where to write (default preview/kinds)')
     .action(

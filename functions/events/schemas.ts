@@ -56,6 +56,7 @@ export const TITLE_RANKS = [
 /** Offices a salutation can name. */
 export const TITLE_OFFICES = [
   'president',
+  'vice-president',
   'prime-minister',
   'deputy-prime-minister',
   'minister',

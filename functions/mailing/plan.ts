@@ -35,6 +35,8 @@ export interface PipelineDeps extends StoreDeps {
   intakeQueueUrl: string;
   /** Suppression check for bulk planning: true when the address must be skipped. */
   isSuppressed?: (contactKey: string, conferenceId: string) => Promise<boolean>;
+  /** The same check for a whole page at once (one BatchGetItem per 50 contacts); preferred when set. */
+  suppressedAmong?: (contactKeys: string[], conferenceId: string) => Promise<Set<string>>;
 }
 
 /** Recipients read per planning message: small enough that one invocation stays short. */
@@ -153,10 +155,21 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
       : select(mailing, page.items as (RegistrationRow | PressRow)[]);
   const jobs: SendJob[] = [];
   let counted = 0;
+  const bulk = isBulk(mailing.kind);
+  const suppressedOnPage =
+    bulk && deps.suppressedAmong
+      ? await deps.suppressedAmong(
+          selected.map((s) => s.recipient.contactKey),
+          mailing.conferenceId,
+        )
+      : undefined;
   await Promise.all(
     selected.map(async ({ recipient, payload }) => {
       const suppressed =
-        isBulk(mailing.kind) && (await deps.isSuppressed?.(recipient.contactKey, mailing.conferenceId));
+        bulk &&
+        (suppressedOnPage
+          ? suppressedOnPage.has(recipient.contactKey)
+          : await deps.isSuppressed?.(recipient.contactKey, mailing.conferenceId));
       if (suppressed) return; // not in the audience at all: see README "Suppression"
       const created = await createDelivery(deps, {
         mailingId,

@@ -22,7 +22,7 @@ import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { buildTemplates, isBuildFresh } from '../../templates/build.js';
 
 /** Where the screenshots go (README, "Console"). */
-export const CONSOLE_SCREENSHOTS = path.resolve('test-results', 'console');
+const CONSOLE_SCREENSHOTS = path.resolve('test-results', 'console');
 /** Runs in the browser; this project's TypeScript has no DOM library. */
 type InPage = { getComputedStyle(el: unknown): { direction: string }; innerWidth: number };
 const directionOf = (el: unknown) => (globalThis as unknown as InPage).getComputedStyle(el).direction;
