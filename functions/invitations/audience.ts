@@ -31,6 +31,8 @@ export function inviteeRecipient(row: InviteeRow): Recipient {
   for (const k of ['honorific', 'organization', 'country', 'language', 'timeZone'] as const) {
     if (row[k] !== undefined) r[k] = row[k];
   }
+  if (row.gender !== undefined) r.gender = row.gender;
+  if (row.title !== undefined) r.title = row.title;
   return r;
 }
 

@@ -13,7 +13,15 @@ import { isConditionFailed } from '../lib/errors.js';
 import { type InviteeRow, keys, type RsvpHistoryEntry, type RsvpState } from './model.js';
 import { queryAll, type StoreDeps } from './store.js';
 
-const PERSON_OPTIONAL = ['honorific', 'organization', 'country', 'language', 'timeZone'] as const;
+const PERSON_OPTIONAL = [
+  'honorific',
+  'organization',
+  'country',
+  'language',
+  'timeZone',
+  'gender',
+  'title',
+] as const;
 
 /** Name placeholders of the answer update (some are DynamoDB reserved words). */
 const NAMES = {
