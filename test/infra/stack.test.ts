@@ -63,7 +63,7 @@ describe('CommuniqueStack', () => {
 
   it('runs every function on Node.js 22 on arm64 with active tracing', () => {
     const functions = s.ofType('AWS::Lambda::Function').filter(([, r]) => r.Metadata?.['communique:entry']);
-    expect(functions.length).toBe(6);
+    expect(functions.length).toBe(7);
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
