@@ -96,7 +96,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
   let run = 0;
   try {
     const property = fc.asyncProperty(
-      scheduleArbitrary(),
+      scheduleArbitrary(12, options.recipients ?? 120),
       flowArbitrary(),
       async (schedule: Fault[], shape: FlowShape) => {
         run++;
