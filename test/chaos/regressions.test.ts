@@ -10,16 +10,19 @@ import {
   acceptedFor,
   fixture,
   freshId,
+  mailingRequest,
   sendAndWait,
   sendEvent,
   storeOf,
 } from '../integration/support/pipeline.js';
+import { seedRegistrations } from '../integration/support/seed.js';
 import { withTimeouts } from './property.js';
 
 const cid = 'dushanbe-2022';
 const layer = createFaultLayer();
+const content = { subject: { en: 'Practical information' }, body: { en: 'Badges at the entrance.' } };
 
-describe('chaos regressions', () => {
+describe('chaos regressions', { timeout: 180_000 }, () => {
   const stack = useLocalStack({
     // Timeouts shorter than the leases, both short, so a dead claim runs out within the test.
     template: withTimeouts(sharedTemplate(), { sender: 2, intake: 3 }),
@@ -49,7 +52,7 @@ describe('chaos regressions', () => {
         const open = rows.some((r) => r.state === 'queued' || r.state === 'sending');
         return m?.state === 'complete' && rows.length > 0 && !open ? m : undefined;
       },
-      { timeoutMs: 60_000, what: `${mailingId} complete` },
+      { timeoutMs: 150_000, what: `${mailingId} complete` },
     );
 
   it('counts a confirmation once when the intake dies right after writing its delivery', async () => {
@@ -92,9 +95,40 @@ describe('chaos regressions', () => {
     const mailingId = `confirmation-${cid}-chaos-3`;
     const row = await eventually(
       async () => (await listDeliveries(store(), mailingId)).find((r) => r.state === 'uncertain'),
-      { timeoutMs: 60_000, what: 'the delivery uncertain' },
+      { timeoutMs: 150_000, what: 'the delivery uncertain' },
     );
     expect(row.reason).toMatch(/may or may not/);
     expect(acceptedFor(stack.current, mailingId)).toHaveLength(0);
+  });
+
+  it('moves the counters once when the answer to a delivery’s state change is lost and the SDK resends it', async () => {
+    // The write recording `sent` takes effect; its answer is lost; the SDK's retry then fails
+    // its condition (the row is already sent), which must not read as "someone else moved it".
+    layer.setSchedule([
+      { fn: 'sender', op: 'DynamoDB.UpdateItem', where: 'set_sesMessageId', nth: 1, kind: 'lost' },
+    ]);
+    await sendEvent(stack.current, registration(4));
+    const mailingId = `confirmation-${cid}-chaos-4`;
+    const mailing = await settledMailing(mailingId);
+    expect(layer.injected.at(-1)?.fault.kind).toBe('lost');
+    const [row] = await listDeliveries(store(), mailingId);
+    const state = row?.state ?? 'missing';
+    expect(state).toMatch(/^(sent|delivered)$/);
+    expect(mailing.count_queued).toBe(0);
+    expect(mailing[`count_${state}`]).toBe(1);
+  });
+
+  it('goes on planning when the answer to a page’s cursor move is lost and the SDK resends it', async () => {
+    await seedRegistrations(store(), cid, 150, { prefix: 'chaos-bulk' });
+    layer.setSchedule([{ fn: 'intake', op: 'DynamoDB.UpdateItem', where: ':pages', nth: 1, kind: 'lost' }]);
+    await sendEvent(
+      stack.current,
+      mailingRequest('chaos-two-pages', { roles: ['delegate'] }, { kind: 'announcement', content }),
+    );
+    const mailing = await settledMailing('chaos-two-pages');
+    expect(layer.injected.at(-1)?.fault.kind).toBe('lost');
+    const rows = await listDeliveries(store(), 'chaos-two-pages');
+    expect(rows.length).toBeGreaterThanOrEqual(150);
+    expect(mailing.total).toBe(rows.length);
   });
 });
