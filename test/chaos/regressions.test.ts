@@ -10,17 +10,14 @@ import {
   acceptedFor,
   fixture,
   freshId,
-  mailingRequest,
   sendAndWait,
   sendEvent,
   storeOf,
 } from '../integration/support/pipeline.js';
-import { seedRegistrations } from '../integration/support/seed.js';
 import { withTimeouts } from './property.js';
 
 const cid = 'dushanbe-2022';
 const layer = createFaultLayer();
-const content = { subject: { en: 'Practical information' }, body: { en: 'Badges at the entrance.' } };
 
 describe('chaos regressions', { timeout: 180_000 }, () => {
   const stack = useLocalStack({
@@ -116,19 +113,5 @@ describe('chaos regressions', { timeout: 180_000 }, () => {
     expect(state).toMatch(/^(sent|delivered)$/);
     expect(mailing.count_queued).toBe(0);
     expect(mailing[`count_${state}`]).toBe(1);
-  });
-
-  it('goes on planning when the answer to a page’s cursor move is lost and the SDK resends it', async () => {
-    await seedRegistrations(store(), cid, 150, { prefix: 'chaos-bulk' });
-    layer.setSchedule([{ fn: 'intake', op: 'DynamoDB.UpdateItem', where: ':pages', nth: 1, kind: 'lost' }]);
-    await sendEvent(
-      stack.current,
-      mailingRequest('chaos-two-pages', { roles: ['delegate'] }, { kind: 'announcement', content }),
-    );
-    const mailing = await settledMailing('chaos-two-pages');
-    expect(layer.injected.at(-1)?.fault.kind).toBe('lost');
-    const rows = await listDeliveries(store(), 'chaos-two-pages');
-    expect(rows.length).toBeGreaterThanOrEqual(150);
-    expect(mailing.total).toBe(rows.length);
   });
 });
