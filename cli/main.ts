@@ -4,11 +4,18 @@
  * docs/cli.md), and every failure is reported in words a person can act on — as JSON on stdout too
  * when `--json` is given, so a script never has to parse prose.
  */
+import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { type Context, type GlobalOptions, makeContext } from './lib/context.js';
 import { CliError, ExitCode } from './lib/errors.js';
 import { ioFrom, printJson } from './lib/output.js';
 import type { Target } from './lib/target.js';
+
+// The language registry is written by the template build, and commands that render build it when
+// it is missing; help must not need it (nor try to load it then: a failed import stays failed).
+const LANGUAGE_LIST = existsSync(new URL('../templates/dist/languages.js', import.meta.url))
+  ? (await import('../functions/render/languages.js')).LANGUAGE_CODES.join(', ')
+  : 'a language with a catalog';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -104,7 +111,7 @@ export function buildProgram(): Command {
 
   const mailingCommand = program
     .command('mailing')
-    .description('create, test, confirm, watch, cancel and resend a mailing');
+    .description('create, test, confirm, watch, cancel, resume and resend a mailing');
   mailingCommand
     .command('create')
     .description('dry run (recipients per language, sample subjects, rendered samples), then confirm')
@@ -163,7 +170,7 @@ Content file (--content), one Markdown file for every language (details: docs/cl
     .description('send one copy of the mailing, as a recipient would get it, to an address of yours')
     .argument('<id>', 'mailing id')
     .requiredOption('--to <address>', 'where to send the test')
-    .option('--lang <lang>', 'language of the test copy (default English)')
+    .option('--lang <lang>', `language of the test copy (${LANGUAGE_LIST}; default English)`)
     .action(
       action(async (ctx, id: string, options: { to: string; lang?: string }) =>
         (await mailings()).mailingTestSend(ctx, id, options),
@@ -186,6 +193,11 @@ Content file (--content), one Markdown file for every language (details: docs/cl
     .description('cancel a mailing: deliveries not yet sent will not go')
     .argument('<id>', 'mailing id')
     .action(action(async (ctx, id: string) => (await mailings()).mailingCancel(ctx, id)));
+  mailingCommand
+    .command('resume')
+    .description('resume a paused mailing: planning goes on from where it stopped, queued deliveries go out')
+    .argument('<id>', 'mailing id')
+    .action(action(async (ctx, id: string) => (await import('./commands/resume.js')).mailingResume(ctx, id)));
   mailingCommand
     .command('resend')
     .description('send failed (and, if you say so, uncertain) deliveries again')
@@ -289,7 +301,7 @@ Content file (--content), one Markdown file for every language (details: docs/cl
       '<kind>',
       'invitation, confirmation, cancellation, reminder, agenda-change, media-advisory, announcement',
     )
-    .option('--lang <lang>', 'language (en, ru, ar; others fall back to English)', 'en')
+    .option('--lang <lang>', `language (${LANGUAGE_LIST}; others fall back to English)`, 'en')
     .option('--variant <variant>', 'sample variant (reminder: conference or session)')
     .option('--out <dir>', 'where to write (default preview/kinds)')
     .action(

@@ -148,13 +148,29 @@ export class LocalRunner {
         const received = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: source.queueUrl,
-            MaxNumberOfMessages: source.batchSize,
+            MaxNumberOfMessages: Math.min(10, source.batchSize),
             WaitTimeSeconds: this.options.waitTimeSeconds ?? 1,
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
           }),
         );
         messages = received.Messages ?? [];
+        // Lambda's poller gathers up to the batch size (a receive returns at most ten). Locally the
+        // batch grows while the queue still has messages, without waiting out the batching window
+        // when it runs dry: a local acceleration, like failedVisibilitySeconds.
+        while (messages.length > 0 && messages.length < source.batchSize && this.running) {
+          const more = await sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl: source.queueUrl,
+              MaxNumberOfMessages: Math.min(10, source.batchSize - messages.length),
+              WaitTimeSeconds: 0,
+              MessageSystemAttributeNames: ['All'],
+              MessageAttributeNames: ['All'],
+            }),
+          );
+          if (!more.Messages || more.Messages.length === 0) break;
+          messages = [...messages, ...more.Messages];
+        }
       } catch (error) {
         if (!this.running) return;
         this.options.log?.(`${source.functionName}: ReceiveMessage failed`, error);
@@ -205,20 +221,23 @@ export class LocalRunner {
     const succeeded = messages.filter((m) => !failedIds.has(m.MessageId ?? ''));
     const failed = messages.filter((m) => failedIds.has(m.MessageId ?? ''));
     const { sqs } = this.options;
-    if (succeeded.length > 0) {
+    // Batch calls take ten entries at most; a batch may hold more (batch size up to 10,000).
+    for (let i = 0; i < succeeded.length; i += 10) {
       await sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: source.queueUrl,
-          Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+          Entries: succeeded
+            .slice(i, i + 10)
+            .map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
         }),
       );
     }
-    if (failed.length > 0 && this.options.failedVisibilitySeconds !== undefined) {
+    for (let i = 0; this.options.failedVisibilitySeconds !== undefined && i < failed.length; i += 10) {
       await sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: source.queueUrl,
-          Entries: failed.map((m, i) => ({
-            Id: String(i),
+          Entries: failed.slice(i, i + 10).map((m, j) => ({
+            Id: String(j),
             ReceiptHandle: m.ReceiptHandle,
             VisibilityTimeout: this.options.failedVisibilitySeconds,
           })),
@@ -228,15 +247,31 @@ export class LocalRunner {
   }
 }
 
-function toRecord(m: Message, queueArn: string, region: string): SQSRecord {
+// System attributes Lambda copies into a record when the queue has them: X-Ray's trace header, the
+// FIFO ones, and the source queue of a message moved back from a DLQ.
+const OPTIONAL_SYSTEM_ATTRIBUTES = [
+  'AWSTraceHeader',
+  'SequenceNumber',
+  'MessageGroupId',
+  'MessageDeduplicationId',
+  'DeadLetterQueueSourceArn',
+] as const;
+
+/** The `SQSRecord` Lambda would build from a received message (every attribute it carries). */
+export function toRecord(m: Message, queueArn: string, region: string): SQSRecord {
   const a = m.Attributes ?? {};
+  const optional: Partial<SQSRecord['attributes']> = {};
+  for (const name of OPTIONAL_SYSTEM_ATTRIBUTES) {
+    const value = a[name];
+    if (value !== undefined) optional[name] = value;
+  }
   const messageAttributes: SQSRecord['messageAttributes'] = {};
   for (const [name, value] of Object.entries(m.MessageAttributes ?? {})) {
     messageAttributes[name] = {
       stringValue: value.StringValue,
       binaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined,
       stringListValues: value.StringListValues ?? [],
-      binaryListValues: [],
+      binaryListValues: (value.BinaryListValues ?? []).map((b) => Buffer.from(b).toString('base64')),
       dataType: value.DataType ?? 'String',
     };
   }
@@ -249,9 +284,11 @@ function toRecord(m: Message, queueArn: string, region: string): SQSRecord {
       SentTimestamp: a.SentTimestamp ?? String(Date.now()),
       SenderId: a.SenderId ?? '000000000000',
       ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      ...optional,
     },
     messageAttributes,
     md5OfBody: m.MD5OfBody ?? '',
+    ...(m.MD5OfMessageAttributes === undefined ? {} : { md5OfMessageAttributes: m.MD5OfMessageAttributes }),
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,
     awsRegion: region,

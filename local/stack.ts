@@ -174,6 +174,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const publish = async () => {
         await sleep(options.sesEventDelayMs ?? 250);
         for (const event of sesEventsFor(mail)) {
+          // Only the types the configuration set's destination matches, as SES publishes them.
+          if (!publishes(spec.sesEventTypes, (event as { eventType?: string }).eventType)) continue;
           await sns.send(new PublishCommand({ TopicArn: eventsTopicArn, Message: JSON.stringify(event) }));
         }
       };
@@ -438,4 +440,11 @@ async function serveFunctionUrl(
   } catch {
     res.writeHead(502, { 'content-type': 'text/plain' }).end('Internal error');
   }
+}
+
+/** Whether a destination matching `types` (CloudFormation's names) publishes an event of `eventType`. */
+function publishes(types: string[], eventType: string | undefined): boolean {
+  if (types.length === 0 || !eventType) return true;
+  const name = eventType.replace(/\s+/g, '');
+  return types.some((t) => t.toLowerCase() === name.toLowerCase());
 }

@@ -27,6 +27,8 @@ export interface Env {
   RETENTION_DAYS: number;
   REMINDER_OFFSETS: ReminderOffsetsEnv;
   SEND_RATE_PER_INVOCATION: number;
+  /** How many sender invocations may run at once: the fleet's rate is this × SEND_RATE_PER_INVOCATION. */
+  SENDER_CONCURRENCY: number;
   UNSUBSCRIBE_BASE_URL: string;
   /** Local only: the HMAC keys inline. In AWS they come from UNSUBSCRIBE_KEY_PARAMETER (SSM). */
   UNSUBSCRIBE_KEYS?: string | undefined;
@@ -96,6 +98,7 @@ const readers: Record<keyof Env, Reader> = {
     return offsets as ReminderOffsetsEnv;
   }),
   SEND_RATE_PER_INVOCATION: positive(),
+  SENDER_CONCURRENCY: positive({ integer: true, fallback: 1 }),
   UNSUBSCRIBE_BASE_URL: required((v) => {
     try {
       new URL(v);

@@ -32,6 +32,8 @@ export interface PipelineDeps extends StoreDeps {
   intakeQueueUrl: string;
   /** Suppression check for bulk planning: true when the address must be skipped. */
   isSuppressed?: (contactKey: string, conferenceId: string) => Promise<boolean>;
+  /** The same check for a whole page at once (one BatchGetItem per 50 contacts); preferred when set. */
+  suppressedAmong?: (contactKeys: string[], conferenceId: string) => Promise<Set<string>>;
 }
 
 /** Recipients read per planning message: small enough that one invocation stays short. */
@@ -144,10 +146,21 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
   const selected = select(mailing, page.items);
   const jobs: SendJob[] = [];
   let counted = 0;
+  const bulk = isBulk(mailing.kind);
+  const suppressedOnPage =
+    bulk && deps.suppressedAmong
+      ? await deps.suppressedAmong(
+          selected.map((s) => s.recipient.contactKey),
+          mailing.conferenceId,
+        )
+      : undefined;
   await Promise.all(
     selected.map(async ({ recipient, payload }) => {
       const suppressed =
-        isBulk(mailing.kind) && (await deps.isSuppressed?.(recipient.contactKey, mailing.conferenceId));
+        bulk &&
+        (suppressedOnPage
+          ? suppressedOnPage.has(recipient.contactKey)
+          : await deps.isSuppressed?.(recipient.contactKey, mailing.conferenceId));
       if (suppressed) return; // not in the audience at all: see README "Suppression"
       const created = await createDelivery(deps, {
         mailingId,
@@ -223,14 +236,18 @@ async function deltasOf(deps: PipelineDeps, mailingId: string, state: DeliverySt
 /**
  * Puts deliveries in the given states back to `queued` and enqueues them: the
  * organizer's explicit resend of failed or uncertain mail, and the resume of a
- * paused mailing. A page per invocation.
+ * paused mailing. A page per invocation. Failed and uncertain deliveries leave
+ * their state as they are requeued, so each page reads the first one again;
+ * queued deliveries stay queued, so their pages follow `cursor`.
  */
 export async function requeuePage(
   deps: PipelineDeps,
   mailingId: string,
   states: ('failed' | 'uncertain' | 'queued')[],
   requestedBy: string | undefined,
+  cursor?: Record<string, string>,
 ): Promise<'more' | 'done'> {
+  if (states.includes('queued')) return requeueQueuedPage(deps, mailingId, requestedBy, cursor);
   const jobs: SendJob[] = [];
   let more = false;
   for (const state of states) {
@@ -238,21 +255,43 @@ export async function requeuePage(
     if (next || items.length === PAGE) more = true;
     await Promise.all(
       items.map(async (d) => {
-        const moved =
-          state === 'queued'
-            ? true
-            : await transitionDelivery(deps, mailingId, d.contactKey, [state], 'queued', {
-                set: { resentBy: requestedBy ?? 'organizer', resentFrom: state },
-              });
+        const moved = await transitionDelivery(deps, mailingId, d.contactKey, [state], 'queued', {
+          set: { resentBy: requestedBy ?? 'organizer', resentFrom: state },
+        });
         if (moved) jobs.push({ mailingId, contactKey: d.contactKey });
       }),
     );
   }
   await enqueueSendJobs(deps, jobs);
-  // Queued deliveries stay queued until sent, so re-listing them would loop: only failed/uncertain page on.
-  if (more && !states.includes('queued')) {
+  if (more) {
     await continueLater(deps, { mailingId, op: 'requeue', states, requestedBy });
     return 'more';
   }
   return 'done';
+}
+
+/** One page of a mailing's queued deliveries back on the send queue (a resume), then the next. */
+async function requeueQueuedPage(
+  deps: PipelineDeps,
+  mailingId: string,
+  requestedBy: string | undefined,
+  cursor: Record<string, string> | undefined,
+): Promise<'more' | 'done'> {
+  const { items, next } = await deliveriesInState(deps, mailingId, 'queued', {
+    limit: PAGE,
+    ...(cursor ? { cursor } : {}),
+  });
+  await enqueueSendJobs(
+    deps,
+    items.map((d) => ({ mailingId, contactKey: d.contactKey })),
+  );
+  if (!next) return 'done';
+  await continueLater(deps, {
+    mailingId,
+    op: 'requeue',
+    states: ['queued'],
+    requestedBy,
+    cursor: next as Record<string, string>,
+  });
+  return 'more';
 }

@@ -28,17 +28,18 @@ export interface ComposedMail {
  * cancelled one). Bulk mail carries none.
  */
 function calendarsFor(
-  delivery: DeliveryRow,
   mailing: MailingRow,
   conference: ConferenceRow,
   agenda: AgendaRow | undefined,
   domain: string,
+  language: string,
   data: { sessions?: readonly SessionInfo[]; changes?: readonly { after: SessionInfo }[]; version?: number },
 ): CalendarFile[] {
   const common = {
     domain,
     conference: conferenceInfo(conference),
-    language: delivery.recipient.language ?? 'en',
+    // The catalog language the mail was rendered in (`ru-RU` → `ru`), so the calendar matches it.
+    language,
   };
   switch (mailing.kind) {
     case 'confirmation':
@@ -119,7 +120,11 @@ export function composerFor(
       : env.FROM_ADDRESS;
     const raw = await composeMime({
       kind: mailing.kind,
-      from: { address: from, name: pickLocalized(conference.name, rendered.language) },
+      // The short name: the official one can run to 150 characters and fill the inbox list.
+      from: {
+        address: from,
+        name: pickLocalized(conference.shortName ?? conference.name, rendered.language),
+      },
       to: {
         address: delivery.recipient.email,
         name: `${delivery.recipient.givenName} ${delivery.recipient.familyName}`.trim(),
@@ -129,7 +134,7 @@ export function composerFor(
       deliveryId: delivery.deliveryId,
       rendered,
       ...(unsubscribe ? { unsubscribe: { url: unsubscribe } } : {}),
-      calendars: calendarsFor(delivery, mailing, conference, agenda, senderDomain, data as never),
+      calendars: calendarsFor(mailing, conference, agenda, senderDomain, rendered.language, data as never),
       messageIdDomain: senderDomain,
     });
     return { raw, from, subject: rendered.subject };

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import { blockedReason, blocks, type SuppressionFact } from '../feedback/suppression-rule.js';
 import { PermanentError } from '../lib/errors.js';
-import { isBulk } from '../mailing/audience.js';
 import type { SendJob } from '../mailing/plan.js';
 import { RenderError } from '../render/format.js';
 import { sesTags } from '../render/mime.js';
@@ -39,10 +39,11 @@ export interface SenderDeps extends StoreDeps {
   ses: SESClient;
   configurationSet: string;
   leaseSeconds: number;
-  pacer: Pacer;
+  pacer: { acquire(): Promise<unknown>; backOff: Pacer['backOff'] };
   /** Mailing by id (cached by the caller: the rows it reads don't change while sending). */
   mailing: (mailingId: string) => Promise<MailingRow | undefined>;
-  isSuppressed: (contactKey: string, conferenceId: string) => Promise<boolean>;
+  /** The suppressions on an address for a conference; which of them stop a kind is `blocks`'s rule. */
+  suppressions: (contactKey: string, conferenceId: string) => Promise<readonly SuppressionFact[]>;
   /**
    * Builds the raw MIME message for a delivery. Throws {@link RenderError} (or another
    * {@link PermanentError}) when the content can never render; anything else it throws is taken
@@ -81,10 +82,11 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
 
   const owner = randomUUID();
   const now = deps.now().getTime();
-  const claimed = await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'sending', {
-    set: { leaseUntil: now + deps.leaseSeconds * 1000, leaseOwner: owner },
-    remove: [SUBMITTING],
-  });
+  const claimed =
+    (await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'sending', {
+      set: { leaseUntil: now + deps.leaseSeconds * 1000, leaseOwner: owner },
+      remove: [SUBMITTING],
+    })) ?? (await ownClaim(deps, job, owner));
   if (!claimed) return settleUnclaimed(deps, job);
   const delivery: DeliveryRow = { ...claimed, state: 'sending' };
   const release: Release = (to, set = {}) =>
@@ -102,8 +104,9 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
 
   let message: { raw: Buffer; from: string };
   try {
-    if (isBulk(mailing.kind) && (await deps.isSuppressed(job.contactKey, mailing.conferenceId))) {
-      await release('suppressed', { reason: 'address is on the suppression list (bulk mail only)' });
+    const blocking = blocks(await deps.suppressions(job.contactKey, mailing.conferenceId), mailing.kind);
+    if (blocking !== undefined) {
+      await release('suppressed', { reason: blockedReason(blocking) });
       deps.count?.('Suppressed');
       return 'suppressed';
     }
@@ -204,7 +207,9 @@ async function requeue(
   release: Release | undefined,
 ): Promise<'cancelled' | undefined> {
   if (!release) return undefined; // nothing was claimed: the delivery is still queued
-  const fresh = await (deps.freshMailing ?? deps.mailing)(job.mailingId);
+  // A failed read must not leave the claim to expire into `uncertain`: release it; the next try
+  // reads the mailing again and finds a cancellation then.
+  const fresh = await (deps.freshMailing ?? deps.mailing)(job.mailingId).catch(() => undefined);
   if (fresh?.state === 'cancelled') {
     await release('cancelled', { reason: 'mailing cancelled' });
     return 'cancelled';
@@ -232,6 +237,18 @@ async function retryOrGiveUp(
   if (cancelled) return cancelled;
   deps.count?.('Retried');
   return 'retry';
+}
+
+/**
+ * The claim's answer can be lost after it took effect; the SDK's retry then loses the condition
+ * to our own claim. Recognised by the owner, so the delivery is sent (or released) now instead
+ * of waiting for its lease to run out into a false `uncertain`.
+ */
+async function ownClaim(deps: SenderDeps, job: SendJob, owner: string): Promise<DeliveryRow | undefined> {
+  const current = (await getDelivery(deps, job.mailingId, job.contactKey)) as
+    | (DeliveryRow & { leaseOwner?: string })
+    | undefined;
+  return current?.state === 'sending' && current.leaseOwner === owner ? current : undefined;
 }
 
 /**

@@ -5,7 +5,9 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tick } from '../../functions/clock/tick.js';
@@ -116,15 +118,44 @@ describe('sender under faults', () => {
       const { delivery, job } = await one('suppression-throttled');
       let calls = 0;
       const deps = senderDeps(stack.current, [], {
-        isSuppressed: async () => {
+        suppressions: async () => {
           calls++;
           if (calls === 1) throw awsError('ThrottlingException', 400, 'Rate exceeded');
-          return false;
+          return [];
         },
       });
       expect(await sendOne(deps, job)).toBe('retry');
       expect((await row(delivery))?.state).toBe('queued');
       expect(await sendOne(deps, job)).toBe('sent');
+    });
+
+    it('a claim whose answer was lost (the SDK retried into its own claim) still sends, not in-progress', async () => {
+      const { delivery, job } = await one('claim-lost');
+      const raw = new DynamoDBClient({
+        endpoint: stack.current.endpoints.dynamodb,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+      });
+      let lost = false;
+      // Below the SDK's retry: the update takes effect, then the answer is lost and the SDK tries again.
+      raw.middlewareStack.add(
+        (next) => async (args) => {
+          const result = await next(args);
+          const values = (args.input as { ExpressionAttributeValues?: Record<string, { S?: string }> })
+            .ExpressionAttributeValues;
+          if (!lost && values?.[':to']?.S === 'sending') {
+            lost = true;
+            throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+          }
+          return result;
+        },
+        { step: 'finalizeRequest', priority: 'low' },
+      );
+      const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+      expect(await sendOne(senderDeps(stack.current, [], {}, db), job)).toBe('sent');
+      expect(lost).toBe(true);
+      expect((await row(delivery))?.state).toBe('sent');
+      expect(acceptedFor(stack.current, 'claim-lost')).toHaveLength(1);
     });
 
     it('a real render error is failed with its reason', async () => {
