@@ -35,6 +35,10 @@ export interface Env {
   UNSUBSCRIBE_KEY_PARAMETER?: string | undefined;
   /** Set by the local stack: enables the settable clock. */
   COMMUNIQUE_LOCAL?: string | undefined;
+  /** Base URL of the RSVP endpoint (invitations carry personal links under it). */
+  RSVP_BASE_URL?: string | undefined;
+  /** SNS topic the RSVP answers are published to (the outbound contract). */
+  ANSWERS_TOPIC_ARN: string;
 }
 
 const DURATION = /^P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?)?$/;
@@ -110,6 +114,16 @@ const readers: Record<keyof Env, Reader> = {
   UNSUBSCRIBE_KEYS: optional,
   UNSUBSCRIBE_KEY_PARAMETER: optional,
   COMMUNIQUE_LOCAL: optional,
+  RSVP_BASE_URL: (raw) => {
+    if (raw === undefined || raw === '') return undefined;
+    try {
+      new URL(raw);
+    } catch {
+      throw new Error(`must be a URL, got "${raw}"`);
+    }
+    return raw;
+  },
+  ANSWERS_TOPIC_ARN: text(),
 };
 
 /**
