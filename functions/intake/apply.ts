@@ -16,7 +16,7 @@ import {
 import { previewMailing } from '../mailing/preview.js';
 import type { MailingRow, MailKind, PressRow, RegistrationRow } from '../store/model.js';
 import {
-  countPlanned,
+  advancePlan,
   createDelivery,
   createMailing,
   deleteRegistration,
@@ -139,7 +139,7 @@ async function sendSingle(
     ...extra,
   });
   if (!fresh) await requireOwnMailing(deps, mailingId, kind, conferenceId);
-  const created = await createDelivery(deps, {
+  await createDelivery(deps, {
     mailingId,
     contactKey: registration.contactKey,
     deliveryId: deliveryIdOf(mailingId, registration.contactKey),
@@ -149,9 +149,9 @@ async function sendSingle(
     recipient: recipientOf(registration),
     attempts: 0,
   });
-  if (created) {
-    await countPlanned(deps, mailingId, 1);
-  }
+  // Counted once by moving the plan on, not because this call created the row: a crash after
+  // the put, or a put whose answer was lost and that the SDK retried, finds the row already there.
+  await advancePlan(deps, mailingId, { phase: 'explicit', pages: 1 }, { phase: 'done', pages: 1 }, 1);
   const delivery = await getDelivery(deps, mailingId, registration.contactKey);
   if (delivery?.state === 'queued')
     await enqueueSendJobs(deps, [{ mailingId, contactKey: registration.contactKey }]);

@@ -10,7 +10,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * across invocations. Endpoints come from the SDK's own variables
  * (AWS_ENDPOINT_URL_DYNAMODB, …), which the local stack sets. Every client a
  * function uses comes from here, so the local fault layer (local/faults.ts) reaches
- * every AWS call; test/unit/faults/coverage.test.ts fails if one is made elsewhere.
+ * every AWS call; test/chaos/faults.test.ts fails if one is made elsewhere.
  */
 let db: DynamoDBDocumentClient | undefined;
 let sqs: SQSClient | undefined;

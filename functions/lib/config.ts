@@ -19,6 +19,8 @@ export interface Env {
   INTAKE_DLQ_URL: string;
   /** How long a sender's claim on a delivery lasts; past it, a silent claim becomes `uncertain`. */
   SEND_LEASE_SECONDS: number;
+  /** How long the intake's claim on an event id lasts (longer than the intake's timeout); default 120. */
+  EVENT_LEASE_SECONDS: number;
   CONFIGURATION_SET: string;
   FROM_ADDRESS: string;
   SENDER_DOMAIN: string;
@@ -72,6 +74,7 @@ const readers: Record<keyof Env, Reader> = {
   INTAKE_QUEUE_URL: text(),
   INTAKE_DLQ_URL: text(),
   SEND_LEASE_SECONDS: positive({ fallback: 120 }),
+  EVENT_LEASE_SECONDS: positive({ fallback: 120 }),
   CONFIGURATION_SET: text(),
   FROM_ADDRESS: required((v) => {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) throw new Error(`must be an e-mail address, got "${v}"`);

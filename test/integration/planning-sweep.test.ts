@@ -123,9 +123,9 @@ describe('planning and the lease sweeper', () => {
         },
         attempts: 0,
       });
-      // A sender claimed it and died: the claim's lease ran out long ago.
+      // A sender claimed it, got as far as SES (`submitting`) and died: the lease ran out long ago.
       await transitionDelivery(store(), mailingId, contactKey, ['queued'], 'sending', {
-        set: { leaseUntil: Date.now() - 60_000, leaseOwner: 'a-sender-that-died' },
+        set: { leaseUntil: Date.now() - 60_000, leaseOwner: 'a-sender-that-died', submitting: true },
       });
       const later = { ...depsWith(), now: () => new Date(Date.now() + 3_600_000) };
       const result = await tick(later, new Date(), { conference: [], session: [] });
