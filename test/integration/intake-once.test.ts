@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { processIntakeRecord } from '../../functions/intake/process.js';
@@ -7,6 +7,7 @@ import { claimEvent, finishEvent } from '../../functions/store/event-claims.js';
 import { getDelivery } from '../../functions/store/store.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import { acceptedFor, fixture, freshId, sendAndWait, storeOf, waitProcessed } from './support/pipeline.js';
+import { waitDrained } from './support/progress.js';
 
 /** Defect 2 of issue 11: the same event id twice in one batch must have the effect of once. */
 describe('one event id, one effect', () => {
@@ -39,22 +40,7 @@ describe('one event id, one effect', () => {
     );
     // The copy that backed off comes back after the failed-record visibility (1 s) and must
     // find the event done; wait until the intake queue is empty before counting.
-    await eventually(
-      async () => {
-        const { Attributes } = await stack.current.clients.sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: stack.current.outputs.IntakeQueueUrl,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-          }),
-        );
-        return Number(Attributes?.ApproximateNumberOfMessages) +
-          Number(Attributes?.ApproximateNumberOfMessagesNotVisible) ===
-          0
-          ? true
-          : undefined;
-      },
-      { what: 'the intake queue drained' },
-    );
+    await waitDrained(stack.current, stack.current.outputs.IntakeQueueUrl, 'intake queue');
     const { Items } = await store().db.send(
       new QueryCommand({
         TableName: store().table,

@@ -12,17 +12,19 @@ describe('reserved mailing ids', () => {
   const dlqBodies: string[] = [];
 
   async function rejectionOf(eventId: string) {
-    return eventually(
-      async () => (await listRejections(store(), 1000)).find((r) => r.eventId === eventId),
-      { what: `rejection of ${eventId}` },
-    );
+    return eventually(async () => (await listRejections(store(), 1000)).find((r) => r.eventId === eventId), {
+      what: `rejection of ${eventId}`,
+    });
   }
 
   async function parked(eventId: string): Promise<void> {
     await eventually(
       async () => {
         const { Messages } = await stack.current.clients.sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: stack.current.outputs.IntakeDlqUrl, MaxNumberOfMessages: 10 }),
+          new ReceiveMessageCommand({
+            QueueUrl: stack.current.outputs.IntakeDlqUrl,
+            MaxNumberOfMessages: 10,
+          }),
         );
         dlqBodies.push(...(Messages ?? []).map((m) => m.Body ?? ''));
         return dlqBodies.some((b) => b.includes(eventId)) ? true : undefined;
@@ -37,16 +39,19 @@ describe('reserved mailing ids', () => {
     `agenda-${cid}-v99`,
     `reminder-${cid}-conference-P1D`,
     `Confirmation-${cid}-reg-squat`,
-  ])('rejects a mailing.requested (dry run) that takes the derived id %s, with a reason', async (mailingId) => {
-    await sendAndWait(stack.current, fixture('conference.upserted'));
-    const squat = mailingRequest(mailingId, { roles: ['delegate'] }, { dryRun: true });
-    await sendEvent(stack.current, squat);
-    const rejection = await rejectionOf(squat.id);
-    expect(rejection.code).toBe('reserved_mailing_id');
-    expect(rejection.reason).toMatch(/data\.mailingId: .* reserved/);
-    await parked(squat.id);
-    expect(await getMailing(store(), mailingId)).toBeUndefined();
-  });
+  ])(
+    'rejects a mailing.requested (dry run) that takes the derived id %s, with a reason',
+    async (mailingId) => {
+      await sendAndWait(stack.current, fixture('conference.upserted'));
+      const squat = mailingRequest(mailingId, { roles: ['delegate'] }, { dryRun: true });
+      await sendEvent(stack.current, squat);
+      const rejection = await rejectionOf(squat.id);
+      expect(rejection.code).toBe('reserved_mailing_id');
+      expect(rejection.reason).toMatch(/data\.mailingId: .* reserved/);
+      await parked(squat.id);
+      expect(await getMailing(store(), mailingId)).toBeUndefined();
+    },
+  );
 
   it('confirms a registration with its own mailing after a squatting attempt', async () => {
     const squat = mailingRequest(`confirmation-${cid}-reg-squat2`, {}, { dryRun: true });
