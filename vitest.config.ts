@@ -2,7 +2,12 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/unit/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/infra/**/*.test.ts'],
+    include: [
+      'test/unit/**/*.test.ts',
+      'test/integration/**/*.test.ts',
+      'test/infra/**/*.test.ts',
+      'test/chaos/**/*.test.ts',
+    ],
     // Integration files each start their own embedded stack on free ports; two cores → two forks.
     pool: 'forks',
     maxWorkers: 2,

@@ -23,11 +23,11 @@ import { build } from 'esbuild';
 import Handlebars from 'handlebars';
 import { convert } from 'html-to-text';
 import mjml2html from 'mjml';
+import { type Sample, sampleRecipient, samplesFor } from '../demo/samples.js';
 import { type InvitationData, LANGUAGES, render } from '../functions/render/index.js';
 import { composeMime } from '../functions/render/mime.js';
 import type { Person } from '../functions/render/types.js';
 import { mjmlSource } from '../templates/build.js';
-import { type Sample, sampleRecipient, samplesFor } from '../templates/samples.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const TARGET = { ratio: 10, fills: 20_000, bundleKb: 400, importMs: 150 };

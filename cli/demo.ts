@@ -13,9 +13,13 @@
  * stdout is not a terminal); otherwise it keeps running so the outbox can be browsed.
  */
 import './lib/quiet-handlers.js';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
+import { DEMO_CONFERENCE_ID, ROOMS, SESSIONS } from '../demo/data.js';
+import { loadDemo } from '../demo/load.js';
+import { applyEvents } from '../functions/events/producer.js';
 import { listSuppressionEntries } from '../functions/feedback/operations.js';
 import { derivedMailingId } from '../functions/mailing/derived-ids.js';
 import { type MailingProgress, mailingProgress } from '../functions/mailing/operations.js';
@@ -29,13 +33,11 @@ import {
   sessionMembers,
   setClockOffset,
 } from '../functions/store/store.js';
-import type { LocalStack } from '../local/stack.js';
 import { mailingRequestedEvent, SHOWN_STATES, sendAndWait, watchProgress } from './commands/mailing.js';
-import { DEMO_CONFERENCE_ID, inProcessTarget, loadDemoInto, SESSIONS } from './demo-data.js';
 import { isNetworkError } from './lib/errors.js';
 import { cloudEvent } from './lib/intake.js';
 import { type Io, ioFrom, progressBar, table } from './lib/output.js';
-import { defaultStackFile, localTarget, readStackFile, type Target } from './lib/target.js';
+import { defaultStackFile, localTarget, readStackFile, repoRoot, type Target } from './lib/target.js';
 
 const CID = DEMO_CONFERENCE_ID;
 const REQUESTED_BY = 'demo@example.org';
@@ -118,37 +120,66 @@ interface Connection {
   outbox?: string;
   sesUrl: string;
   /** Set when the demo started the stack itself. */
-  own?: { stack: LocalStack; stackFile: string };
+  own?: { process: ChildProcess; stackFile: string };
+}
+
+/** The running stack's connection, from its stack file; undefined when none answers. */
+async function running(file: string): Promise<Omit<Connection, 'own'> | undefined> {
+  if (!existsSync(file)) return undefined;
+  try {
+    const stackFile = readStackFile(file);
+    const target = localTarget(file, stackFile);
+    await getConference(target.store, CID);
+    return {
+      target,
+      sesUrl: stackFile.endpoints.ses,
+      ...(stackFile.outbox ? { outbox: stackFile.outbox } : {}),
+    };
+  } catch (error) {
+    if (!isNetworkError(error) && !(error instanceof Error && error.name === 'UnreachableError')) throw error;
+    return undefined;
+  }
+}
+
+/**
+ * Runs `npm start`'s entry (local/start.ts) as a child process, as a person would in another
+ * terminal, and resolves once it prints its `ready` line; the CLI then finds it by its stack file.
+ */
+function startStack(): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'local', 'start.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (/\bready\b/.test(seen)) resolve(child);
+    });
+    child.once('error', reject);
+    child.once('exit', (code) =>
+      reject(new Error(`the local stack exited (code ${code}) before it was ready`)),
+    );
+  });
 }
 
 async function connect(): Promise<Connection> {
   const file = defaultStackFile();
-  if (existsSync(file)) {
-    try {
-      const stackFile = readStackFile(file);
-      const target = localTarget(file, stackFile);
-      await getConference(target.store, CID);
-      console.log(`Using the running local stack (${file}).`);
-      return {
-        target,
-        sesUrl: stackFile.endpoints.ses,
-        ...(stackFile.outbox ? { outbox: stackFile.outbox } : {}),
-      };
-    } catch (error) {
-      if (!isNetworkError(error) && !(error instanceof Error && error.name === 'UnreachableError'))
-        throw error;
-    }
+  const found = await running(file);
+  if (found) {
+    console.log(`Using the running local stack (${file}).`);
+    return found;
   }
   console.log('No local stack is running: starting one for the demo (as `npm start` would)…');
-  const { startDefaultLocalStack } = await import('../local/default-stack.js');
+  const child = await startStack();
   // While the demo's stack runs, the CLI can talk to it like to `npm start`'s.
-  const { stack, outbox } = await startDefaultLocalStack();
-  return {
-    target: inProcessTarget(stack),
-    outbox,
-    sesUrl: stack.endpoints.ses,
-    own: { stack, stackFile: file },
-  };
+  const started = await running(file);
+  if (!started) {
+    child.kill('SIGTERM');
+    throw new Error(`the local stack started but ${file} does not lead to it`);
+  }
+  return { ...started, own: { process: child, stackFile: file } };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -317,7 +348,7 @@ async function stepAgenda(target: Target): Promise<void> {
     ...session,
     start: later ? '2022-10-18T16:30:00+05:00' : '2022-10-18T14:30:00+05:00',
     end: later ? '2022-10-18T18:00:00+05:00' : '2022-10-18T16:00:00+05:00',
-    room: later ? 'Room C' : 'Room B',
+    room: ROOMS[later ? 'Room C' : 'Room B'] ?? (later ? 'Room C' : 'Room B'),
   };
   const version = agenda.version + 1;
   await sendAndWait(
@@ -332,7 +363,7 @@ async function stepAgenda(target: Target): Promise<void> {
   );
   const members = (await sessionMembers(target.store, CID, SESSIONS.information)).length;
   line(
-    `Panel 2 moves to ${moved.start.slice(11, 16)}–${moved.end.slice(11, 16)} (Dushanbe), ${moved.room}; agenda v${version}. ` +
+    `Panel 2 moves to ${moved.start.slice(11, 16)}–${moved.end.slice(11, 16)} (Dushanbe), ${typeof moved.room === 'string' ? moved.room : moved.room.en}; agenda v${version}. ` +
       `${members} registrant(s) chose that panel.`,
   );
   const mailingId = derivedMailingId('agenda-change', CID, `v${version}`);
@@ -567,7 +598,7 @@ async function main(): Promise<number> {
   try {
     if (!(await getConference(target.store, CID))) {
       console.log(`Loading the demo conference ${CID}…`);
-      await loadDemoInto(target);
+      await loadDemo((events, what) => applyEvents(target, events, what));
     }
     await stepRegistrations(target);
     const invitation = await stepInvitations(target);
@@ -604,7 +635,13 @@ async function main(): Promise<number> {
       console.log('\nThe demo stack keeps running so you can browse the outbox; Ctrl-C stops it.');
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
-    await connection.own.stack.stop();
+    target.close();
+    const { process: child } = connection.own;
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
     await rm(connection.own.stackFile, { force: true });
   } else {
     target.close();

@@ -5,6 +5,7 @@
  * when `--json` is given, so a script never has to parse prose.
  */
 import { Command, CommanderError, Option } from 'commander';
+import { LANGUAGE_CODES } from '../functions/render/languages.js';
 import { type Context, type GlobalOptions, makeContext } from './lib/context.js';
 import { CliError, ExitCode } from './lib/errors.js';
 import { ioFrom, printJson } from './lib/output.js';
@@ -104,7 +105,7 @@ export function buildProgram(): Command {
 
   const mailingCommand = program
     .command('mailing')
-    .description('create, test, confirm, watch, cancel and resend a mailing');
+    .description('create, test, confirm, watch, cancel, resume and resend a mailing');
   mailingCommand
     .command('create')
     .description('dry run (recipients per language, sample subjects, rendered samples), then confirm')
@@ -163,7 +164,7 @@ Content file (--content), one Markdown file for every language (details: docs/cl
     .description('send one copy of the mailing, as a recipient would get it, to an address of yours')
     .argument('<id>', 'mailing id')
     .requiredOption('--to <address>', 'where to send the test')
-    .option('--lang <lang>', 'language of the test copy (default English)')
+    .option('--lang <lang>', `language of the test copy (${LANGUAGE_CODES.join(', ')}; default English)`)
     .action(
       action(async (ctx, id: string, options: { to: string; lang?: string }) =>
         (await mailings()).mailingTestSend(ctx, id, options),
@@ -186,6 +187,11 @@ Content file (--content), one Markdown file for every language (details: docs/cl
     .description('cancel a mailing: deliveries not yet sent will not go')
     .argument('<id>', 'mailing id')
     .action(action(async (ctx, id: string) => (await mailings()).mailingCancel(ctx, id)));
+  mailingCommand
+    .command('resume')
+    .description('resume a paused mailing: planning goes on from where it stopped, queued deliveries go out')
+    .argument('<id>', 'mailing id')
+    .action(action(async (ctx, id: string) => (await import('./commands/resume.js')).mailingResume(ctx, id)));
   mailingCommand
     .command('resend')
     .description('send failed (and, if you say so, uncertain) deliveries again')
@@ -289,7 +295,7 @@ Content file (--content), one Markdown file for every language (details: docs/cl
       '<kind>',
       'invitation, confirmation, cancellation, reminder, agenda-change, media-advisory, announcement',
     )
-    .option('--lang <lang>', 'language (en, ru, ar; others fall back to English)', 'en')
+    .option('--lang <lang>', `language (${LANGUAGE_CODES.join(', ')}; others fall back to English)`, 'en')
     .option('--variant <variant>', 'sample variant (reminder: conference or session)')
     .option('--out <dir>', 'where to write (default preview/kinds)')
     .action(

@@ -1,7 +1,8 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { tick } from './clock/tick.js';
 import { loadEnv } from './lib/config.js';
 import { currentTime, pipelineDeps } from './lib/deps.js';
-import { logger } from './lib/logger.js';
+import { logger, metrics } from './lib/logger.js';
 
 const env = loadEnv([
   'TABLE_NAME',
@@ -21,7 +22,16 @@ const deps = pipelineDeps(env);
 export const handler = async (): Promise<void> => {
   const now = await currentTime(deps, env.COMMUNIQUE_LOCAL === '1');
   // `now` is the (locally settable) calendar time for reminders and sendAt; leases keep real time.
-  const result = await tick(deps, now, env.REMINDER_OFFSETS);
+  let result: Awaited<ReturnType<typeof tick>>;
+  try {
+    result = await tick(
+      { ...deps, count: (name) => metrics.addMetric(name, MetricUnit.Count, 1) },
+      now,
+      env.REMINDER_OFFSETS,
+    );
+  } finally {
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+  }
   if (
     result.scheduledStarted.length +
       result.remindersPlanned.length +

@@ -8,7 +8,7 @@ import type { SendJob } from './mailing/plan.js';
 import { cachedReader } from './sending/cache.js';
 import { composerFor } from './sending/compose.js';
 import { pacerFor } from './sending/pacer.js';
-import { retryLater } from './sending/retry.js';
+import { holdLater, retryLater } from './sending/retry.js';
 import { type SenderDeps, sendOne } from './sending/send.js';
 import { getMailing, type StoreDeps, suppressionsFor } from './store/store.js';
 
@@ -47,7 +47,8 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     pacer: pacerFor(context.logStreamName, env.SEND_RATE_PER_INVOCATION),
     mailing,
     freshMailing: (id) => getMailing(store, id),
-    isSuppressed: async (contactKey, cid) => (await suppressionsFor(store, contactKey, cid)).length > 0,
+    mailingChanged: (id) => mailing.forget(id),
+    suppressions: (contactKey, cid) => suppressionsFor(store, contactKey, cid),
     compose,
     count: (name) => metrics.addMetric(name, MetricUnit.Count, 1),
   };
@@ -56,7 +57,9 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     const outcome = await sendOne(deps, job);
     logger.info('send', { mailingId: job.mailingId, to: maskEmail(job.contactKey), outcome });
     // Only a job that SES did not take comes back; everything else is settled in the table.
-    if (outcome === 'retry') await retryLater(sqsClient(), env.SEND_QUEUE_URL, job);
+    if (outcome === 'retry' || outcome === 'throttled')
+      await retryLater(sqsClient(), env.SEND_QUEUE_URL, job, { fault: outcome === 'retry' });
+    else if (outcome === 'held') await holdLater(sqsClient(), env.SEND_QUEUE_URL, job);
   };
   try {
     return await processPartialResponse(event, recordHandler, processor, {

@@ -1,6 +1,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { IntakeQueue, IntakeRecord } from '../functions/events/producer.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,4 +55,28 @@ export async function startDefaultLocalStack(
     `${JSON.stringify({ endpoints: stack.endpoints, outputs: stack.outputs, outbox, pid: process.pid }, null, 2)}\n`,
   );
   return { stack, outbox, stackFile };
+}
+
+/** The stack's intake queue and table as a producer sees them (for loading the demo in-process). */
+export function inProcessProducer(
+  stack: Pick<LocalStack, 'clients' | 'outputs'>,
+): IntakeQueue & IntakeRecord {
+  const output = (name: string): string => {
+    const value = stack.outputs[name];
+    if (value === undefined) throw new Error(`the local stack has no ${name} output`);
+    return value;
+  };
+  return {
+    sqs: stack.clients.sqs,
+    outputs: { IntakeQueueUrl: output('IntakeQueueUrl') },
+    store: {
+      db: DynamoDBDocumentClient.from(stack.clients.dynamodb, {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+      table: output('TableName'),
+      now: () => new Date(),
+      retentionDays: 1,
+    },
+    label: 'the local stack',
+  };
 }

@@ -7,12 +7,15 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { runInvocation } from './invocation.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: handlers of every trigger shape go through one runner
 export type AnyHandler = (event: any, context: Context) => Promise<unknown>;
 
 export interface QueueSourceOptions {
   functionName: string;
+  /** Short name for the invocation context (the entry file's name); default: functionName. */
+  shortName?: string;
   queueUrl: string;
   queueArn: string;
   handler: AnyHandler;
@@ -42,6 +45,8 @@ export interface RunnerStats {
   records: number;
   failedRecords: number;
   thrownBatches: number;
+  /** Invocations that died (timed out, or crashed by the fault layer): the whole batch comes back. */
+  diedBatches: number;
 }
 
 /**
@@ -52,7 +57,13 @@ export interface RunnerStats {
  * whole batch, and the queue's redrive policy moves poison messages to the DLQ.
  */
 export class LocalRunner {
-  readonly stats: RunnerStats = { invocations: 0, records: 0, failedRecords: 0, thrownBatches: 0 };
+  readonly stats: RunnerStats = {
+    invocations: 0,
+    records: 0,
+    failedRecords: 0,
+    thrownBatches: 0,
+    diedBatches: 0,
+  };
   private running = false;
   private readonly loops: Promise<void>[] = [];
   private readonly timers: NodeJS.Timeout[] = [];
@@ -61,13 +72,23 @@ export class LocalRunner {
 
   constructor(private readonly options: RunnerOptions) {}
 
+  /** Invocations running now (a dead one counts until the runner has put its batch back). */
+  get busy(): number {
+    return this.inFlight.size;
+  }
+
   addQueueSource(source: QueueSourceOptions): void {
     this.sources.push(source);
     if (this.running) this.startSource(source);
   }
 
   /** A scheduled trigger (EventBridge rule) invoking the handler with a ScheduledEvent. */
-  addSchedule(functionName: string, everySeconds: number, handler: AnyHandler): void {
+  addSchedule(
+    functionName: string,
+    everySeconds: number,
+    handler: AnyHandler,
+    options: { shortName?: string; timeoutSeconds?: number } = {},
+  ): void {
     const tick = () => {
       if (!this.running) return;
       const event = {
@@ -81,9 +102,17 @@ export class LocalRunner {
         resources: [],
         detail: {},
       };
-      const run = handler(event, lambdaContext(functionName, 60)).catch((error: unknown) =>
-        this.options.log?.(`${functionName}: scheduled invocation failed`, error),
-      );
+      const timeout = options.timeoutSeconds ?? 60;
+      const run = runInvocation(options.shortName ?? functionName, timeout, () =>
+        handler(event, lambdaContext(functionName, timeout)),
+      ).then((result) => {
+        if (result.kind !== 'returned') {
+          this.options.log?.(
+            `${functionName}: scheduled invocation failed`,
+            result.kind === 'threw' ? result.error : result.reason,
+          );
+        }
+      });
       this.track(run);
     };
     this.timers.push(setInterval(tick, everySeconds * 1000));
@@ -146,19 +175,30 @@ export class LocalRunner {
     this.stats.invocations++;
     this.stats.records += messages.length;
     let failedIds: Set<string>;
-    try {
-      const response = (await source.handler(
-        event,
-        lambdaContext(source.functionName, source.timeoutSeconds, `local-slot-${slot}`),
-      )) as SQSBatchResponse | undefined;
+    const result = await runInvocation(
+      source.shortName ?? source.functionName,
+      source.timeoutSeconds,
+      () =>
+        source.handler(
+          event,
+          lambdaContext(source.functionName, source.timeoutSeconds, `local-slot-${slot}`),
+        ) as Promise<SQSBatchResponse | undefined>,
+    );
+    if (result.kind === 'returned') {
+      const response = result.value;
       failedIds =
         source.reportBatchItemFailures && response?.batchItemFailures
           ? new Set(response.batchItemFailures.map((f) => f.itemIdentifier))
           : new Set();
-    } catch (error) {
-      // Like Lambda: a thrown error fails the whole batch, which comes back after the visibility timeout.
-      this.stats.thrownBatches++;
-      this.options.log?.(`${source.functionName}: invocation failed`, error);
+    } else {
+      // Like Lambda: a thrown error, a timeout or a dead process fails the whole batch, which
+      // comes back after the visibility timeout.
+      if (result.kind === 'threw') this.stats.thrownBatches++;
+      else this.stats.diedBatches++;
+      this.options.log?.(
+        `${source.functionName}: invocation failed`,
+        result.kind === 'threw' ? result.error : result.reason,
+      );
       failedIds = new Set(messages.map((m) => m.MessageId ?? ''));
     }
     this.stats.failedRecords += failedIds.size;
@@ -188,15 +228,31 @@ export class LocalRunner {
   }
 }
 
-function toRecord(m: Message, queueArn: string, region: string): SQSRecord {
+// System attributes Lambda copies into a record when the queue has them: X-Ray's trace header, the
+// FIFO ones, and the source queue of a message moved back from a DLQ.
+const OPTIONAL_SYSTEM_ATTRIBUTES = [
+  'AWSTraceHeader',
+  'SequenceNumber',
+  'MessageGroupId',
+  'MessageDeduplicationId',
+  'DeadLetterQueueSourceArn',
+] as const;
+
+/** The `SQSRecord` Lambda would build from a received message (every attribute it carries). */
+export function toRecord(m: Message, queueArn: string, region: string): SQSRecord {
   const a = m.Attributes ?? {};
+  const optional: Partial<SQSRecord['attributes']> = {};
+  for (const name of OPTIONAL_SYSTEM_ATTRIBUTES) {
+    const value = a[name];
+    if (value !== undefined) optional[name] = value;
+  }
   const messageAttributes: SQSRecord['messageAttributes'] = {};
   for (const [name, value] of Object.entries(m.MessageAttributes ?? {})) {
     messageAttributes[name] = {
       stringValue: value.StringValue,
       binaryValue: value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : undefined,
       stringListValues: value.StringListValues ?? [],
-      binaryListValues: [],
+      binaryListValues: (value.BinaryListValues ?? []).map((b) => Buffer.from(b).toString('base64')),
       dataType: value.DataType ?? 'String',
     };
   }
@@ -209,9 +265,11 @@ function toRecord(m: Message, queueArn: string, region: string): SQSRecord {
       SentTimestamp: a.SentTimestamp ?? String(Date.now()),
       SenderId: a.SenderId ?? '000000000000',
       ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      ...optional,
     },
     messageAttributes,
     md5OfBody: m.MD5OfBody ?? '',
+    ...(m.MD5OfMessageAttributes === undefined ? {} : { md5OfMessageAttributes: m.MD5OfMessageAttributes }),
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,
     awsRegion: region,

@@ -9,6 +9,8 @@ import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from 
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import { defaultConfig, synthTemplate } from '../infra/synth.js';
+import type { FaultLayer } from './faults.js';
+import { inInitContext, runInvocation, useMultiConcurrency } from './invocation.js';
 import { type AnyHandler, LocalRunner, lambdaContext } from './runner.js';
 import { type AcceptedMail, type LocalSes, type SesFault, startLocalSes } from './ses.js';
 import { type Bindings, readStackSpec, resolveValue } from './template.js';
@@ -38,6 +40,11 @@ export interface LocalStackOptions {
   sesEventDelayMs?: number;
   /** Template to run; default: the stack synthesized from cdk.json's configuration. */
   template?: Record<string, unknown>;
+  /**
+   * The fault layer (local/faults.ts) to add to the handlers' AWS clients once they are
+   * loaded; with no schedule set it only counts calls.
+   */
+  faults?: FaultLayer;
   /** Extra environment for the handlers (local-only knobs). */
   environment?: Record<string, string>;
   log?: (message: string, detail?: unknown) => void;
@@ -183,7 +190,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   for (const [i, fnUrl] of spec.functionUrls.entries()) {
     const server = http.createServer((req, res) => {
       const handler = urlHandlers.get(fnUrl.functionLogicalId);
-      void serveFunctionUrl(req, res, handler, fnUrl.functionLogicalId);
+      const fn = spec.functions.find((f) => f.logicalId === fnUrl.functionLogicalId);
+      void serveFunctionUrl(req, res, handler, fnUrl.functionLogicalId, fn ? shortName(fn.entry) : undefined);
     });
     await listen(server, i === 0 ? (options.ports?.unsubscribe ?? 0) : 0, host);
     urlServers.push(server);
@@ -209,6 +217,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }),
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_METRICS_DISABLED: 'true',
+    // The runner runs concurrent invocations of a function in this one process (see local/invocation.ts).
+    AWS_LAMBDA_MAX_CONCURRENCY: '10',
   };
   for (const fn of spec.functions) {
     for (const [name, value] of Object.entries(fn.environment)) {
@@ -232,9 +242,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     log,
   });
   if (options.runHandlers !== false) {
+    await useMultiConcurrency();
     const handlers = new Map<string, AnyHandler>();
     for (const fn of spec.functions) {
-      const mod = (await import(pathToFileURL(path.join(root, fn.entry)).href)) as { handler: AnyHandler };
+      const mod = (await inInitContext(() => import(pathToFileURL(path.join(root, fn.entry)).href))) as {
+        handler: AnyHandler;
+      };
       handlers.set(fn.logicalId, mod.handler);
     }
     for (const source of spec.eventSources) {
@@ -243,6 +256,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (!fn || !handler) continue;
       runner.addQueueSource({
         functionName: fn.logicalId,
+        shortName: shortName(fn.entry),
         queueUrl: bindings.ref.get(source.queueLogicalId) ?? '',
         queueArn: bindings.getAtt.get(`${source.queueLogicalId}.Arn`) ?? '',
         handler,
@@ -255,16 +269,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const schedule of spec.schedules) {
       const handler = handlers.get(schedule.functionLogicalId);
       if (handler) {
+        const fn = spec.functions.find((f) => f.logicalId === schedule.functionLogicalId);
         runner.addSchedule(
           schedule.functionLogicalId,
           options.scheduleEverySeconds ?? schedule.everySeconds,
           handler,
+          { shortName: fn ? shortName(fn.entry) : undefined, timeoutSeconds: fn?.timeoutSeconds },
         );
       }
     }
     for (const fnUrl of spec.functionUrls) {
       const handler = handlers.get(fnUrl.functionLogicalId);
       if (handler) urlHandlers.set(fnUrl.functionLogicalId, handler);
+    }
+    if (options.faults) {
+      const { installOnHandlerClients } = await import('./faults.js');
+      await installOnHandlerClients(options.faults);
     }
     runner.start();
   }
@@ -333,6 +353,9 @@ async function startDynalite(
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A function's short name: its entry file's (`functions/sender.ts` → `sender`). */
+const shortName = (entry: string) => path.basename(entry).replace(/\.[cm]?[jt]s$/, '');
+
 function listen(server: http.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -365,6 +388,7 @@ async function serveFunctionUrl(
   res: http.ServerResponse,
   handler: AnyHandler | undefined,
   functionName: string,
+  name = functionName,
 ): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -397,8 +421,13 @@ async function serveFunctionUrl(
     body: body.length > 0 ? body.toString('base64') : undefined,
     isBase64Encoded: body.length > 0,
   };
+  const run = await runInvocation(name, 10, () => handler(event, lambdaContext(functionName, 10)));
+  if (run.kind !== 'returned') {
+    res.writeHead(502, { 'content-type': 'text/plain' }).end('Internal error');
+    return;
+  }
   try {
-    const result = (await handler(event, lambdaContext(functionName, 10))) as {
+    const result = run.value as {
       statusCode?: number;
       headers?: Record<string, string>;
       body?: string;

@@ -3,7 +3,7 @@
  * handlers running against it, and the demo conference loaded.
  */
 import { rm } from 'node:fs/promises';
-import { startDefaultLocalStack } from './default-stack.js';
+import { inProcessProducer, startDefaultLocalStack } from './default-stack.js';
 
 const started = Date.now();
 let running: Awaited<ReturnType<typeof startDefaultLocalStack>>;
@@ -24,11 +24,25 @@ const { stack, outbox, stackFile } = running;
 
 let demo = '';
 if (process.env.COMMUNIQUE_DEMO !== '0') {
-  const { loadDemo, DEMO_NEXT_STEPS } = await import('../cli/demo-data.js');
-  const loadStarted = Date.now();
-  await loadDemo(stack, { quiet: true });
-  demo = `  demo conference dushanbe-2022 loaded in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s (200 delegates in en/ru/ar, 20 press contacts)\n\n${DEMO_NEXT_STEPS}`;
+  const { loadDemo, demoLoadedLine, DEMO_NEXT_STEPS } = await import('../demo/load.js');
+  const { applyEvents } = await import('../functions/events/producer.js');
+  const target = inProcessProducer(stack);
+  const ms = await loadDemo((events, what) => applyEvents(target, events, what));
+  demo = `  ${demoLoadedLine(ms)}\n\n${DEMO_NEXT_STEPS}`;
 }
+
+const { startConsoleServer, localApiDeps } = await import('./console.js');
+const consolePort = Number(process.env.COMMUNIQUE_CONSOLE_PORT || 8020);
+const consoleServer = await startConsoleServer({
+  deps: localApiDeps(stack),
+  port: consolePort,
+  onSignIn: (fresh) => console.log(`[console] signed in; a fresh one-time sign-in link: ${fresh}`),
+}).catch((error: Error) => {
+  console.error(
+    `Could not start the console on 127.0.0.1:${consolePort}: ${error.message} (set COMMUNIQUE_CONSOLE_PORT).`,
+  );
+  return undefined;
+});
 
 console.log(
   [
@@ -38,6 +52,9 @@ console.log(
     `  SES       ${stack.endpoints.ses}   outbox: ${stack.endpoints.ses}/  (GET /store lists sent mail)`,
     `  .eml      ${outbox}`,
     `  unsubscribe ${stack.endpoints.unsubscribe}`,
+    consoleServer
+      ? `  console   ${consoleServer.signInUrl()}   (open it to sign in; one-time link, loopback only)`
+      : '',
     demo,
     'Ctrl-C stops it; state lives in memory and the next start begins afresh.',
   ]
@@ -50,6 +67,7 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping…`);
+  await consoleServer?.close();
   await stack.stop();
   await rm(stackFile, { force: true });
   process.exit(0);

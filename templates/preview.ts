@@ -8,8 +8,11 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as cheerio from 'cheerio';
+import { HOSTILE_RECIPIENT, type Sample, sampleRecipient, samplesFor } from '../demo/samples.js';
+import { escapeHtml } from '../functions/lib/text.js';
 import { LANGUAGES, render } from '../functions/render/index.js';
-import { HOSTILE_RECIPIENT, type Sample, sampleRecipient, samplesFor } from './samples.js';
+import { ADDRESS_GOLDEN } from './address-golden.js';
 
 /** Default output folder (gitignored). */
 export const PREVIEW_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'preview');
@@ -24,10 +27,6 @@ export interface PreviewPage {
   /** File names relative to the preview folder. */
   readonly html: string;
   readonly text: string;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function indexPage(pages: readonly PreviewPage[]): string {
@@ -60,7 +59,62 @@ function indexPage(pages: readonly PreviewPage[]): string {
 </head>
 <body>
 <h1>communiqué — every kind × language (${pages.length} pages)</h1>
+<p><a href="address.html">Forms of address: the golden table, as rendered</a></p>
 ${rows}
+</body>
+</html>
+`;
+}
+
+/**
+ * The golden table of forms of address (templates/address-golden.ts) as the real confirmation
+ * template renders it: salutation and first reference per language, read back from the HTML, with
+ * a mark where the rendering differs from the table.
+ */
+function addressPage(): string {
+  const languages = ['en', 'ru', 'ar'] as const;
+  const rows = ADDRESS_GOLDEN.map((c) => {
+    const cells = languages.map((language) => {
+      const sample = samplesFor({ email: 'golden@example.org', ...c.person }).find(
+        (s) => s.kind === 'confirmation',
+      ) as Sample<'confirmation'>;
+      const $ = cheerio.load(render('confirmation', language, sample.data).html);
+      const salutation = $('.salutation').text();
+      const reference = $('.reference').text();
+      const ok = salutation === c[language].salutation && reference === c[language].reference;
+      return `<td dir="${language === 'ar' ? 'rtl' : 'ltr'}" lang="${language}" class="${ok ? 'ok' : 'diff'}">${escapeHtml(salutation)}<br><small>${escapeHtml(reference)}</small>${ok ? '' : `<br><small>expected: ${escapeHtml(c[language].salutation)}</small>`}</td>`;
+    });
+    const who = [
+      c.person.honorific ?? '—',
+      c.person.gender ?? '',
+      c.person.title ? JSON.stringify(c.person.title) : '',
+    ]
+      .filter((part) => part !== '')
+      .join(' · ');
+    return `<tr><th scope="row"><code>${escapeHtml(c.id)}</code><br><small>${escapeHtml(c.rank)} · ${escapeHtml(who)}</small></th>${cells.join('')}</tr>`;
+  });
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>communiqué — forms of address</title>
+<style>
+  body { font-family: system-ui, sans-serif; margin: 24px; color: #1d2733; }
+  table { border-collapse: collapse; }
+  th, td { border: 1px solid #d5dbe3; padding: 6px 10px; vertical-align: top; text-align: start; }
+  td[lang="ar"] { font-family: "Segoe UI", "Geeza Pro", "Noto Sans Arabic", Tahoma, sans-serif; }
+  .diff { background: #fbe3e1; }
+  small { color: #5b6775; }
+</style>
+</head>
+<body>
+<h1>Forms of address — golden table (${ADDRESS_GOLDEN.length} cases), salutation and first reference as rendered</h1>
+<table>
+<thead><tr><th>case</th><th>en</th><th>ru</th><th>ar</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
 </body>
 </html>
 `;
@@ -96,6 +150,7 @@ export async function writePreview(dir: string = PREVIEW_DIR): Promise<PreviewPa
     if (hostile !== undefined) await write(hostile, language, 'hostile');
   }
   await writeFile(path.join(dir, 'index.html'), indexPage(pages));
+  await writeFile(path.join(dir, 'address.html'), addressPage());
   await writeFile(path.join(dir, 'manifest.json'), `${JSON.stringify(pages, null, 2)}\n`);
   return pages;
 }

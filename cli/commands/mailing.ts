@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { isValidEmail } from '../../functions/events/email.js';
 import { MAILING_KINDS, validateIntakeEvent } from '../../functions/events/schemas.js';
+import { newMailingId } from '../../functions/mailing/ids.js';
 import {
   type MailingProgress,
   mailingProgress,
@@ -58,11 +59,7 @@ function inFlagTerms(message: string): string {
   return message;
 }
 
-/** A readable, sortable, unique mailing id: `<kind>-<UTC date>-<time>-<4 hex>`. */
-export function newMailingId(kind: string): string {
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${kind}-${stamp}-${randomBytes(2).toString('hex')}`;
-}
+export { newMailingId } from '../../functions/mailing/ids.js';
 
 interface MailingRequest {
   conferenceId: string;

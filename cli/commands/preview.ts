@@ -1,14 +1,15 @@
 /**
  * `preview KIND --lang LANG`: renders one kind of mail with the sample data of the template gallery
- * (templates/samples.ts) and writes the HTML and the plain text where the organizer can open them.
+ * (demo/samples.ts) and writes the HTML and the plain text where the organizer can open them.
  * Needs no stack: it shows the templates, not a mailing (a mailing's dry run renders real samples).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { sampleRecipient, samplesFor } from '../../demo/samples.js';
 import { canonicalLanguage } from '../../functions/events/schemas.js';
 import { MAIL_KINDS, type MailKind } from '../../functions/render/kinds.js';
-import { sampleRecipient, samplesFor } from '../../templates/samples.js';
+import { catalogLanguageOf, resolveLanguage } from '../../functions/render/languages.js';
 import type { Context } from '../lib/context.js';
 import { RefusedError } from '../lib/errors.js';
 import { hint, printJson, say } from '../lib/output.js';
@@ -28,7 +29,7 @@ export async function preview(
   }
   const language = canonicalLanguage(options.lang);
   if (!language) throw new RefusedError(`--lang "${options.lang}" is not a language tag (e.g. en, ru, ar).`);
-  const samples = samplesFor(sampleRecipient(language.split('-')[0] ?? 'en')).filter((s) => s.kind === kind);
+  const samples = samplesFor(sampleRecipient(resolveLanguage(language))).filter((s) => s.kind === kind);
   const sample = options.variant ? samples.find((s) => s.variant === options.variant) : samples[0];
   if (!sample) {
     throw new RefusedError(
@@ -66,7 +67,7 @@ export async function preview(
   say(ctx.io, `  HTML: ${html}`);
   say(ctx.io, `  text: ${text}`);
   say(ctx.io, `  open: ${result.url}`);
-  if (mail.language !== language.split('-')[0]) {
+  if (catalogLanguageOf(language) === undefined) {
     hint(
       `There is no ${language} catalog, so this is the English fallback a ${language} recipient would get.`,
     );

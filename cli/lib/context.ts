@@ -47,11 +47,17 @@ export function makeContext(io: Io, globals: GlobalOptions): Context {
     by: actor(globals),
     target: () => {
       // Loaded on use: the AWS clients are the slowest part of starting the CLI.
-      pending ??= import('./target.js').then(async ({ resolveTarget }) => {
-        const t = await resolveTarget(globals);
-        target = t;
-        return t;
-      });
+      // A failure is not kept: the next call tries again.
+      pending ??= import('./target.js')
+        .then(async ({ resolveTarget }) => {
+          const t = await resolveTarget(globals);
+          target = t;
+          return t;
+        })
+        .catch((error: unknown) => {
+          pending = undefined;
+          throw error;
+        });
       return pending;
     },
     resolved: () => target,

@@ -7,12 +7,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import {
-  matchesAudience,
-  phasesFor,
-  primaryLanguage,
-  recipientOf,
-} from '../../functions/mailing/audience.js';
+import { primaryLanguage } from '../../functions/lib/text.js';
+import { matchesAudience, phasesFor, recipientOf } from '../../functions/mailing/audience.js';
 import type {
   ConferenceRow,
   MailingRow,
@@ -34,9 +30,15 @@ export const SAMPLE_UNSUBSCRIBE_URL = 'https://unsubscribe.example.org/sample-on
 type RenderModule = typeof import('../../functions/render/index.js');
 type ViewDataModule = typeof import('../../functions/sending/view-data.js');
 
-/** Loads the renderer, turning a missing template build into advice. */
+/**
+ * Loads the renderer, building the templates first when they are missing or older than their
+ * sources (the CLI runs from a checkout, where the build step is at hand), and turning a failed
+ * build into advice.
+ */
 export async function loadRenderer(): Promise<RenderModule> {
   try {
+    const { buildTemplates, isBuildFresh } = await import('../../templates/build.js');
+    if (!(await isBuildFresh())) await buildTemplates();
     return await import('../../functions/render/index.js');
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

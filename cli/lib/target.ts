@@ -11,10 +11,11 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESClient } from '@aws-sdk/client-ses';
+import type { SESClient } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { createSesClient } from '../../functions/lib/clients.js';
 import type { PipelineDeps } from '../../functions/mailing/plan.js';
 import type { StoreDeps } from '../../functions/store/store.js';
 import { isCredentialsError, isNetworkError, RefusedError, UnreachableError } from './errors.js';
@@ -192,7 +193,7 @@ export function localTarget(file: string, stackFile: StackFile = readStackFile(f
     // The emulator's queue URLs carry a host name that does not resolve: use the endpoint.
     sqs: new SQSClient({ ...common, endpoint: stackFile.endpoints.sqs, useQueueUrlAsEndpoint: false }),
     dynamodb: new DynamoDBClient({ ...common, endpoint: stackFile.endpoints.dynamodb }),
-    ses: new SESClient({ ...common, endpoint: stackFile.endpoints.ses }),
+    ses: createSesClient({ ...common, endpoint: stackFile.endpoints.ses }),
   };
   const label = `the local stack at ${hostOf(stackFile.endpoints.sqs)}`;
   return build(
@@ -262,7 +263,7 @@ export async function deployedTarget(name: string, region?: string): Promise<Tar
   const clients = {
     sqs: new SQSClient(timeouts),
     dynamodb: new DynamoDBClient(timeouts),
-    ses: new SESClient(timeouts),
+    ses: createSesClient(timeouts),
   };
   const label = `stack ${name} (${resolvedRegion})`;
   return build('deployed', label, checked, clients, (error) => {

@@ -1,5 +1,5 @@
 import { mailingProgress } from '../mailing/operations.js';
-import { expireLease } from '../sending/lease.js';
+import { type CountMetric, expireLease } from '../sending/lease.js';
 import type { DeliveryRow, MailingRow } from '../store/model.js';
 import { closeCancelledMailing, openMailings } from '../store/open-mailings.js';
 import {
@@ -17,7 +17,7 @@ export interface SweepResult {
 
 /** Expires the dead send claims of one mailing; returns how many, and whether any claim is still live. */
 async function expireDeadClaims(
-  deps: StoreDeps,
+  deps: StoreDeps & { count?: CountMetric },
   mailing: MailingRow,
 ): Promise<{ expired: number; live: boolean }> {
   let expired = 0;
@@ -48,7 +48,7 @@ async function expireDeadClaims(
  * without the move to `sending` gets it, a sending mailing with nothing left in
  * flight becomes `complete`, and a cancelled one leaves the list once no claim is left.
  */
-export async function sweepOpenMailings(deps: StoreDeps): Promise<SweepResult> {
+export async function sweepOpenMailings(deps: StoreDeps & { count?: CountMetric }): Promise<SweepResult> {
   const result: SweepResult = { leasesExpired: 0, completed: [] };
   for (const mailing of await openMailings(deps)) {
     const { expired, live } = await expireDeadClaims(deps, mailing);

@@ -2,6 +2,7 @@ import { instantOf } from '../events/schemas.js';
 import { durationMs } from '../lib/duration.js';
 import { derivedMailingId } from '../mailing/derived-ids.js';
 import { continueLater, type PipelineDeps } from '../mailing/plan.js';
+import type { CountMetric } from '../sending/lease.js';
 import type { ConferenceRow } from '../store/model.js';
 import {
   createMailing,
@@ -98,8 +99,13 @@ export interface TickResult {
  * local stack, where `now` can be set): start scheduled mailings whose time has
  * come, plan due reminders, and sweep every mailing that is not final
  * (clock/sweep.ts): expired send claims become `uncertain`, finished mailings `complete`.
+ * `deps.count` counts each delivery that became `uncertain` (the alarm's metric).
  */
-export async function tick(deps: PipelineDeps, now: Date, offsets: ReminderOffsets): Promise<TickResult> {
+export async function tick(
+  deps: PipelineDeps & { count?: CountMetric },
+  now: Date,
+  offsets: ReminderOffsets,
+): Promise<TickResult> {
   const result: TickResult = { scheduledStarted: [], remindersPlanned: [], leasesExpired: 0, completed: [] };
 
   for (const { mailingId } of await dueScheduledMailings(deps, now)) {

@@ -2,7 +2,7 @@
  * Pure agenda logic: what changed between two agendas, who must be told, and how `agenda.changed`
  * events merge into the stored agenda so that out-of-order delivery converges.
  */
-import type { LocalizedText, Session, SessionStatus } from '../events/schemas.js';
+import type { LocalizedText, PlaceText, Session, SessionStatus } from '../events/schemas.js';
 import { instantOf } from '../events/schemas.js';
 
 export type { Session };
@@ -11,9 +11,9 @@ interface SessionFieldValues {
   start: string;
   end: string;
   status: SessionStatus;
-  room: string;
+  room: PlaceText;
   title: LocalizedText;
-  speakers: string[];
+  speakers: PlaceText[];
   plenary: boolean;
 }
 
@@ -65,12 +65,23 @@ function sameText(a: LocalizedText, b: LocalizedText): boolean {
   return keysA.length === keysB.length && keysA.every((k) => a[k] === b[k]);
 }
 
-function sameSpeakers(a: readonly string[], b: readonly string[]): boolean {
+/** A comparable key of place text: "Hall A" and {en: "Hall A"} say the same thing. */
+function placeKey(place: PlaceText): string {
+  const text: Record<string, string | undefined> = typeof place === 'string' ? { en: place } : place;
+  return JSON.stringify(
+    Object.keys(text)
+      .filter((k) => text[k] !== undefined)
+      .sort()
+      .map((k) => [k, text[k]]),
+  );
+}
+
+function sameSpeakers(a: readonly PlaceText[], b: readonly PlaceText[]): boolean {
   // Order-insensitive: producers re-sort speaker lists freely (by rank, by name), and a reordering
   // alone is not worth a notice to every registrant of the session.
   if (a.length !== b.length) return false;
-  const x = [...a].sort();
-  const y = [...b].sort();
+  const x = a.map(placeKey).sort();
+  const y = b.map(placeKey).sort();
   return x.every((name, i) => name === y[i]);
 }
 
@@ -82,7 +93,8 @@ function fieldChanges(before: Session, after: Session): FieldChange[] {
     fields.push({ field: 'end', before: before.end, after: after.end });
   if (before.status !== after.status)
     fields.push({ field: 'status', before: before.status, after: after.status });
-  if (before.room !== after.room) fields.push({ field: 'room', before: before.room, after: after.room });
+  if (placeKey(before.room) !== placeKey(after.room))
+    fields.push({ field: 'room', before: before.room, after: after.room });
   if (!sameText(before.title, after.title))
     fields.push({ field: 'title', before: before.title, after: after.title });
   if (!sameSpeakers(before.speakers, after.speakers)) {

@@ -19,6 +19,7 @@
  *   this pipeline knows them. Unknown envelope attributes are kept (CloudEvents extensions).
  */
 import { z } from 'zod';
+import { singleLine } from '../lib/text.js';
 import { isValidEmail, normalizeEmail } from './email.js';
 
 /**
@@ -35,6 +36,37 @@ export const MAILING_KINDS = ['invitation', 'reminder', 'media-advisory', 'annou
 export const KINDS_WITH_CONTENT = ['media-advisory', 'announcement'] as const;
 /** Agenda session states. */
 export const SESSION_STATUSES = ['scheduled', 'cancelled'] as const;
+/** Grammatical gender of a person, for Russian and Arabic forms of address. */
+export const GENDERS = ['female', 'male', 'unspecified'] as const;
+/** Protocol ranks, highest first (see functions/render/address-table.ts). */
+export const TITLE_RANKS = [
+  'head-of-state',
+  'head-of-government',
+  'minister',
+  'deputy-minister',
+  'ambassador',
+  'head-of-delegation',
+  'head-of-organization',
+  'senior-official',
+  'academic',
+  'other',
+] as const;
+/** Offices a salutation can name. */
+export const TITLE_OFFICES = [
+  'president',
+  'prime-minister',
+  'deputy-prime-minister',
+  'minister',
+  'deputy-minister',
+  'ambassador',
+  'secretary-general',
+  'director-general',
+  'executive-director',
+  'high-commissioner',
+  'special-representative',
+] as const;
+/** Academic titles. */
+export const TITLE_ACADEMIC = ['dr', 'prof'] as const;
 
 // ---------------------------------------------------------------------------------------------------
 // Rejection codes and issue reporting
@@ -141,13 +173,11 @@ const readableErrors: z.core.$ZodErrorMap = (iss) => {
 // Field validators and normalizers (exported for code that checks values outside an event, e.g. CLI
 // flags, so the rules stay in one place)
 
-// \p{Cc} covers C0, DEL and C1 controls (CR, LF, TAB, NEL…); U+2028/2029 are Unicode line breaks.
-const LINE_BREAKS_AND_CONTROLS = /[\p{Cc}\u2028\u2029]+/gu;
 const CONTROLS_EXCEPT_LF_TAB = /[^\P{Cc}\n\t]|[\u2028\u2029]/gu;
 
 /** Trims, NFC-normalizes and replaces line breaks and control characters by single spaces. */
 export function toSingleLine(text: string): string {
-  return text.normalize('NFC').replace(LINE_BREAKS_AND_CONTROLS, ' ').replace(/ {2,}/g, ' ').trim();
+  return singleLine(text.normalize('NFC'));
 }
 
 /** Trims, NFC-normalizes, turns CRLF/CR into LF and drops control characters other than LF and TAB. */
@@ -281,7 +311,8 @@ function optionalPattern(anchored: string, allowEmpty: boolean): string {
 
 function singleLineText({ max = 500, allowEmpty = false }: TextOptions = {}) {
   const base = z.string().overwrite(toSingleLine);
-  return (allowEmpty ? base : base.min(1)).max(max);
+  // The published schema sees the raw value: a pattern stands in for "not blank once normalized".
+  return allowEmpty ? base.max(max) : base.min(1).max(max).meta({ pattern: '\\S' });
 }
 
 function multiLineText({ max = 100_000 }: TextOptions = {}) {
@@ -505,6 +536,20 @@ export const localizedLineSchema = localizedText('single');
 /** Multi-line localized text (Markdown bodies). */
 export const localizedMarkdownSchema = localizedText('multi');
 
+/**
+ * Place text (city, venue, room, a speaker): a plain string, read as the same text in every
+ * language, or localized text. Kept in the shape it was sent, so every event valid before is
+ * stored as before.
+ */
+function placeText(max: number) {
+  return z.union([singleLineText({ max }), localizedText('single', max)], {
+    error: (iss) =>
+      iss.code === 'invalid_union'
+        ? `must be text or a localized text object with an "en" key (got ${describeValue(iss.input)})`
+        : undefined,
+  });
+}
+
 const organizerSchema = z
   .union([singleLineText({ max: 300 }), localizedText('single', 300)], {
     error: (iss) =>
@@ -520,8 +565,10 @@ export const conferenceUpsertedDataSchema = z
   .object({
     conferenceId: identifier(),
     name: localizedText('single', 300),
-    city: singleLineText({ max: 200 }),
-    venue: singleLineText({ max: 300 }),
+    /** For sender display names and subjects; the official `name` stays in the body. */
+    shortName: localizedText('single', 80).optional(),
+    city: placeText(200),
+    venue: placeText(300),
     timeZone: timeZone(),
     start: isoDate(),
     end: isoDate(),
@@ -547,6 +594,17 @@ export const conferenceUpsertedDataSchema = z
 
 const personOptionalKeys = ['honorific', 'organization', 'country', 'language', 'timeZone'] as const;
 
+/** A structured title beside the free-text honorific; it overrides what the text says. */
+export const personTitleSchema = z
+  .object({
+    rank: z.enum(TITLE_RANKS).optional(),
+    office: z.enum(TITLE_OFFICES).optional(),
+    academic: z.enum(TITLE_ACADEMIC).optional(),
+    /** Styled "Excellency" (H.E.); by default implied by the rank. */
+    excellency: z.boolean().optional(),
+  })
+  .meta({ description: 'Protocol rank and title parts, e.g. {"office": "minister", "academic": "dr"}' });
+
 /** The person behind a registration. */
 export const personSchema = z
   .object({
@@ -554,6 +612,8 @@ export const personSchema = z
     givenName: singleLineText({ max: 200 }),
     familyName: singleLineText({ max: 200, allowEmpty: true }),
     honorific: singleLineText({ max: 100, allowEmpty: true }).optional(),
+    gender: z.enum(GENDERS).optional(),
+    title: personTitleSchema.optional(),
     organization: singleLineText({ max: 300, allowEmpty: true }).optional(),
     country: country({ allowEmpty: true }).optional(),
     language: language({ allowEmpty: true }).optional(),
@@ -589,8 +649,8 @@ export const sessionSchema = z
     title: localizedText('single', 300),
     start: isoDateTime(),
     end: isoDateTime(),
-    room: singleLineText({ max: 200 }),
-    speakers: z.array(singleLineText({ max: 200 })).default([]),
+    room: placeText(200),
+    speakers: z.array(placeText(200)).default([]),
     plenary: z.boolean(),
     status: sessionStatusSchema,
   })
@@ -681,8 +741,9 @@ export const mailingRequestedDataSchema = z
   // The same rule for producers who validate against the published JSON Schema.
   .meta({
     if: { properties: { kind: { enum: [...KINDS_WITH_CONTENT] } }, required: ['kind'] },
+    // `properties` names `content` here too: Ajv's strict mode refuses a `required` it cannot see defined.
     // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then keyword; this object is never awaited.
-    then: { required: ['content'] },
+    then: { properties: { content: true }, required: ['content'] },
   });
 
 /** `mailing.cancelled` data. */
@@ -711,8 +772,24 @@ const envelopeShape = {
     }),
   source: singleLineText({ max: 1024 }),
   time: isoDateTime({ requireSeconds: true }),
-  datacontenttype: z.literal('application/json').optional(),
+  datacontenttype: jsonMediaType().optional(),
 };
+
+/**
+ * `application/json`, with or without parameters (`application/json; charset=utf-8` is the
+ * CloudEvents SDK's default), in any letter case, as media types compare (RFC 9110 §8.3.1).
+ */
+function jsonMediaType() {
+  const essence = 'application/json';
+  const anyCase = [...essence].map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : c)).join('');
+  return z
+    .string()
+    .regex(/^application\/json[ \t]*(?:;.*)?$/i, {
+      error: (iss) =>
+        `must be "application/json", optionally with parameters such as "; charset=utf-8" (got ${describeValue(iss.input)})`,
+    })
+    .meta({ pattern: `^${anyCase}[ \t]*(;.*)?$` });
+}
 
 function cloudEvent<const T extends string, D extends z.ZodType>(type: T, data: D, description: string) {
   // Loose: CloudEvents extension attributes (traceparent, subject…) pass through untouched.
@@ -830,6 +907,12 @@ export type MailingKind = z.infer<typeof mailingKindSchema>;
 export type SessionStatus = z.infer<typeof sessionStatusSchema>;
 /** Text keyed by BCP 47 tag, `en` always present. */
 export type LocalizedText = z.infer<typeof localizedLineSchema>;
+/** Place text: one string for every language, or localized. */
+export type PlaceText = string | LocalizedText;
+/** A person's structured title. */
+export type PersonTitle = z.infer<typeof personTitleSchema>;
+/** A person's grammatical gender. */
+export type Gender = (typeof GENDERS)[number];
 /** The person behind a registration, normalized. */
 export type Person = z.infer<typeof personSchema>;
 /** One agenda session, normalized. */
@@ -963,6 +1046,14 @@ function isIntakeEventType(type: string): type is IntakeEventType {
   return Object.hasOwn(intakeEventSchemas, type);
 }
 
+// A body with none of the context attributes is what CloudEvents binary content mode sends: the
+// data alone, with the attributes in transport headers (SQS message attributes), which intake
+// does not read. Saying so is more useful than listing each missing attribute.
+const BINARY_MODE_REASON =
+  'body has no specversion, id or type: it looks like a CloudEvents binary-mode message (data in the body, ' +
+  'attributes elsewhere); this queue takes structured mode only, one JSON object with specversion "1.0", ' +
+  'id, source, type, time and data';
+
 /**
  * Validates an already-decoded event (for producers that build events in code, such as the CLI).
  * Never throws: see {@link parseIntakeEvent}.
@@ -983,9 +1074,11 @@ export function validateIntakeEvent(value: unknown): ParseResult {
   const specversion = record.specversion;
   if (specversion !== '1.0') {
     const message =
-      specversion === undefined
-        ? 'specversion is required; this queue takes CloudEvents "1.0"'
-        : `specversion must be "1.0" (got ${describeValue(specversion)})`;
+      specversion === undefined && record.id === undefined && record.type === undefined
+        ? BINARY_MODE_REASON
+        : specversion === undefined
+          ? 'specversion is required; this queue takes CloudEvents "1.0"'
+          : `specversion must be "1.0" (got ${describeValue(specversion)})`;
     return single('unsupported_specversion', message, eventId, type);
   }
   const expected = `expected one of ${INTAKE_EVENT_TYPES.join(', ')}`;

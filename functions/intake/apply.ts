@@ -93,6 +93,7 @@ async function applyConference(
   await putConference(deps, {
     conferenceId: d.conferenceId,
     name: d.name,
+    ...(d.shortName === undefined ? {} : { shortName: d.shortName }),
     city: d.city,
     venue: d.venue,
     timeZone: d.timeZone,
@@ -206,6 +207,8 @@ async function applyRegistration(
     const v = d.person[k];
     if (v !== undefined) row[k] = v;
   }
+  if (d.person.gender !== undefined) row.gender = d.person.gender;
+  if (d.person.title !== undefined) row.title = d.person.title;
   const accepted = await putRegistration(deps, row, previous);
   if (event.type === 'registration.created') {
     // Mail follows what the store holds: a creation that lost to a newer event is

@@ -89,10 +89,10 @@ export async function processIntakeRecord(
         reason: `not a valid pipeline message: ${parsed.error.message}`,
       });
     }
-    const { mailingId, op, states, requestedBy } = parsed.data.data;
+    const { mailingId, op, states, requestedBy, cursor } = parsed.data.data;
     if (op === 'plan') await planPage(deps, mailingId);
     else if (op === 'cancel') await cancelPage(deps, mailingId);
-    else await requeuePage(deps, mailingId, states ?? ['failed'], requestedBy);
+    else await requeuePage(deps, mailingId, states ?? ['failed'], requestedBy, cursor);
     return 'continued';
   }
 

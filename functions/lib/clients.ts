@@ -1,16 +1,20 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESClient } from '@aws-sdk/client-ses';
+import { SESClient, type SESClientConfig } from '@aws-sdk/client-ses';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * One client per service per module scope, created on first use and reused
  * across invocations. Endpoints come from the SDK's own variables
- * (AWS_ENDPOINT_URL_DYNAMODB, …), which the local stack sets.
+ * (AWS_ENDPOINT_URL_DYNAMODB, …), which the local stack sets. Every client a
+ * function uses comes from here, so the local fault layer (local/faults.ts) reaches
+ * every AWS call; test/unit/faults/coverage.test.ts fails if one is made elsewhere.
  */
 let db: DynamoDBDocumentClient | undefined;
 let sqs: SQSClient | undefined;
 let ses: SESClient | undefined;
+let ssm: SSMClient | undefined;
 
 export function documentClient(): DynamoDBDocumentClient {
   db ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -26,8 +30,22 @@ export function sqsClient(): SQSClient {
   return sqs;
 }
 
+/**
+ * An SES client that makes exactly one attempt per call. The SDK's standard retry would resend a
+ * SendRawEmail whose answer was lost (a reset connection counts as transient), and SES may have
+ * taken the first copy: every retry of a send is the pipeline's decision (see
+ * sending/ses-errors.ts), made only where SES certainly did not take the mail.
+ */
+export function createSesClient(config: SESClientConfig = {}): SESClient {
+  return new SESClient({ ...config, maxAttempts: 1 });
+}
+
 export function sesClient(): SESClient {
-  // Retries are ours (pacing + batch item failures), so the SDK makes one attempt and a retry more.
-  ses ??= new SESClient({ maxAttempts: 2 });
+  ses ??= createSesClient();
   return ses;
+}
+
+export function ssmClient(): SSMClient {
+  ssm ??= new SSMClient({});
+  return ssm;
 }

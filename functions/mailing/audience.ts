@@ -1,4 +1,5 @@
 import type { Audience } from '../events/schemas.js';
+import { primaryLanguage } from '../lib/text.js';
 import type { MailKind, PressRow, Recipient, RegistrationRow } from '../store/model.js';
 
 /** Kinds that are bulk mail: they carry List-Unsubscribe and skip suppressed addresses. */
@@ -10,10 +11,6 @@ export const BULK_MAIL_KINDS: ReadonlySet<MailKind> = new Set([
 ]);
 
 export const isBulk = (kind: MailKind): boolean => BULK_MAIL_KINDS.has(kind);
-
-/** The primary language subtag: `ru-RU` → `ru`. */
-export const primaryLanguage = (tag: string | undefined): string =>
-  (tag ?? 'en').split('-')[0]?.toLowerCase() || 'en';
 
 /**
  * Which contact lists a mailing reads. Registrants are read unless the mailing
@@ -58,5 +55,7 @@ export function recipientOf(row: RegistrationRow | PressRow): Recipient {
   for (const k of ['honorific', 'organization', 'country', 'language', 'timeZone', 'outlet'] as const) {
     if (row[k] !== undefined) r[k] = row[k];
   }
+  if (row.gender !== undefined) r.gender = row.gender;
+  if (row.title !== undefined) r.title = row.title;
   return r;
 }

@@ -20,6 +20,8 @@ export const continuationSchema = z.object({
     /** For requeue: which states go back to the queue. */
     states: z.array(z.enum(['failed', 'uncertain', 'queued'])).optional(),
     requestedBy: z.string().optional(),
+    /** For requeue of queued deliveries: where the next page starts (the state index's key). */
+    cursor: z.record(z.string(), z.string()).optional(),
   }),
 });
 

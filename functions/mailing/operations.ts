@@ -1,6 +1,6 @@
 import type { DeliveryRow, DeliveryState, MailingRow } from '../store/model.js';
 import { DELIVERY_STATES } from '../store/model.js';
-import { getMailing, listDeliveries, type StoreDeps } from '../store/store.js';
+import { getMailing, listDeliveries, type StoreDeps, setMailingState } from '../store/store.js';
 import { continueLater, type PipelineDeps } from './plan.js';
 
 /** A mailing's progress as an organizer reads it. */
@@ -46,7 +46,7 @@ export async function mailingProgress(
     requestedBy: m.requestedBy,
     createdAt: m.createdAt,
     ...(m.sendAt ? { sendAt: m.sendAt } : {}),
-    ...(m.pausedReason ? { pausedReason: m.pausedReason } : {}),
+    ...(m.state === 'paused' && m.pausedReason ? { pausedReason: m.pausedReason } : {}),
     ...(m.preview ? { preview: m.preview } : {}),
   };
 }
@@ -72,4 +72,32 @@ export async function resendDeliveries(
   requestedBy: string,
 ): Promise<void> {
   await continueLater(deps, { mailingId, op: 'requeue', states, requestedBy });
+}
+
+/**
+ * Resumes a paused mailing (`mailing resume`): it goes back to planning where
+ * planning had not finished — the next page starts at the stored cursor — and
+ * to sending otherwise, and every delivery still queued is put on the send
+ * queue again, a page per intake message. Jobs held while the mailing was
+ * paused come back on their own too; whichever copy comes first claims the
+ * delivery, once. Returns the state it resumed to, or undefined when the
+ * mailing was not paused.
+ */
+export async function resumeMailing(
+  deps: PipelineDeps,
+  mailingId: string,
+  requestedBy: string,
+): Promise<'planning' | 'sending' | undefined> {
+  const mailing = await getMailing(deps, mailingId);
+  if (mailing?.state !== 'paused') return undefined;
+  const planned = mailing.plan.phase === 'done' || mailing.plan.phase === 'explicit';
+  const to = planned ? 'sending' : 'planning';
+  const resumed = await setMailingState(deps, mailingId, ['paused'], to, {
+    resumedBy: requestedBy,
+    resumedAt: deps.now().toISOString(),
+  });
+  if (!resumed) return undefined;
+  if (to === 'planning') await continueLater(deps, { mailingId, op: 'plan' });
+  await continueLater(deps, { mailingId, op: 'requeue', states: ['queued'], requestedBy });
+  return to;
 }

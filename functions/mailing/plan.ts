@@ -41,8 +41,10 @@ export const PLAN_PAGE_SIZE = 100;
 export interface SendJob {
   mailingId: string;
   contactKey: string;
-  /** How many times SES turned this job away (throttling, 5xx): sets the back-off. */
+  /** How many times the job came back (throttling, 5xx, passing faults): sets the back-off. */
   retries?: number;
+  /** How many of those were faults rather than throttling: capped (see MAX_SEND_RETRIES). */
+  faults?: number;
 }
 
 /** Enqueues send jobs with SendMessageBatch, ten at a time; a partly failed batch is retried whole. */
@@ -221,14 +223,18 @@ async function deltasOf(deps: PipelineDeps, mailingId: string, state: DeliverySt
 /**
  * Puts deliveries in the given states back to `queued` and enqueues them: the
  * organizer's explicit resend of failed or uncertain mail, and the resume of a
- * paused mailing. A page per invocation.
+ * paused mailing. A page per invocation. Failed and uncertain deliveries leave
+ * their state as they are requeued, so each page reads the first one again;
+ * queued deliveries stay queued, so their pages follow `cursor`.
  */
 export async function requeuePage(
   deps: PipelineDeps,
   mailingId: string,
   states: ('failed' | 'uncertain' | 'queued')[],
   requestedBy: string | undefined,
+  cursor?: Record<string, string>,
 ): Promise<'more' | 'done'> {
+  if (states.includes('queued')) return requeueQueuedPage(deps, mailingId, requestedBy, cursor);
   const jobs: SendJob[] = [];
   let more = false;
   for (const state of states) {
@@ -236,21 +242,43 @@ export async function requeuePage(
     if (next || items.length === PAGE) more = true;
     await Promise.all(
       items.map(async (d) => {
-        const moved =
-          state === 'queued'
-            ? true
-            : await transitionDelivery(deps, mailingId, d.contactKey, [state], 'queued', {
-                set: { resentBy: requestedBy ?? 'organizer', resentFrom: state },
-              });
+        const moved = await transitionDelivery(deps, mailingId, d.contactKey, [state], 'queued', {
+          set: { resentBy: requestedBy ?? 'organizer', resentFrom: state },
+        });
         if (moved) jobs.push({ mailingId, contactKey: d.contactKey });
       }),
     );
   }
   await enqueueSendJobs(deps, jobs);
-  // Queued deliveries stay queued until sent, so re-listing them would loop: only failed/uncertain page on.
-  if (more && !states.includes('queued')) {
+  if (more) {
     await continueLater(deps, { mailingId, op: 'requeue', states, requestedBy });
     return 'more';
   }
   return 'done';
+}
+
+/** One page of a mailing's queued deliveries back on the send queue (a resume), then the next. */
+async function requeueQueuedPage(
+  deps: PipelineDeps,
+  mailingId: string,
+  requestedBy: string | undefined,
+  cursor: Record<string, string> | undefined,
+): Promise<'more' | 'done'> {
+  const { items, next } = await deliveriesInState(deps, mailingId, 'queued', {
+    limit: PAGE,
+    ...(cursor ? { cursor } : {}),
+  });
+  await enqueueSendJobs(
+    deps,
+    items.map((d) => ({ mailingId, contactKey: d.contactKey })),
+  );
+  if (!next) return 'done';
+  await continueLater(deps, {
+    mailingId,
+    op: 'requeue',
+    states: ['queued'],
+    requestedBy,
+    cursor: next as Record<string, string>,
+  });
+  return 'more';
 }

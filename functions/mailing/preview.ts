@@ -1,6 +1,7 @@
+import { primaryLanguage } from '../lib/text.js';
 import type { ConferenceRow, MailingRow, PressRow, Recipient, RegistrationRow } from '../store/model.js';
 import { pageOfContacts, type StoreDeps } from '../store/store.js';
-import { matchesAudience, phasesFor, primaryLanguage, recipientOf } from './audience.js';
+import { matchesAudience, phasesFor, recipientOf } from './audience.js';
 
 /** What a dry run reports: recipients per language, a sample subject per language. */
 export interface MailingPreview {

@@ -11,6 +11,7 @@ import HandlebarsRuntime from 'handlebars/runtime.js';
 import * as generated from '../../templates/dist/compiled.js';
 import type { RuntimeCatalog } from './format.js';
 import { MAIL_KINDS, type MailKind } from './kinds.js';
+import { LANGUAGE_CODES, TemplatesNotBuiltError } from './languages.js';
 
 /** A precompiled Handlebars template spec, as `Handlebars.precompile` emits it. */
 type TemplateSpec = object;
@@ -49,13 +50,7 @@ export interface CompiledTemplates {
   readonly text: (context: object) => string;
 }
 
-/** Thrown when templates/dist is missing or does not match the kinds this code knows. */
-export class TemplatesNotBuiltError extends Error {
-  constructor(detail: string) {
-    super(`compiled templates are unusable (${detail}); run \`npm run build:templates\``);
-    this.name = 'TemplatesNotBuiltError';
-  }
-}
+export { TemplatesNotBuiltError };
 
 function load(): GeneratedModule {
   const module = generated as Partial<GeneratedModule>;
@@ -70,7 +65,8 @@ function load(): GeneratedModule {
   for (const kind of MAIL_KINDS) {
     const byLanguage = module.templates[kind];
     if (byLanguage === undefined) throw new TemplatesNotBuiltError(`no templates for kind ${kind}`);
-    for (const language of module.languages) {
+    // The language registry is the list; the templates must cover every language in it.
+    for (const language of LANGUAGE_CODES) {
       // `in`, not a read: the generated module builds each template on first access.
       if (!(language in byLanguage)) throw new TemplatesNotBuiltError(`no ${kind} template in ${language}`);
     }
@@ -80,8 +76,8 @@ function load(): GeneratedModule {
 
 const compiled: GeneratedModule = load();
 
-/** Languages with a catalog, English first. */
-export const LANGUAGES: readonly string[] = compiled.languages;
+/** Languages with a catalog, English first (the language registry's codes). */
+export const LANGUAGES: readonly string[] = LANGUAGE_CODES;
 
 /** Normalised honorific → code (see `formatPerson`). */
 export const HONORIFIC_ALIASES: Readonly<Record<string, string>> = compiled.honorificAliases;

@@ -1,13 +1,12 @@
 /**
  * Locale-aware formatting for the renderer: dates and times with `Intl` in the venue's time zone
- * (and the recipient's, when it differs), honorifics and name order from the catalog, organizer
+ * (and the recipient's, when it differs), organizer
  * Markdown with raw HTML off, and the URL/header hygiene every untrusted value goes through.
  *
  * Everything here runs once per recipient on the sender's hot path, so `Intl` objects are cached:
  * constructing a `DateTimeFormat` costs tens of microseconds, using one costs about one.
  */
-import MarkdownIt from 'markdown-it';
-import type { Localized, Person } from './types.js';
+import type { Localized } from './types.js';
 
 /** A data problem that no retry can fix (bad URL, unknown time zone…): the delivery fails for good. */
 export class RenderError extends Error {
@@ -29,14 +28,8 @@ export interface RuntimeCatalog {
 // ---------------------------------------------------------------------------------------------------
 // Untrusted text
 
-// \p{Cc} covers CR, LF, NEL and the other C0/C1 controls; U+2028/2029 are Unicode line breaks that
-// some mail clients honour in headers. Bidi overrides are left alone: they are legitimate in names.
-const LINE_BREAKS_AND_CONTROLS = /[\p{Cc}\u2028\u2029]+/gu;
-
-/** Replaces line breaks and control characters by a space and trims: safe for any header value. */
-export function singleLine(text: string): string {
-  return text.replace(LINE_BREAKS_AND_CONTROLS, ' ').replace(/ {2,}/g, ' ').trim();
-}
+// The single-line rule (CR, LF and controls → a space) lives in lib/text.ts, shared with intake.
+export { singleLine } from '../lib/text.js';
 
 /** The `language` entry of a localized text, falling back to English; plain strings pass through. */
 export function pickLocalized(text: string | Localized | undefined | null, language: string): string {
@@ -111,79 +104,9 @@ function runtimeString(catalog: RuntimeCatalog, key: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Names and honorifics
+// Names and honorifics: see address.ts (forms of address by rank, gender and language).
 
-/** How a person is named in one language. */
-export interface NameParts {
-  /** Given and family name in the catalog's order. */
-  readonly fullName: string;
-  /** Opening line, e.g. "Dear Mr Ivanov," / "Уважаемый господин Иванов!". */
-  readonly salutation: string;
-  /** Honorific in the mail's language (or as registered when unknown), `null` without one. */
-  readonly title: string | null;
-}
-
-/** Normal form used to match free-text honorifics: letters and digits only, lower case. */
-export function normalizeHonorific(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]/gu, '');
-}
-
-// Registrations repeat a handful of honorifics; their lookups are memoised (bounded), per alias table.
-const honorificCodes = new WeakMap<object, Map<string, string | null>>();
-
-function honorificCode(honorific: string, aliases: Readonly<Record<string, string>>): string | null {
-  let memo = honorificCodes.get(aliases);
-  if (memo === undefined) {
-    memo = new Map();
-    honorificCodes.set(aliases, memo);
-  }
-  let code = memo.get(honorific);
-  if (code === undefined) {
-    const normal = normalizeHonorific(honorific);
-    code = Object.hasOwn(aliases, normal) ? (aliases[normal] ?? null) : null;
-    if (memo.size > 1000) memo.clear();
-    memo.set(honorific, code);
-  }
-  return code;
-}
-
-/**
- * Names `person` in `catalog`'s language. A registered honorific that matches a known code (via
- * `aliases`, built from every catalog) picks that code's translated title and salutation, so
- * "H.E.", "Е. П." and "سعادة" all become "Your Excellency," in English mail. An unknown honorific is
- * kept as given, since guessing a translation of someone's title is worse than not translating it.
- */
-export function formatPerson(
-  person: Pick<Person, 'givenName' | 'familyName' | 'honorific'>,
-  catalog: RuntimeCatalog,
-  aliases: Readonly<Record<string, string>>,
-): NameParts {
-  const givenName = singleLine(person.givenName);
-  const familyName = singleLine(person.familyName);
-  const honorific = person.honorific === undefined ? '' : singleLine(person.honorific);
-  const values = { givenName, familyName };
-  const fullName = fillPattern(runtimeString(catalog, 'names.full'), values);
-  if (honorific === '') {
-    return {
-      fullName,
-      salutation: fillPattern(runtimeString(catalog, 'salutation.none'), values),
-      title: null,
-    };
-  }
-  const code = honorificCode(honorific, aliases);
-  if (code !== null) {
-    const title = runtimeString(catalog, `honorifics.${code}`);
-    return { fullName, salutation: fillPattern(runtimeString(catalog, `salutation.${code}`), values), title };
-  }
-  return {
-    fullName,
-    salutation: fillPattern(runtimeString(catalog, 'salutation.other'), { ...values, title: honorific }),
-    title: honorific,
-  };
-}
+export { normalizeHonorific } from './address.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Dates and times
@@ -201,7 +124,8 @@ type FormatStyle = 'day' | 'time' | 'zoneName' | 'offset';
 
 const STYLES: Record<FormatStyle, Intl.DateTimeFormatOptions> = {
   day: { day: 'numeric', month: 'long', year: 'numeric' },
-  time: { hour: '2-digit', minute: '2-digit' },
+  // h23 and two-digit hours in every language: "09:30", never "9:30 ص" beside "11:00".
+  time: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
   zoneName: { timeZoneName: 'shortGeneric' },
   offset: { timeZoneName: 'longOffset' },
 };
@@ -322,15 +246,24 @@ export class DateFormatter {
     return tidy(dateTimeFormat(this.#catalog.locale, zone, 'time').format(date));
   }
 
-  /** "(Dushanbe, UTC+5)" without the parentheses; `label` names the place, else ICU's zone name. */
+  /**
+   * "(Dushanbe, UTC+5)" without the parentheses. `label` names the place (the venue's city);
+   * without one, English names the zone's own city ("Europe/Dublin" → "Dublin, UTC+1") and other
+   * languages give the offset alone ("UTC+1"): ICU's generic names ("Ireland Time", "United
+   * Kingdom Time") are not what a delegate calls their clock, and a Latin city name does not
+   * belong in Russian or Arabic text.
+   */
   zoneLabel(zone: string, at: Date, label?: string): string {
-    const name =
-      label !== undefined && label !== ''
-        ? label
-        : (dateTimeFormat(this.#catalog.locale, zone, 'zoneName')
-            .formatToParts(at)
-            .find((part) => part.type === 'timeZoneName')?.value ?? zone);
-    return fillPattern(runtimeString(this.#catalog, 'time.zone'), { name, offset: utcOffset(zone, at) });
+    const offset = utcOffset(zone, at);
+    const name = label !== undefined && label !== '' ? label : this.#zoneCity(zone);
+    if (name === '') return `UTC${offset}`;
+    return fillPattern(runtimeString(this.#catalog, 'time.zone'), { name, offset });
+  }
+
+  #zoneCity(zone: string): string {
+    if (this.#catalog.language !== 'en') return '';
+    const city = zone.split('/').pop() ?? '';
+    return /^[A-Za-z_-]+$/.test(city) && zone.includes('/') ? city.replace(/_/g, ' ') : '';
   }
 
   /** Date and time range in `zone` without a zone label. */
@@ -341,7 +274,8 @@ export class DateFormatter {
       return fillPattern(at, { date: startDay, time: this.time(start, zone) });
     }
     if (this.day(end, zone) === startDay) {
-      const times = tidy(dateTimeFormat(this.#catalog.locale, zone, 'time').formatRange(start, end));
+      // Two single times, not formatRange: ICU drops the leading zero in some locales' ranges.
+      const times = `${this.time(start, zone)}–${this.time(end, zone)}`;
       return fillPattern(at, { date: startDay, time: times });
     }
     const from = fillPattern(at, { date: startDay, time: this.time(start, zone) });
@@ -405,57 +339,6 @@ export function dateFormatterFor(catalog: RuntimeCatalog): DateFormatter {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Markdown
+// Markdown: see markdown.ts.
 
-let markdown: InstanceType<typeof MarkdownIt> | undefined;
-
-function markdownRenderer(): InstanceType<typeof MarkdownIt> {
-  if (markdown !== undefined) return markdown;
-  // html:false escapes raw HTML instead of passing it through; linkify:false so bare text is never
-  // turned into a link the organizer did not write; typographer off keeps quotes as typed.
-  const md = new MarkdownIt('default', { html: false, linkify: false, typographer: false, breaks: true });
-  // Images would be remote content (tracking, broken layouts in RTL); organizers link instead.
-  md.disable(['image']);
-  // markdown-it's default check only refuses javascript:/vbscript:/file:/data:; mail wants less.
-  md.validateLink = (url: string) => /^(?:https?:\/\/|mailto:)/i.test(url.trim());
-  const defaultLinkOpen = md.renderer.rules.link_open;
-  md.renderer.rules.link_open = (tokens, index, options, env, self) => {
-    tokens[index]?.attrSet('rel', 'noopener noreferrer');
-    return defaultLinkOpen === undefined
-      ? self.renderToken(tokens, index, options)
-      : defaultLinkOpen(tokens, index, options, env, self);
-  };
-  markdown = md;
-  return md;
-}
-
-const markdownCache = new Map<string, string>();
-const MARKDOWN_CACHE_SIZE = 64;
-
-/**
- * Renders organizer Markdown to HTML that is safe to insert unescaped: raw HTML is shown as text,
- * links are kept only for http(s) and mailto, images are not rendered. A mailing renders the same
- * body for thousands of recipients, so results are cached by source text.
- */
-export function renderMarkdown(source: string): string {
-  const cached = markdownCache.get(source);
-  if (cached !== undefined) return cached;
-  const html = markdownRenderer().render(source);
-  if (markdownCache.size >= MARKDOWN_CACHE_SIZE) {
-    const oldest = markdownCache.keys().next();
-    if (oldest.done !== true) markdownCache.delete(oldest.value);
-  }
-  markdownCache.set(source, html);
-  return html;
-}
-
-/**
- * The plain-text alternative of organizer Markdown: the source itself, which Markdown is designed
- * to be readable as, with line endings normalised and control characters removed.
- */
-export function markdownToText(source: string): string {
-  return source
-    .replace(/\r\n?/g, '\n')
-    .replace(/[^\P{Cc}\n\t]/gu, '')
-    .trim();
-}
+export { markdownToText, renderMarkdown } from './markdown.js';

@@ -94,6 +94,19 @@ interface Entry {
   readonly description: string;
 }
 
+/**
+ * The SEQUENCE of an entry. RFC 5546 §2.1.4: a client applies a CANCEL only when its SEQUENCE is
+ * not lower than the entry it holds, and some (Outlook, older Apple Calendar) ignore one that is
+ * merely equal. A registration's entries were last published at `published` (the conference at
+ * its sequence, sessions at the agenda version of the confirmation or of a later notice, never
+ * above the current version), so withdrawing them all uses `published + 1`. A session cancelled
+ * by an agenda change needs no bump: its CANCEL carries the new version, already above every
+ * version sent for it before.
+ */
+function withdrawnSequence(published: number, cancelAll: boolean): number {
+  return cancelAll ? published + 1 : published;
+}
+
 function entries(request: CalendarRequest): Entry[] {
   const { conference, language } = request;
   const name = singleLine(pickLocalized(conference.name, language));
@@ -107,7 +120,7 @@ function entries(request: CalendarRequest): Entry[] {
     const last = parseCalendarDate(conference.end, 'conference end');
     list.push({
       uid: conferenceUid(conference.conferenceId, request.domain),
-      sequence: request.conferenceSequence ?? 0,
+      sequence: withdrawnSequence(request.conferenceSequence ?? 0, request.cancelAll === true),
       cancelled: request.cancelAll === true,
       allDay: true,
       start,
@@ -119,11 +132,13 @@ function entries(request: CalendarRequest): Entry[] {
     });
   }
   for (const session of request.sessions ?? []) {
-    const room = session.room === undefined ? '' : singleLine(session.room);
-    const speakers = (session.speakers ?? []).map(singleLine).filter((s) => s !== '');
+    const room = singleLine(pickLocalized(session.room, language));
+    const speakers = (session.speakers ?? [])
+      .map((speaker) => singleLine(pickLocalized(speaker, language)))
+      .filter((s) => s !== '');
     list.push({
       uid: sessionUid(conference.conferenceId, session.sessionId, request.domain),
-      sequence: request.agendaVersion,
+      sequence: withdrawnSequence(request.agendaVersion, request.cancelAll === true),
       cancelled: request.cancelAll === true || session.status === 'cancelled',
       allDay: false,
       start: parseInstant(session.start, `session ${session.sessionId} start`),

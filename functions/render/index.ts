@@ -5,9 +5,11 @@
  * render is a few tens of microseconds. Untrusted data is always template *data*: it is formatted
  * and validated by the view builder and HTML-escaped by Handlebars, never compiled.
  */
-import { HONORIFIC_ALIASES, LANGUAGES, runtimeCatalog, templatesFor } from './compiled.js';
+import { runtimeCatalog, templatesFor } from './compiled.js';
 import { singleLine } from './format.js';
 import type { MailKind } from './kinds.js';
+import { resolveLanguage } from './languages.js';
+import { boundSubject } from './subject.js';
 import type { MailDataByKind, RenderedMail } from './types.js';
 import { buildContext } from './view.js';
 
@@ -22,19 +24,8 @@ export {
   type MailKind,
   type TransactionalKind,
 } from './kinds.js';
+export { catalogLanguageOf, LANGUAGE_ENTRIES, type LanguageEntry, resolveLanguage } from './languages.js';
 export type * from './types.js';
-
-const AVAILABLE: ReadonlySet<string> = new Set(LANGUAGES);
-
-/**
- * The catalog language for a recipient's BCP 47 tag: its primary subtag when a catalog exists
- * (`ru-RU` → `ru`, `AR` → `ar`), otherwise English.
- */
-export function resolveLanguage(tag: string | undefined | null): string {
-  if (tag === undefined || tag === null) return 'en';
-  const primary = tag.trim().toLowerCase().split(/[-_]/)[0] ?? '';
-  return AVAILABLE.has(primary) ? primary : 'en';
-}
 
 /**
  * Renders one mail. `language` is the recipient's language tag (anything; unknown → English).
@@ -53,8 +44,8 @@ export function render<K extends MailKind>(
   const resolved = resolveLanguage(language);
   const catalog = runtimeCatalog(resolved);
   const templates = templatesFor(kind, resolved);
-  const context = buildContext(kind, data, { catalog, honorificAliases: HONORIFIC_ALIASES });
-  const subject = singleLine(templates.subject(context));
+  const context = buildContext(kind, data, { catalog });
+  const subject = boundSubject(singleLine(templates.subject(context)));
   context.subject = subject;
   const html = templates.html(context);
   // Conditional blocks leave blank lines behind in the text template; two in a row are enough.

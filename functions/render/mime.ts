@@ -14,7 +14,8 @@
  *
  * Every header value that can contain user data goes through {@link singleLine} (CR, LF and other
  * controls become spaces) before nodemailer sees it; nodemailer then RFC 2047-encodes non-ASCII
- * subjects and display names and folds long lines.
+ * subjects and display names and folds long lines. Display names and the subject also go through
+ * {@link headerPhrase}, so text that merely looks like an encoded-word is sent as text.
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { isPlainEmail, RenderError, singleLine } from './format.js';
@@ -54,10 +55,22 @@ export interface ComposeOptions {
   readonly messageIdDomain?: string | undefined;
 }
 
+/**
+ * Untrusted text for a display name or the subject. An RFC 2047 encoded-word is plain ASCII
+ * (`=?utf-8?q?Jane=0D=0ABcc:…?=`), so stripping CR/LF leaves it whole, nodemailer would pass it
+ * through, and a mail client would decode it into a line break and a spoofed header. A WORD
+ * JOINER (U+2060, invisible) after each `=` that opens one leaves no encoded-word in the text, and
+ * the non-ASCII character makes nodemailer encode the whole phrase as one encoded-word of its
+ * own: decoded, the reader sees the text as it was given.
+ */
+export function headerPhrase(text: string): string {
+  return singleLine(text).replace(/=\?/g, '=\u2060?');
+}
+
 function address(mailbox: Mailbox, what: string): { name: string; address: string } {
   const trimmed = mailbox.address.trim();
   if (!isPlainEmail(trimmed)) throw new RenderError(`${what} address is not a plain e-mail address`);
-  return { name: mailbox.name === undefined ? '' : singleLine(mailbox.name), address: trimmed };
+  return { name: mailbox.name === undefined ? '' : headerPhrase(mailbox.name), address: trimmed };
 }
 
 // msg-id atoms: keep letters, digits, '-', '_'; escape the rest so distinct ids stay distinct.
@@ -143,7 +156,7 @@ export async function composeMime(options: ComposeOptions): Promise<Buffer> {
   const replyTo = options.replyTo === undefined ? undefined : address(options.replyTo, 'Reply-To');
   const domain = options.messageIdDomain ?? from.address.slice(from.address.lastIndexOf('@') + 1);
   const headers: Record<string, string> = {
-    'X-Communique-Mailing-Id': singleLine(options.mailingId),
+    'X-Communique-Mailing-Id': headerPhrase(options.mailingId),
     'X-Communique-Delivery-Id': singleLine(options.deliveryId),
     // Tells auto-responders (out-of-office) not to answer a machine.
     'Auto-Submitted': 'auto-generated',
@@ -162,7 +175,7 @@ export async function composeMime(options: ComposeOptions): Promise<Buffer> {
     from,
     to,
     ...(replyTo === undefined ? {} : { replyTo }),
-    subject: singleLine(options.rendered.subject),
+    subject: headerPhrase(options.rendered.subject),
     messageId: messageIdFor(options.mailingId, options.deliveryId, domain),
     date: options.date ?? new Date(),
     text: { content: options.rendered.text, contentTransferEncoding: encoding },

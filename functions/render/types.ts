@@ -4,6 +4,7 @@
  * dates are ISO dates) so the sender can pass projections through without reshaping them. Every
  * string here is untrusted: the renderer escapes it, validates URLs and never compiles it.
  */
+import type { Gender, PersonTitle } from './address.js';
 import type { MailKind } from './kinds.js';
 
 /** Text in several languages; `en` is always present and is the fallback. */
@@ -18,10 +19,14 @@ export interface Person {
   readonly givenName: string;
   readonly familyName: string;
   /**
-   * Free text as registered ("H.E.", "Mr", "Dr", "г-н", "السيد"…). Known titles are translated into
-   * the mail's language and choose the salutation; anything else is shown as given.
+   * Free text as registered ("H.E. Mr.", "Prof. Dr.", "г-н", «معالي الدكتورة»…), parsed into parts
+   * that choose the salutation by rank (see address.ts); unknown words are not shown in ru/ar.
    */
   readonly honorific?: string | undefined;
+  /** Grammatical gender for Russian and Arabic forms; absent or `unspecified`: neutral forms. */
+  readonly gender?: Gender | undefined;
+  /** Structured title; overrides what the free-text honorific says. */
+  readonly title?: PersonTitle | undefined;
   readonly organization?: string | undefined;
   /** IANA zone of the recipient; when it differs from the venue's, times are shown in both. */
   readonly timeZone?: string | undefined;
@@ -38,6 +43,8 @@ export interface PressContact {
 export interface ConferenceInfo {
   readonly conferenceId: string;
   readonly name: Localized;
+  /** Short name for sender display names and subjects; falls back to `name`. */
+  readonly shortName?: Localized | undefined;
   readonly city: string | Localized;
   readonly venue: string | Localized;
   /** IANA zone of the venue, e.g. `Asia/Dushanbe`. */
@@ -61,8 +68,8 @@ export interface SessionInfo {
   /** ISO 8601 with offset, e.g. `2022-10-18T09:00:00+05:00`. */
   readonly start: string;
   readonly end: string;
-  readonly room?: string | undefined;
-  readonly speakers?: readonly string[] | undefined;
+  readonly room?: string | Localized | undefined;
+  readonly speakers?: readonly (string | Localized)[] | undefined;
   readonly plenary?: boolean | undefined;
   readonly status?: 'scheduled' | 'cancelled' | undefined;
 }

@@ -7,10 +7,12 @@
  * This module does not import the compiled templates, so the build step can use it to smoke-test
  * what it has just compiled.
  */
+
+import { addressFor } from './address.js';
 import {
   type DateFormatter,
   dateFormatterFor,
-  formatPerson,
+  fillPattern,
   isTimeZone,
   mailtoHref,
   markdownToText,
@@ -24,6 +26,7 @@ import {
   singleLine,
 } from './format.js';
 import { isBulkKind, type MailKind } from './kinds.js';
+import { withoutKindPrefix } from './subject.js';
 import type {
   AgendaChangeData,
   AnnouncementData,
@@ -60,6 +63,8 @@ export interface TemplateContext {
   readonly dir: 'ltr' | 'rtl';
   readonly conference: {
     readonly name: string;
+    /** For subjects (and the sender's display name): `shortName`, else the official name. */
+    readonly shortName: string;
     readonly city: string;
     readonly venue: string;
     readonly dates: string;
@@ -67,7 +72,13 @@ export interface TemplateContext {
     readonly website: string | null;
     readonly websiteLabel: string | null;
   };
-  readonly recipient: { readonly name: string; readonly salutation: string; readonly email: string };
+  readonly recipient: {
+    readonly name: string;
+    readonly salutation: string;
+    /** The first in-text reference: "H.E. Ms Jane Ashworth", «Её Превосходительство г-жа …». */
+    readonly reference: string;
+    readonly email: string;
+  };
   readonly contacts: readonly { name: string; role: string | null; email: string; href: string | null }[];
   readonly replyTo: { readonly email: string; readonly href: string } | null;
   readonly unsubscribeUrl: string | null;
@@ -77,8 +88,8 @@ export interface TemplateContext {
 /** What the view builder needs from the compiled catalogs. */
 export interface ViewCatalogs {
   readonly catalog: RuntimeCatalog;
-  /** Normalised honorific → code, from every catalog. */
-  readonly honorificAliases: Readonly<Record<string, string>>;
+  /** Unused since forms of address moved to address.ts; accepted for older callers. */
+  readonly honorificAliases?: Readonly<Record<string, string>> | undefined;
 }
 
 interface Helpers {
@@ -102,8 +113,10 @@ function sessionView(session: SessionInfo, h: Helpers): SessionView {
   if (cached !== undefined) return cached;
   const start = parseInstant(session.start, `session ${session.sessionId} start`);
   const end = parseInstant(session.end, `session ${session.sessionId} end`);
-  const speakers = (session.speakers ?? []).map(singleLine).filter((s) => s !== '');
-  const room = session.room === undefined ? '' : singleLine(session.room);
+  const speakers = (session.speakers ?? [])
+    .map((speaker) => singleLine(pickLocalized(speaker, h.language)))
+    .filter((s) => s !== '');
+  const room = singleLine(pickLocalized(session.room, h.language));
   const view: SessionView = {
     title: singleLine(pickLocalized(session.title, h.language)),
     when: h.dates.atVenue(start, end, h.venueZone, h.city),
@@ -169,6 +182,7 @@ function conferenceParts(
     city,
     conference: {
       name: singleLine(pickLocalized(conference.name, language)),
+      shortName: singleLine(pickLocalized(conference.shortName ?? conference.name, language)),
       city,
       venue: singleLine(pickLocalized(conference.venue, language)),
       dates: dates.days(conference.start, conference.end),
@@ -221,7 +235,22 @@ function commonContext(
     city: shared.city,
     recipientZone: data.recipient.timeZone,
   };
-  const names = formatPerson(data.recipient, catalog, catalogs.honorificAliases);
+  const person = data.recipient;
+  const fullName = fillPattern(catalog.strings['names.full'] ?? '{givenName} {familyName}', {
+    givenName: singleLine(person.givenName),
+    familyName: singleLine(person.familyName),
+  });
+  const address = addressFor(
+    {
+      givenName: singleLine(person.givenName),
+      familyName: singleLine(person.familyName),
+      honorific: person.honorific === undefined ? undefined : singleLine(person.honorific),
+      gender: person.gender,
+      title: person.title,
+    },
+    language,
+    fullName,
+  );
   let unsubscribeUrl: string | null = null;
   if (isBulkKind(kind)) {
     const url = (data as { unsubscribeUrl?: unknown }).unsubscribeUrl;
@@ -232,12 +261,23 @@ function commonContext(
     lang: language,
     dir: catalog.dir,
     conference: shared.conference,
-    recipient: { name: names.fullName, salutation: names.salutation, email: data.recipient.email },
+    recipient: {
+      name: fullName,
+      salutation: address.salutation,
+      reference: address.reference,
+      email: data.recipient.email,
+    },
     contacts: shared.contacts,
     replyTo: shared.replyTo,
     unsubscribeUrl,
   };
   return { ctx, h };
+}
+
+/** "Closing plenary" or "Closing plenary (+2)": the first changed session names the notice. */
+function changeHeadline(titles: readonly string[]): string {
+  const first = titles[0] ?? '';
+  return titles.length > 1 ? `${first} (+${titles.length - 1})` : first;
 }
 
 function leadTime(startsIn: LeadTime | undefined, h: Helpers): string | null {
@@ -284,7 +324,15 @@ const builders: { [K in MailKind]: Builder<K> } = {
         isSession: true,
         startsIn,
         opensOn,
-        session: { title: session.title, when: session.when },
+        session: {
+          title: session.title,
+          when: session.when,
+          at: h.dates.span(
+            parseInstant(data.session.start, 'session start'),
+            parseInstant(data.session.end, 'session end'),
+            h.venueZone,
+          ),
+        },
         sessions: [session],
       };
     }
@@ -297,10 +345,8 @@ const builders: { [K in MailKind]: Builder<K> } = {
       sessions: sessionViews(data.sessions, h),
     };
   },
-  'agenda-change': (data: AgendaChangeData, ctx, h) => ({
-    ...ctx,
-    version: String(data.version),
-    changes: [...data.changes]
+  'agenda-change': (data: AgendaChangeData, ctx, h) => {
+    const changes = [...data.changes]
       .sort((a, b) => Date.parse(a.after.start) - Date.parse(b.after.start))
       .map((change) => {
         const after = sessionView(change.after, h);
@@ -322,8 +368,15 @@ const builders: { [K in MailKind]: Builder<K> } = {
           roomChanged,
           previousRoom: before?.room ?? null,
         };
-      }),
-  }),
+      });
+    return {
+      ...ctx,
+      version: String(data.version),
+      // The subject leads with the session that changed: what a delegate scans an inbox for.
+      changeHeadline: changeHeadline(changes.map((change) => change.title)),
+      changes,
+    };
+  },
   'media-advisory': (data: MediaAdvisoryData, ctx, h) => {
     const body = markdownPair(pickLocalized(data.body, h.language));
     const accreditation = data.accreditation;
@@ -331,7 +384,7 @@ const builders: { [K in MailKind]: Builder<K> } = {
       accreditation?.note === undefined ? null : markdownPair(pickLocalized(accreditation.note, h.language));
     return {
       ...ctx,
-      headline: singleLine(pickLocalized(data.subject, h.language)),
+      headline: withoutKindPrefix('media-advisory', singleLine(pickLocalized(data.subject, h.language))),
       embargo:
         data.embargoUntil === undefined
           ? null

@@ -1,12 +1,12 @@
 import type { Env } from '../lib/config.js';
 import { isBulk } from '../mailing/audience.js';
-import { pickLocalized } from '../render/format.js';
+import { pickLocalized, RenderError } from '../render/format.js';
 import { buildCalendars, type CalendarFile } from '../render/ical.js';
 import { render, type SessionInfo } from '../render/index.js';
 import { composeMime } from '../render/mime.js';
 import type { AgendaRow, ConferenceRow, DeliveryRow, MailingRow } from '../store/model.js';
 import { getAgenda, getConference, getMailing, type StoreDeps } from '../store/store.js';
-import { loadUnsubscribeKeys, unsubscribeUrl } from '../unsubscribe/token.js';
+import { loadUnsubscribeKeys, type UnsubscribeKeys, unsubscribeUrl } from '../unsubscribe/token.js';
 import { cachedReader } from './cache.js';
 import { conferenceInfo, mailDataFor } from './view-data.js';
 
@@ -28,17 +28,18 @@ export interface ComposedMail {
  * cancelled one). Bulk mail carries none.
  */
 function calendarsFor(
-  delivery: DeliveryRow,
   mailing: MailingRow,
   conference: ConferenceRow,
   agenda: AgendaRow | undefined,
   domain: string,
+  language: string,
   data: { sessions?: readonly SessionInfo[]; changes?: readonly { after: SessionInfo }[]; version?: number },
 ): CalendarFile[] {
   const common = {
     domain,
     conference: conferenceInfo(conference),
-    language: delivery.recipient.language ?? 'en',
+    // The catalog language the mail was rendered in (`ru-RU` → `ru`), so the calendar matches it.
+    language,
   };
   switch (mailing.kind) {
     case 'confirmation':
@@ -69,7 +70,9 @@ function calendarsFor(
 /**
  * Builds a composer: delivery + mailing → the raw MIME message. The conference
  * and agenda are read through short caches (one read per batch, not per
- * recipient); the unsubscribe keys are loaded once per container.
+ * recipient); the unsubscribe keys are loaded once per container by
+ * `loadUnsubscribeKeys`, which keeps a success and forgets a failure (a failed
+ * read kept here would fail every later bulk mail of the container).
  */
 export function composerFor(
   store: StoreDeps,
@@ -77,21 +80,36 @@ export function composerFor(
 ): (delivery: DeliveryRow, mailing: MailingRow) => Promise<ComposedMail> {
   const conferences = cachedReader((id) => getConference(store, id), 30_000);
   const agendas = cachedReader((id) => getAgenda(store, id), 5_000);
-  let keys: ReturnType<typeof loadUnsubscribeKeys> | undefined;
 
   return async (delivery, mailing) => {
+    // Reads first: a fault here is a passing one (thrown as it is, and retried by the sender).
     const conference = await conferences(mailing.conferenceId);
-    if (!conference) throw new Error(`conference ${mailing.conferenceId} is not known`);
+    if (!conference) throw new RenderError(`conference ${mailing.conferenceId} is not known`);
     const agenda = await agendas(mailing.conferenceId);
-    let unsubscribe: string | undefined;
-    if (isBulk(mailing.kind)) {
-      keys ??= loadUnsubscribeKeys(env);
-      unsubscribe = unsubscribeUrl(env.UNSUBSCRIBE_BASE_URL, await keys, {
-        conferenceId: mailing.conferenceId,
-        contactKey: delivery.contactKey,
-        scope: 'bulk',
-      });
+    const keys = isBulk(mailing.kind) ? await loadUnsubscribeKeys(env) : undefined;
+    // The rest is pure: whatever fails in it fails the same way every time, so it is a RenderError.
+    try {
+      return await build(delivery, mailing, conference, agenda, keys);
+    } catch (error) {
+      if (error instanceof RenderError) throw error;
+      throw new RenderError(error instanceof Error ? error.message : String(error), { cause: error });
     }
+  };
+
+  async function build(
+    delivery: DeliveryRow,
+    mailing: MailingRow,
+    conference: ConferenceRow,
+    agenda: AgendaRow | undefined,
+    keys: UnsubscribeKeys | undefined,
+  ): Promise<ComposedMail> {
+    const unsubscribe = keys
+      ? unsubscribeUrl(env.UNSUBSCRIBE_BASE_URL, keys, {
+          conferenceId: mailing.conferenceId,
+          contactKey: delivery.contactKey,
+          scope: 'bulk',
+        })
+      : undefined;
     const data = mailDataFor(delivery, mailing, conference, agenda, unsubscribe ?? '');
     const rendered = render(mailing.kind, delivery.recipient.language, data as never);
     // The configured sender identity is what SES verified; the conference's own From is used
@@ -102,7 +120,11 @@ export function composerFor(
       : env.FROM_ADDRESS;
     const raw = await composeMime({
       kind: mailing.kind,
-      from: { address: from, name: pickLocalized(conference.name, rendered.language) },
+      // The short name: the official one can run to 150 characters and fill the inbox list.
+      from: {
+        address: from,
+        name: pickLocalized(conference.shortName ?? conference.name, rendered.language),
+      },
       to: {
         address: delivery.recipient.email,
         name: `${delivery.recipient.givenName} ${delivery.recipient.familyName}`.trim(),
@@ -112,11 +134,11 @@ export function composerFor(
       deliveryId: delivery.deliveryId,
       rendered,
       ...(unsubscribe ? { unsubscribe: { url: unsubscribe } } : {}),
-      calendars: calendarsFor(delivery, mailing, conference, agenda, senderDomain, data as never),
+      calendars: calendarsFor(mailing, conference, agenda, senderDomain, rendered.language, data as never),
       messageIdDomain: senderDomain,
     });
     return { raw, from, subject: rendered.subject };
-  };
+  }
 }
 
 /**

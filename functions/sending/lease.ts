@@ -1,10 +1,22 @@
 import type { DeliveryRow } from '../store/model.js';
 import { type StoreDeps, transitionDelivery } from '../store/store.js';
 
-/** Marks a delivery whose claim ran out `uncertain` (also used by the clock's sweep). */
-export async function expireLease(
-  deps: StoreDeps,
-  delivery: DeliveryRow & { leaseOwner?: string },
+/** The sender's and the clock's metrics (EMF in Lambda). */
+export type SenderMetric = 'Sent' | 'Failed' | 'Throttled' | 'Uncertain' | 'Suppressed' | 'Retried';
+export type CountMetric = (metric: SenderMetric) => void;
+
+/**
+ * The one way a delivery becomes `uncertain`, and the one place that counts it
+ * (the `Uncertain` alarm watches that metric): the claim's holder got no answer
+ * from SES, or the claim ran out because its holder died (seen by another
+ * sender or by the clock's sweep). Only the claim named by `owner` moves, and
+ * with `expired` only once its lease has run out; the metric follows only a
+ * transition that won, so a race between sweepers counts once.
+ */
+export async function markUncertain(
+  deps: StoreDeps & { count?: CountMetric | undefined },
+  delivery: Pick<DeliveryRow, 'mailingId' | 'contactKey'>,
+  claim: { owner: string; reason: string; expired?: boolean },
 ): Promise<boolean> {
   const moved = await transitionDelivery(
     deps,
@@ -13,11 +25,26 @@ export async function expireLease(
     ['sending'],
     'uncertain',
     {
-      set: { reason: 'the sender stopped after claiming this delivery; SES may or may not have accepted it' },
+      set: { reason: claim.reason },
       remove: ['leaseUntil', 'leaseOwner'],
-      condition: 'leaseOwner = :owner AND leaseUntil < :now_ms',
-      values: { ':owner': delivery.leaseOwner ?? '', ':now_ms': deps.now().getTime() },
+      condition: claim.expired ? 'leaseOwner = :owner AND leaseUntil < :now_ms' : 'leaseOwner = :owner',
+      values: claim.expired
+        ? { ':owner': claim.owner, ':now_ms': deps.now().getTime() }
+        : { ':owner': claim.owner },
     },
   );
+  if (moved) deps.count?.('Uncertain');
   return moved !== undefined;
+}
+
+/** Marks a delivery whose claim ran out `uncertain` (the sender that finds it, and the clock's sweep). */
+export function expireLease(
+  deps: StoreDeps & { count?: CountMetric | undefined },
+  delivery: DeliveryRow & { leaseOwner?: string },
+): Promise<boolean> {
+  return markUncertain(deps, delivery, {
+    owner: delivery.leaseOwner ?? '',
+    expired: true,
+    reason: 'the sender stopped after claiming this delivery; SES may or may not have accepted it',
+  });
 }

@@ -8,22 +8,44 @@ export function backoffSeconds(retries: number, random: () => number = Math.rand
 }
 
 /**
+ * How long a job of a mailing that is not sending (paused) waits before it looks again: the
+ * longest delay SQS allows. `mailing resume` re-enqueues every queued delivery at once, so
+ * nobody waits for this; it only keeps the job alive (never in the DLQ) while the mailing waits.
+ */
+export const HOLD_SECONDS = 900;
+
+async function putBack(sqs: SQSClient, queueUrl: string, job: SendJob, delay: number): Promise<void> {
+  const body: SendJob = { mailingId: job.mailingId, contactKey: job.contactKey };
+  if (job.retries) body.retries = job.retries;
+  if (job.faults) body.faults = job.faults;
+  await sqs.send(
+    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body), DelaySeconds: delay }),
+  );
+}
+
+/**
  * Throttling and 5xx are retries, never failures — and never a step towards
  * the DLQ. Failing the record would spend one of its `maxReceiveCount`
  * receives on every throttle, so a long throttled stretch would park good mail
  * in the DLQ. Instead the job goes back on the queue as a new message with a
  * growing delay, and the original is acknowledged. The delivery is already
- * back in `queued`, so whichever copy arrives claims it once.
+ * back in `queued`, so whichever copy arrives claims it once. `fault` counts
+ * the try against the cap (`faults`); throttling does not.
  */
-export async function retryLater(sqs: SQSClient, queueUrl: string, job: SendJob): Promise<number> {
+export async function retryLater(
+  sqs: SQSClient,
+  queueUrl: string,
+  job: SendJob,
+  { fault }: { fault: boolean },
+): Promise<number> {
   const retries = (job.retries ?? 0) + 1;
   const delay = backoffSeconds(retries);
-  await sqs.send(
-    new SendMessageCommand({
-      QueueUrl: queueUrl,
-      MessageBody: JSON.stringify({ mailingId: job.mailingId, contactKey: job.contactKey, retries }),
-      DelaySeconds: delay,
-    }),
-  );
+  const faults = (job.faults ?? 0) + (fault ? 1 : 0);
+  await putBack(sqs, queueUrl, { ...job, retries, faults }, delay);
   return delay;
+}
+
+/** Puts a held job (its mailing is paused) back for a later look, unchanged. */
+export async function holdLater(sqs: SQSClient, queueUrl: string, job: SendJob): Promise<void> {
+  await putBack(sqs, queueUrl, job, HOLD_SECONDS);
 }

@@ -1,24 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
-import { isThrottling } from '../lib/errors.js';
-import { isBulk } from '../mailing/audience.js';
+import { blockedReason, blocks, type SuppressionFact } from '../feedback/suppression-rule.js';
+import { PermanentError } from '../lib/errors.js';
 import type { SendJob } from '../mailing/plan.js';
+import { RenderError } from '../render/format.js';
+import { sesTags } from '../render/mime.js';
 import type { DeliveryRow, MailingRow } from '../store/model.js';
 import { getDelivery, type StoreDeps, setMailingState, transitionDelivery } from '../store/store.js';
-import { expireLease } from './lease.js';
+import { type CountMetric, expireLease, markUncertain } from './lease.js';
 import type { Pacer } from './pacer.js';
+import { classifySesError } from './ses-errors.js';
 
 /** What happened to one send job. */
 export type SendOutcome =
   | 'sent'
   | 'duplicate' // already past queued: redelivery or a racing sender
   | 'in-progress' // another sender holds a live claim
-  | 'uncertain' // a claim ran out with no record of the result: never resent silently
+  | 'uncertain' // no answer from SES, or a claim ran out: never resent silently
   | 'suppressed'
   | 'cancelled'
   | 'failed'
-  | 'paused'
-  | 'retry'; // throttled or a passing fault before SES accepted: the job comes back
+  | 'held' // the mailing is not sending (paused…): nothing claimed, the job comes back later
+  | 'throttled' // SES asked us to slow down: the job comes back, without limit
+  | 'retry'; // SES certainly did not take it, or a passing fault came before SES: the job comes back, capped
+
+/**
+ * Tries a delivery gets when SES certainly did not take it (5xx, refused
+ * connection) or a passing fault came before the SES call; the next one fails
+ * it with the last reason. With the back-off of `backoffSeconds` in retry.ts (1 s
+ * doubling to 2 min) that is about eight minutes. Throttling does not count.
+ */
+export const MAX_SEND_RETRIES = 10;
+
+/** Mailing states whose deliveries go out. Planning enqueues jobs page by page, so it sends too. */
+const SENDING_STATES: ReadonlySet<MailingRow['state']> = new Set(['planning', 'sending', 'complete']);
 
 export interface SenderDeps extends StoreDeps {
   ses: SESClient;
@@ -27,50 +42,24 @@ export interface SenderDeps extends StoreDeps {
   pacer: Pacer;
   /** Mailing by id (cached by the caller: the rows it reads don't change while sending). */
   mailing: (mailingId: string) => Promise<MailingRow | undefined>;
-  isSuppressed: (contactKey: string, conferenceId: string) => Promise<boolean>;
-  /** Builds the raw MIME message for a delivery. */
+  /** The suppressions on an address for a conference; which of them stop a kind is `blocks`'s rule. */
+  suppressions: (contactKey: string, conferenceId: string) => Promise<readonly SuppressionFact[]>;
+  /**
+   * Builds the raw MIME message for a delivery. Throws {@link RenderError} (or another
+   * {@link PermanentError}) when the content can never render; anything else it throws is taken
+   * for a passing fault (a throttled read…) and retried.
+   */
   compose: (delivery: DeliveryRow, mailing: MailingRow) => Promise<{ raw: Buffer; from: string }>;
   /** Reads the mailing without a cache: used before putting a delivery back in the queue. */
   freshMailing?: (mailingId: string) => Promise<MailingRow | undefined>;
+  /** Tells the `mailing` cache that a mailing changed (this sender paused it). */
+  mailingChanged?: (mailingId: string) => void;
   /** Counts outcomes (EMF metrics in Lambda). */
-  count?: (metric: 'Sent' | 'Failed' | 'Throttled' | 'Uncertain' | 'Suppressed') => void;
+  count?: CountMetric;
 }
 
-/** SES errors where the message certainly did not go, and never will as it stands. */
-const PERMANENT_SES_ERRORS = new Set([
-  'MessageRejected',
-  'InvalidParameterValue',
-  'InvalidParameterCombination',
-]);
-/** SES errors that stop the whole account or configuration, not this message. */
-const ACCOUNT_SES_ERRORS = new Set([
-  'AccountSendingPausedException',
-  'ConfigurationSetSendingPausedException',
-  'MailFromDomainNotVerifiedException',
-  'ConfigurationSetDoesNotExistException',
-]);
-
-interface AwsError {
-  name?: string;
-  code?: string;
-  message?: string;
-  $metadata?: { httpStatusCode?: number };
-}
-
-/**
- * Whether a failed SES call may have been accepted anyway: the request left
- * but no answer came back (a timeout or a reset connection). Such a send is
- * recorded `uncertain` instead of retried, so that nobody gets it twice.
- */
-function outcomeUnknown(error: AwsError): boolean {
-  if (error.$metadata?.httpStatusCode !== undefined) return false;
-  if (error.code === 'ECONNREFUSED' || error.name === 'ECONNREFUSED') return false;
-  return /timeout|timed out|ECONNRESET|socket hang up|EPIPE|aborted/i.test(
-    `${error.name} ${error.code} ${error.message}`,
-  );
-}
-
-const tagValue = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256);
+const messageOf = (error: unknown) =>
+  error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
 /**
  * Sends one delivery at most once. The delivery is claimed with a conditional
@@ -82,53 +71,53 @@ const tagValue = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 256);
  * when an organizer says so.
  */
 export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutcome> {
+  let mailing: MailingRow | undefined;
+  try {
+    mailing = await deps.mailing(job.mailingId);
+  } catch (error) {
+    return retryOrGiveUp(deps, job, undefined, `could not read the mailing: ${messageOf(error)}`);
+  }
+  // A paused (or not yet started) mailing keeps its deliveries queued and its jobs coming back.
+  if (mailing && mailing.state !== 'cancelled' && !SENDING_STATES.has(mailing.state)) return 'held';
+
   const owner = randomUUID();
   const now = deps.now().getTime();
-  const claimed = await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'sending', {
-    set: { leaseUntil: now + deps.leaseSeconds * 1000, leaseOwner: owner },
-  });
+  const claimed =
+    (await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'sending', {
+      set: { leaseUntil: now + deps.leaseSeconds * 1000, leaseOwner: owner },
+    })) ?? (await ownClaim(deps, job, owner));
   if (!claimed) return settleUnclaimed(deps, job);
   const delivery: DeliveryRow = { ...claimed, state: 'sending' };
-  const release = (
-    to: 'queued' | 'failed' | 'suppressed' | 'cancelled' | 'uncertain',
-    set: Record<string, unknown> = {},
-  ) =>
+  const release: Release = (to, set = {}) =>
     transitionDelivery(deps, job.mailingId, job.contactKey, ['sending'], to, {
       set,
       remove: ['leaseUntil', 'leaseOwner'],
       condition: 'leaseOwner = :owner',
       values: { ':owner': owner },
     });
-  // Back to the queue for another try — unless the mailing was cancelled meanwhile: a
-  // cancellation moves only queued deliveries, and this one was out of the queue when it ran.
-  const requeue = async (): Promise<SendOutcome> => {
-    const fresh = await (deps.freshMailing ?? deps.mailing)(job.mailingId);
-    if (fresh?.state === 'cancelled') {
-      await release('cancelled', { reason: 'mailing cancelled' });
-      return 'cancelled';
-    }
-    await release('queued');
-    return 'retry';
-  };
 
-  const mailing = await deps.mailing(job.mailingId);
   if (!mailing || mailing.state === 'cancelled') {
     await release('cancelled', { reason: mailing ? 'mailing cancelled' : 'mailing not found' });
     return 'cancelled';
   }
-  if (isBulk(mailing.kind) && (await deps.isSuppressed(job.contactKey, mailing.conferenceId))) {
-    await release('suppressed', { reason: 'address is on the suppression list (bulk mail only)' });
-    deps.count?.('Suppressed');
-    return 'suppressed';
-  }
 
   let message: { raw: Buffer; from: string };
   try {
+    const blocking = blocks(await deps.suppressions(job.contactKey, mailing.conferenceId), mailing.kind);
+    if (blocking !== undefined) {
+      await release('suppressed', { reason: blockedReason(blocking) });
+      deps.count?.('Suppressed');
+      return 'suppressed';
+    }
     message = await deps.compose(delivery, mailing);
   } catch (error) {
-    await release('failed', { reason: `could not render: ${(error as Error).message}` });
-    deps.count?.('Failed');
-    return 'failed';
+    if (error instanceof RenderError || error instanceof PermanentError) {
+      await release('failed', { reason: `could not render: ${error.message}` });
+      deps.count?.('Failed');
+      return 'failed';
+    }
+    // SES was not called: a passing fault (a throttled read…) is a retry, never `failed` or `uncertain`.
+    return retryOrGiveUp(deps, job, release, `before sending: ${messageOf(error)}`);
   }
 
   await deps.pacer.acquire();
@@ -140,43 +129,40 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
         Source: message.from,
         Destinations: [delivery.recipient.email],
         ConfigurationSetName: deps.configurationSet,
-        Tags: [
-          { Name: 'mailing', Value: tagValue(job.mailingId) },
-          { Name: 'delivery', Value: delivery.deliveryId },
-          { Name: 'kind', Value: mailing.kind },
-        ],
+        Tags: sesTags(mailing.kind, job.mailingId, delivery.deliveryId),
       }),
     );
     messageId = result.MessageId;
-  } catch (caught) {
-    const error = caught as AwsError;
-    if (isThrottling(error)) {
-      // Skip a few slots: enough for the account's one-second window to move on, not a whole second.
-      deps.pacer.backOff(250);
-      deps.count?.('Throttled');
-      return requeue();
+  } catch (error) {
+    const verdict = classifySesError(error);
+    switch (verdict.class) {
+      case 'throttled':
+        // Skip a few slots: enough for the account's one-second window to move on, not a whole second.
+        deps.pacer.backOff(250);
+        deps.count?.('Throttled');
+        return (await requeue(deps, job, release)) ?? 'throttled';
+      case 'account':
+        await setMailingState(deps, job.mailingId, ['sending', 'planning', 'complete'], 'paused', {
+          pausedReason: verdict.reason,
+          pausedAt: deps.now().toISOString(),
+        });
+        // The next jobs of this container see the pause at once, not when the cache runs out.
+        deps.mailingChanged?.(job.mailingId);
+        await release('queued');
+        return 'held';
+      case 'permanent':
+        await release('failed', { reason: verdict.reason });
+        deps.count?.('Failed');
+        return 'failed';
+      case 'may-have-been-sent':
+        await markUncertain(deps, job, {
+          owner,
+          reason: `no answer from SES (${verdict.reason}): it may have been sent`,
+        });
+        return 'uncertain';
+      case 'not-sent':
+        return retryOrGiveUp(deps, job, release, verdict.reason);
     }
-    if (ACCOUNT_SES_ERRORS.has(error.name ?? '')) {
-      await setMailingState(deps, job.mailingId, ['sending', 'planning'], 'paused', {
-        pausedReason: `${error.name}: ${error.message}`,
-      });
-      await release('queued');
-      return 'paused';
-    }
-    if (PERMANENT_SES_ERRORS.has(error.name ?? '')) {
-      await release('failed', { reason: `${error.name}: ${error.message}` });
-      deps.count?.('Failed');
-      return 'failed';
-    }
-    if (outcomeUnknown(error)) {
-      await release('uncertain', {
-        reason: `no answer from SES (${error.name ?? error.code}): it may have been sent`,
-      });
-      deps.count?.('Uncertain');
-      return 'uncertain';
-    }
-    // 5xx and refused connections: SES did not take the message; try again later.
-    return requeue();
   }
 
   // If this write is lost (the function dies here), the lease runs out and the
@@ -189,6 +175,66 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
   });
   deps.count?.('Sent');
   return 'sent';
+}
+
+type Release = (
+  to: 'queued' | 'failed' | 'suppressed' | 'cancelled',
+  set?: Record<string, unknown>,
+) => Promise<DeliveryRow | undefined>;
+
+/**
+ * Back to the queue for another try — unless the mailing was cancelled meanwhile: a
+ * cancellation moves only queued deliveries, and this one was out of the queue when it ran.
+ * Returns 'cancelled' in that case, undefined when the job is to come back.
+ */
+async function requeue(
+  deps: SenderDeps,
+  job: SendJob,
+  release: Release | undefined,
+): Promise<'cancelled' | undefined> {
+  if (!release) return undefined; // nothing was claimed: the delivery is still queued
+  // A failed read must not leave the claim to expire into `uncertain`: release it; the next try
+  // reads the mailing again and finds a cancellation then.
+  const fresh = await (deps.freshMailing ?? deps.mailing)(job.mailingId).catch(() => undefined);
+  if (fresh?.state === 'cancelled') {
+    await release('cancelled', { reason: 'mailing cancelled' });
+    return 'cancelled';
+  }
+  await release('queued');
+  return undefined;
+}
+
+/** A passing fault: the job comes back, up to {@link MAX_SEND_RETRIES} times; then the delivery fails with the reason. */
+async function retryOrGiveUp(
+  deps: SenderDeps,
+  job: SendJob,
+  release: Release | undefined,
+  reason: string,
+): Promise<SendOutcome> {
+  if ((job.faults ?? 0) >= MAX_SEND_RETRIES) {
+    const set = { reason: `gave up after ${MAX_SEND_RETRIES} retries: ${reason}` };
+    const moved = release
+      ? await release('failed', set)
+      : await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'failed', { set });
+    if (moved) deps.count?.('Failed');
+    return moved ? 'failed' : 'duplicate';
+  }
+  const cancelled = await requeue(deps, job, release);
+  if (cancelled) return cancelled;
+  deps.count?.('Retried');
+  return 'retry';
+}
+
+/**
+ * The claim's answer can be lost after it took effect; the SDK's retry then loses the condition
+ * to our own claim. Recognised by the owner, so the delivery is sent (or released) now instead
+ * of waiting for its lease to run out into a false `uncertain`.
+ */
+async function ownClaim(deps: SenderDeps, job: SendJob, owner: string): Promise<DeliveryRow | undefined> {
+  const current = (await getDelivery(deps, job.mailingId, job.contactKey)) as
+    | (DeliveryRow & { leaseOwner?: string })
+    | undefined;
+  return current?.state === 'sending' && current.leaseOwner === owner ? current : undefined;
 }
 
 /**

@@ -9,6 +9,7 @@ export function conferenceInfo(c: ConferenceRow): ConferenceInfo {
   return {
     conferenceId: c.conferenceId,
     name: c.name,
+    shortName: c.shortName,
     city: c.city,
     venue: c.venue,
     timeZone: c.timeZone,
@@ -27,6 +28,8 @@ export function personOf(r: Recipient): Person {
     givenName: r.givenName,
     familyName: r.familyName,
     honorific: r.honorific,
+    gender: r.gender,
+    title: r.title,
     organization: r.organization ?? r.outlet,
     timeZone: r.timeZone,
   };

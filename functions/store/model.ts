@@ -22,7 +22,15 @@
  * nothing on a hot path scans.
  */
 
-import type { Audience, LocalizedText, MailingContent, Role, Session } from '../events/schemas.js';
+import type {
+  Audience,
+  Gender,
+  LocalizedText,
+  MailingContent,
+  PersonTitle,
+  Role,
+  Session,
+} from '../events/schemas.js';
 
 export const keys = {
   conference: (cid: string) => ({ pk: `CONF#${cid}`, sk: 'META' }),
@@ -50,8 +58,9 @@ export const deliveryStateIndex = (mid: string, state: DeliveryState) => `MAILIN
 export interface ConferenceRow {
   conferenceId: string;
   name: LocalizedText;
-  city: string;
-  venue: string;
+  shortName?: LocalizedText;
+  city: string | LocalizedText;
+  venue: string | LocalizedText;
   timeZone: string;
   start: string;
   end: string;
@@ -82,6 +91,8 @@ export interface Recipient {
   givenName: string;
   familyName: string;
   honorific?: string;
+  gender?: Gender;
+  title?: PersonTitle;
   organization?: string;
   country?: string;
   language?: string;

@@ -19,6 +19,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { maskEmail } from '../lib/logger.js';
+import { catalogLanguageOf, resolveLanguage } from '../render/languages.js';
 import type { PressRow, RegistrationRow } from '../store/model.js';
 import { keys as tableKeys } from '../store/model.js';
 import {
@@ -28,7 +29,7 @@ import {
   type StoreDeps,
   suppressionsFor,
 } from '../store/store.js';
-import { confirmPage, donePage, invalidPage, type PageLanguage, pageLanguageOf } from './page.js';
+import { confirmPage, donePage, invalidPage } from './page.js';
 import { type UnsubscribeKeys, verifyUnsubscribeToken } from './token.js';
 
 export interface UnsubscribeRequest {
@@ -81,7 +82,7 @@ export async function handleUnsubscribe(
   request: UnsubscribeRequest,
 ): Promise<UnsubscribeResponse> {
   const method = request.method.toUpperCase();
-  const requestedLang = pageLanguageOf(request.query.lang);
+  const requestedLang = catalogLanguageOf(request.query.lang);
   const invalid = () => page(400, invalidPage(requestedLang ?? 'en'));
   if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
     return page(405, invalidPage(requestedLang ?? 'en'), { allow: 'GET, HEAD, POST' });
@@ -96,7 +97,7 @@ export async function handleUnsubscribe(
     personOf(deps, conferenceId, contactKey),
     suppressionsFor(deps, contactKey, conferenceId),
   ]);
-  const lang: PageLanguage = requestedLang ?? pageLanguageOf(person?.language) ?? 'en';
+  const lang = requestedLang ?? resolveLanguage(person?.language);
   const view = {
     conference:
       (conference?.name as Record<string, string | undefined> | undefined)?.[lang] ??

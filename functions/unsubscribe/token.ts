@@ -12,7 +12,8 @@
  */
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand } from '@aws-sdk/client-ssm';
+import { ssmClient } from '../lib/clients.js';
 import { ConfigurationError } from '../lib/errors.js';
 
 /** The HMAC keys: `keys` maps a key id to a base64 secret; `current` signs new tokens. */
@@ -79,7 +80,6 @@ export function parseUnsubscribeKeys(json: string, source: string): UnsubscribeK
   return { current: set.current, keys: { ...set.keys } };
 }
 
-let ssm: SSMClient | undefined;
 const cache = new Map<string, Promise<UnsubscribeKeys>>();
 
 /**
@@ -101,8 +101,9 @@ export async function loadUnsubscribeKeys(env: {
   const name = env.UNSUBSCRIBE_KEY_PARAMETER;
   if (!name) throw new ConfigurationError('UNSUBSCRIBE_KEYS or UNSUBSCRIBE_KEY_PARAMETER must be set');
   return memo(`ssm:${name}`, async () => {
-    ssm ??= new SSMClient({});
-    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+    const { Parameter } = await ssmClient().send(
+      new GetParameterCommand({ Name: name, WithDecryption: true }),
+    );
     if (!Parameter?.Value) throw new ConfigurationError(`SSM parameter ${name} has no value`);
     return parseUnsubscribeKeys(Parameter.Value, `SSM parameter ${name}`);
   });

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoAgenda, demoConference, demoEvents, demoRegistrations, SESSIONS } from '../../cli/demo-data.js';
 import { parseAudience } from '../../cli/lib/audience.js';
 import { parseContent } from '../../cli/lib/content.js';
+import { demoAgenda, demoConference, demoEvents, demoRegistrations, SESSIONS } from '../../demo/data.js';
 import { validateIntakeEvent } from '../../functions/events/schemas.js';
 import { clockOffsetMs, getPressById, listRejections, wasProcessed } from '../../functions/store/store.js';
 import { useLocalStack } from './support/local-stack.js';
@@ -57,10 +57,13 @@ describe('communique CLI (spawned) against the embedded stack', () => {
   /** Runs `communique …args` against the test stack; `input` is piped to stdin. */
   function cli(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Run> {
     return new Promise((resolve, reject) => {
+      // The stack applies the handlers' environment to this process; a person's shell has none of it
+      // (AWS_LAMBDA_MAX_CONCURRENCY would make Powertools in the CLI look for a Lambda InvokeStore).
+      const { AWS_LAMBDA_MAX_CONCURRENCY: _handlersOnly, ...shell } = process.env;
       const child = spawn(process.execPath, [bin, ...args], {
         cwd: dir,
         env: {
-          ...process.env,
+          ...shell,
           COMMUNIQUE_STACK_FILE: stackFile,
           COMMUNIQUE_USER: 'tester@example.org',
           ...options.env,

@@ -122,7 +122,7 @@ describe('sending on the embedded stack', () => {
       leaseSeconds: 60,
       pacer: new Pacer(10_000),
       mailing: (id) => getMailing(s, id),
-      isSuppressed: async () => false,
+      suppressions: async () => [],
       compose: composerFor(s, {
         SENDER_DOMAIN: env.SENDER_DOMAIN ?? 'mail.example.org',
         FROM_ADDRESS: env.FROM_ADDRESS ?? 'conference@mail.example.org',

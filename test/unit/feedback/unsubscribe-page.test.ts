@@ -2,15 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as cheerio from 'cheerio';
 import { describe, expect, it } from 'vitest';
+import { escapeHtml } from '../../../functions/lib/text.js';
+import { catalogLanguageOf, LANGUAGE_CODES } from '../../../functions/render/languages.js';
 import { handleUnsubscribe, isOneClickBody } from '../../../functions/unsubscribe/endpoint.js';
-import {
-  confirmPage,
-  donePage,
-  escapeHtml,
-  invalidPage,
-  PAGE_LANGUAGES,
-  pageLanguageOf,
-} from '../../../functions/unsubscribe/page.js';
+import { confirmPage, donePage, invalidPage } from '../../../functions/unsubscribe/page.js';
 import { signUnsubscribeToken, type UnsubscribeKeys } from '../../../functions/unsubscribe/token.js';
 
 const hostile = {
@@ -20,7 +15,7 @@ const hostile = {
 };
 
 describe('unsubscribe pages', () => {
-  it.each(PAGE_LANGUAGES)(
+  it.each(LANGUAGE_CODES)(
     'render the %s confirm page with a POST form carrying the one-click field',
     (lang) => {
       const $ = cheerio.load(
@@ -43,7 +38,7 @@ describe('unsubscribe pages', () => {
   );
 
   it('keep every interpolated value as text: no element, attribute or script comes from input', () => {
-    for (const lang of PAGE_LANGUAGES) {
+    for (const lang of LANGUAGE_CODES) {
       for (const html of [confirmPage(lang, hostile), donePage(lang, hostile)]) {
         const $ = cheerio.load(html);
         expect($('script, img, b').length).toBe(0);
@@ -72,10 +67,10 @@ describe('unsubscribe pages', () => {
   });
 
   it('choose a page language from a tag, and nothing for languages without a page', () => {
-    expect(pageLanguageOf('ru-RU')).toBe('ru');
-    expect(pageLanguageOf('AR')).toBe('ar');
-    expect(pageLanguageOf('tg')).toBeUndefined();
-    expect(pageLanguageOf(undefined)).toBeUndefined();
+    expect(catalogLanguageOf('ru-RU')).toBe('ru');
+    expect(catalogLanguageOf('AR')).toBe('ar');
+    expect(catalogLanguageOf('tg')).toBeUndefined();
+    expect(catalogLanguageOf(undefined)).toBeUndefined();
   });
 });
 

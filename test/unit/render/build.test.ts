@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import * as cheerio from 'cheerio';
 import Handlebars from 'handlebars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sampleRecipient, samplesFor } from '../../../demo/samples.js';
 import { MAIL_KINDS, type MailKind } from '../../../functions/render/kinds.js';
 import { buildContext } from '../../../functions/render/view.js';
 import {
@@ -14,7 +15,6 @@ import {
   TEMPLATES_DIR,
   TemplateBuildError,
 } from '../../../templates/build.js';
-import { sampleRecipient, samplesFor } from '../../../templates/samples.js';
 
 let scratch: string;
 

@@ -1,5 +1,6 @@
 import ICAL from 'ical.js';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SAMPLE_CONFERENCE, SAMPLE_SESSIONS } from '../../../demo/samples.js';
 import {
   buildCalendars,
   type CalendarRequest,
@@ -7,7 +8,6 @@ import {
   sessionUid,
 } from '../../../functions/render/ical.js';
 import type { SessionInfo } from '../../../functions/render/types.js';
-import { SAMPLE_CONFERENCE, SAMPLE_SESSIONS } from '../../../templates/samples.js';
 
 const [OPENING, PANEL] = SAMPLE_SESSIONS as [SessionInfo, SessionInfo];
 const DOMAIN = 'conference.example.org';
@@ -142,5 +142,43 @@ describe('buildCalendars', () => {
     expect(ru[1]!.summary).toBe('Открытие конференции');
     const fr = parse(buildCalendars(request({ language: 'fr' }))[0]!.content).events;
     expect(fr[1]!.summary).toBe('High-level opening session');
+  });
+});
+
+describe('buildCalendars: withdrawing and languages', () => {
+  const sequences = (content: string) =>
+    new Map(parse(content).events.map((e) => [e.uid, e.sequence] as const));
+
+  it('a CANCEL raises SEQUENCE above every version published before', () => {
+    const published = sequences(buildCalendars(request())[0]!.content);
+    const [cancel] = buildCalendars(request({ cancelAll: true }));
+    expect(cancel?.method).toBe('CANCEL');
+    const withdrawn = sequences(cancel!.content);
+    expect([...withdrawn.keys()].sort()).toEqual([...published.keys()].sort());
+    for (const [uid, sequence] of withdrawn) expect(sequence, uid).toBeGreaterThan(published.get(uid)!);
+  });
+
+  it('a session cancelled by a newer agenda version is withdrawn above the version that published it', () => {
+    const v2 = sequences(buildCalendars(request({ includeConference: false }))[0]!.content);
+    const files = buildCalendars(
+      request({ agendaVersion: 3, includeConference: false, sessions: [{ ...PANEL, status: 'cancelled' }] }),
+    );
+    const cancel = files.find((f) => f.method === 'CANCEL')!;
+    const uid = sessionUid(SAMPLE_CONFERENCE.conferenceId, PANEL.sessionId, DOMAIN);
+    expect(sequences(cancel.content).get(uid)).toBeGreaterThan(v2.get(uid)!);
+  });
+
+  it.each([
+    ['ru', 'Пленарный зал', 'Государственный конференц-центр', 'Душанбе'],
+    ['ar', 'القاعة العامة', 'مركز المؤتمرات الحكومي', 'دوشنبه'],
+  ])('writes LOCATION and SUMMARY in %s', (language, room, venue, city) => {
+    const calendar = new ICAL.Component(ICAL.parse(buildCalendars(request({ language }))[0]!.content));
+    const [conference, opening] = calendar.getAllSubcomponents('vevent');
+    expect(conference?.getFirstPropertyValue('location')).toBe(`${venue}, ${city}`);
+    expect(opening?.getFirstPropertyValue('location')).toBe(`${room}, ${venue}, ${city}`);
+    expect(opening?.getFirstPropertyValue('summary')).toBe(OPENING.title[language]);
+    expect(String(opening?.getFirstPropertyValue('description'))).toContain(
+      language === 'ru' ? 'Эмомали Рахмон' : 'إمام علي رحمن',
+    );
   });
 });

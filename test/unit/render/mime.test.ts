@@ -1,5 +1,13 @@
 import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
+import {
+  HOSTILE_RECIPIENT,
+  SAMPLE_CONFERENCE,
+  SAMPLE_SESSIONS,
+  type Sample,
+  sampleRecipient,
+  samplesFor,
+} from '../../../demo/samples.js';
 import { buildCalendars } from '../../../functions/render/ical.js';
 import {
   type ComposeOptions,
@@ -8,14 +16,6 @@ import {
   messageIdFor,
   sesTags,
 } from '../../../functions/render/mime.js';
-import {
-  HOSTILE_RECIPIENT,
-  SAMPLE_CONFERENCE,
-  SAMPLE_SESSIONS,
-  type Sample,
-  sampleRecipient,
-  samplesFor,
-} from '../../../templates/samples.js';
 import { renderApi } from './built.js';
 
 const { render, MAIL_KINDS, isBulkKind, RenderError } = renderApi;

@@ -6,12 +6,10 @@
  *
  * Everything is generated from a fixed seed, and every event has a fixed id, so a run is
  * repeatable and loading twice into the same stack changes nothing (the intake applies an id once).
- * Data goes through the intake queue like any producer's events, not straight into the table, so
- * the demo exercises the real path.
+ * Pure data: `demo/load.ts` sends it through the intake queue like any producer's events, not
+ * straight into the table, so the demo exercises the real path.
  */
-import type { LocalStack } from '../local/stack.js';
-import { cloudEvent, type OutgoingEvent, sendBodies, waitForOutcomes } from './lib/intake.js';
-import { localTarget, type Target } from './lib/target.js';
+import { cloudEvent, type OutgoingEvent } from '../functions/events/producer.js';
 
 /** The demo conference's id (also the CLI's default `--conference`). */
 export const DEMO_CONFERENCE_ID = 'dushanbe-2022';
@@ -89,8 +87,17 @@ export function demoConference(): Record<string, unknown> {
       ru: 'Международная конференция высокого уровня по международному и региональному сотрудничеству в области безопасности и управления границами в целях противодействия терроризму и предотвращения передвижения террористов',
       ar: 'المؤتمر الدولي رفيع المستوى حول التعاون الدولي والإقليمي في مجال أمن الحدود وإدارتها لمكافحة الإرهاب ومنع تنقل الإرهابيين',
     },
-    city: 'Dushanbe',
-    venue: 'Conference centre, Dushanbe (demo)',
+    shortName: {
+      en: 'Dushanbe Border Security Conference',
+      ru: 'Душанбинская конференция по безопасности границ',
+      ar: 'مؤتمر دوشنبه لأمن الحدود',
+    },
+    city: { en: 'Dushanbe', ru: 'Душанбе', ar: 'دوشنبه' },
+    venue: {
+      en: 'Conference centre, Dushanbe (demo)',
+      ru: 'Конференц-центр, Душанбе (демо)',
+      ar: 'مركز المؤتمرات، دوشنبه (تجريبي)',
+    },
     timeZone: 'Asia/Dushanbe',
     start: '2022-10-18',
     end: '2022-10-19',
@@ -125,6 +132,21 @@ export const SESSIONS = {
 
 const PANELS = [SESSIONS.borders, SESSIONS.information, SESSIONS.trafficking, SESSIONS.justice] as const;
 
+/** Room and speaker names in every language: real mail shows them in the reader's. */
+export const ROOMS: Record<string, { en: string; ru: string; ar: string }> = {
+  'Plenary hall': { en: 'Plenary hall', ru: 'Пленарный зал', ar: 'القاعة العامة' },
+  'Room A': { en: 'Room A', ru: 'Зал A', ar: 'القاعة A' },
+  'Room B': { en: 'Room B', ru: 'Зал B', ar: 'القاعة B' },
+  'Room C': { en: 'Room C', ru: 'Зал C', ar: 'القاعة C' },
+};
+const SPEAKERS: Record<string, { en: string; ru: string; ar: string }> = {
+  'Heads of the co-organizing delegations': {
+    en: 'Heads of the co-organizing delegations',
+    ru: 'Главы делегаций-соорганизаторов',
+    ar: 'رؤساء وفود الجهات المنظمة',
+  },
+};
+
 /** `agenda.changed` data of the demo agenda at version 1 (times in Dushanbe, UTC+5). */
 export function demoAgenda(): Record<string, unknown> {
   const session = (
@@ -141,8 +163,8 @@ export function demoAgenda(): Record<string, unknown> {
     title,
     start: `2022-10-${day}T${from}:00+05:00`,
     end: `2022-10-${day}T${to}:00+05:00`,
-    room,
-    speakers,
+    room: ROOMS[room] ?? room,
+    speakers: speakers.map((speaker) => SPEAKERS[speaker] ?? speaker),
     plenary,
     status: 'scheduled',
   });
@@ -360,10 +382,47 @@ const FAMILY: Record<Lang, readonly (readonly [string, string, string])[]> = {
 };
 
 /** Honorifics as people register them, by language and gender: [plain, excellency, doctor]. */
-const HONORIFICS: Record<Lang, Record<Gender, readonly [string, string, string]>> = {
-  en: { m: ['Mr.', 'H.E.', 'Dr.'], f: ['Ms.', 'H.E.', 'Dr.'] },
-  ru: { m: ['г-н', 'Е. П.', 'д-р'], f: ['г-жа', 'Е. П.', 'д-р'] },
-  ar: { m: ['السيد', 'سعادة', 'د.'], f: ['السيدة', 'سعادة', 'د.'] },
+/**
+ * Honorifics by language, gender and rank (0 courtesy, 1 Excellency, 2 academic), each with a
+ * compound variant ("H.E. Ambassador", "Prof. Dr.") as registration systems send them.
+ */
+const HONORIFICS: Record<Lang, Record<Gender, readonly (readonly [string, string])[]>> = {
+  en: {
+    m: [
+      ['Mr.', 'Mr.'],
+      ['H.E. Mr.', 'H.E. Ambassador'],
+      ['Dr.', 'Prof. Dr.'],
+    ],
+    f: [
+      ['Ms.', 'Mrs.'],
+      ['H.E. Ms.', 'H.E. Ambassador'],
+      ['Dr.', 'Prof. Dr.'],
+    ],
+  },
+  ru: {
+    m: [
+      ['г-н', 'г-н'],
+      ['Е. П. г-н', 'Е. П. Посол'],
+      ['д-р', 'проф.'],
+    ],
+    f: [
+      ['г-жа', 'г-жа'],
+      ['Е. П. г-жа', 'Е. П. Посол'],
+      ['д-р', 'проф.'],
+    ],
+  },
+  ar: {
+    m: [
+      ['السيد', 'السيد'],
+      ['سعادة السيد', 'سعادة السفير'],
+      ['الدكتور', 'الأستاذ الدكتور'],
+    ],
+    f: [
+      ['السيدة', 'السيدة'],
+      ['سعادة السيدة', 'سعادة السفيرة'],
+      ['الدكتورة', 'الأستاذة الدكتورة'],
+    ],
+  },
 };
 
 /** Countries by the language their delegates write in, with weights (co-hosts send more). */
@@ -505,6 +564,7 @@ export interface DemoRegistration {
     givenName: string;
     familyName: string;
     honorific: string;
+    gender?: 'female' | 'male';
     organization: string;
     country: string;
     language: Lang;
@@ -537,7 +597,9 @@ export function demoRegistrations(count = DEMO_REGISTRATIONS, seed = 20221018): 
       [1, 18],
       [2, 12],
     ] as const);
-    const honorific = HONORIFICS[language][gender][rank];
+    // The variant and whether gender is given follow the index, so the random sequence (and with
+    // it every other field of the demo) stays as it was.
+    const honorific = HONORIFICS[language][gender][rank]?.[i % 2] ?? '';
     const countryName = new Intl.DisplayNames([language], { type: 'region' }).of(country) ?? country;
     const organization = `${pick(random, ORGANIZATIONS[language])}, ${countryName}`;
     const domain = random() < 0.6 ? 'example.org' : 'example.net';
@@ -559,6 +621,7 @@ export function demoRegistrations(count = DEMO_REGISTRATIONS, seed = 20221018): 
         givenName: given,
         familyName,
         honorific,
+        ...(i % 7 === 0 ? {} : { gender: gender === 'f' ? ('female' as const) : ('male' as const) }),
         organization,
         country,
         language,
@@ -625,7 +688,7 @@ export function demoPressContacts(count = DEMO_PRESS_CONTACTS, seed = 14092022):
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Loading
+// Events
 
 /** Every demo event, in the order they must be applied (conference, agenda, then people). */
 export function demoEvents(): { conference: OutgoingEvent; agenda: OutgoingEvent; people: OutgoingEvent[] } {
@@ -666,71 +729,4 @@ export function demoEvents(): { conference: OutgoingEvent; agenda: OutgoingEvent
     ),
   );
   return { conference, agenda, people: [...registrations, ...press] };
-}
-
-async function apply(target: Target, events: OutgoingEvent[], what: string): Promise<void> {
-  await sendBodies(
-    target,
-    events.map((e) => JSON.stringify(e)),
-  );
-  const outcomes = await waitForOutcomes(
-    target,
-    events.map((e) => e.id),
-    { timeoutMs: 60_000 },
-  );
-  const rejected = outcomes.filter((o) => o.outcome === 'rejected');
-  if (rejected.length > 0) {
-    const first = rejected[0];
-    throw new Error(
-      `demo data: the stack rejected ${rejected.length} ${what} event(s), e.g. ${first?.id}: ${first && 'reason' in first ? first.reason : ''}`,
-    );
-  }
-}
-
-/** A target for a stack running in this process. */
-export function inProcessTarget(stack: Pick<LocalStack, 'endpoints' | 'outputs'>): Target {
-  return localTarget('(this process)', { endpoints: stack.endpoints, outputs: stack.outputs });
-}
-
-/** The commands `npm start` suggests once the demo is loaded. */
-export const DEMO_NEXT_STEPS = [
-  'Try it (in another terminal):',
-  '  npx communique mailing create --kind invitation --audience roles=delegate,languages=ru',
-  '  npx communique mailings list',
-  '  npx communique mailing status <ID> --watch',
-  '  npx communique deliveries <ID>',
-  '  npm run demo            # the whole story: registrations, invitations, an agenda change, press, reminders, bounces',
-  'Sent mail: the outbox at the SES address above (GET /store lists it as JSON). Guide: docs/cli.md',
-].join('\n');
-
-/**
- * Loads the demo conference through a target's intake queue and waits until every event is
- * applied. Repeatable: fixed ids make a second load a no-op. Returns how long it took.
- */
-export async function loadDemoInto(target: Target): Promise<number> {
-  const started = Date.now();
-  const { conference, agenda, people } = demoEvents();
-  // The conference must exist before anything that names it, and the agenda before registrations
-  // so that sessions resolve from the start.
-  await apply(target, [conference], 'conference');
-  await apply(target, [agenda], 'agenda');
-  await apply(target, people, 'registration and press');
-  return Date.now() - started;
-}
-
-/** Loads the demo conference into a local stack running in this process (`npm start`). */
-export async function loadDemo(stack: LocalStack, options: { quiet?: boolean } = {}): Promise<void> {
-  const target = inProcessTarget(stack);
-  try {
-    const ms = await loadDemoInto(target);
-    if (!options.quiet) {
-      console.log(
-        `demo conference ${DEMO_CONFERENCE_ID} loaded in ${(ms / 1000).toFixed(1)} s: ` +
-          `6 sessions, ${DEMO_REGISTRATIONS} registrations (en/ru/ar), ${DEMO_PRESS_CONTACTS} press contacts.`,
-      );
-      console.log(DEMO_NEXT_STEPS);
-    }
-  } finally {
-    target.close();
-  }
 }

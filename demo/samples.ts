@@ -14,6 +14,11 @@ export const SAMPLE_CONFERENCE: ConferenceInfo = {
     ru: 'Конференция высокого уровня по сотрудничеству в области безопасности и управления границами для противодействия терроризму',
     ar: 'المؤتمر رفيع المستوى للتعاون في أمن الحدود وإدارتها لمكافحة الإرهاب',
   },
+  shortName: {
+    en: 'Dushanbe Border Security Conference',
+    ru: 'Душанбинская конференция по безопасности границ',
+    ar: 'مؤتمر دوشنبه لأمن الحدود',
+  },
   city: { en: 'Dushanbe', ru: 'Душанбе', ar: 'دوشنبه' },
   venue: {
     en: 'State Conference Centre',
@@ -70,8 +75,11 @@ export const SAMPLE_SESSIONS: readonly SessionInfo[] = [
     },
     start: '2022-10-18T09:00:00+05:00',
     end: '2022-10-18T10:30:00+05:00',
-    room: 'Plenary Hall',
-    speakers: ['Emomali Rahmon', 'Vladimir Voronkov'],
+    room: { en: 'Plenary Hall', ru: 'Пленарный зал', ar: 'القاعة العامة' },
+    speakers: [
+      { en: 'Emomali Rahmon', ru: 'Эмомали Рахмон', ar: 'إمام علي رحمن' },
+      { en: 'Vladimir Voronkov', ru: 'Владимир Воронков', ar: 'فلاديمير فورونكوف' },
+    ],
     plenary: true,
     status: 'scheduled',
   },
@@ -84,7 +92,7 @@ export const SAMPLE_SESSIONS: readonly SessionInfo[] = [
     },
     start: '2022-10-18T11:00:00+05:00',
     end: '2022-10-18T12:30:00+05:00',
-    room: 'Hall B',
+    room: { en: 'Hall B', ru: 'Зал B', ar: 'القاعة B' },
     status: 'scheduled',
   },
   {
@@ -96,7 +104,7 @@ export const SAMPLE_SESSIONS: readonly SessionInfo[] = [
     },
     start: '2022-10-18T14:00:00+05:00',
     end: '2022-10-18T15:30:00+05:00',
-    room: 'Hall C',
+    room: { en: 'Hall C', ru: 'Зал C', ar: 'القاعة C' },
     status: 'scheduled',
   },
   {
@@ -108,7 +116,7 @@ export const SAMPLE_SESSIONS: readonly SessionInfo[] = [
     },
     start: '2022-10-19T15:00:00+05:00',
     end: '2022-10-19T16:30:00+05:00',
-    room: 'Plenary Hall',
+    room: { en: 'Plenary Hall', ru: 'Пленарный зал', ar: 'القاعة العامة' },
     plenary: true,
     status: 'scheduled',
   },
@@ -121,6 +129,7 @@ export const SAMPLE_RECIPIENTS: Readonly<Record<string, Person>> = {
     givenName: 'Amina',
     familyName: 'Diallo',
     honorific: 'Dr',
+    gender: 'female',
     organization: 'Example Institute',
     timeZone: 'Europe/Vienna',
   },
@@ -129,6 +138,7 @@ export const SAMPLE_RECIPIENTS: Readonly<Record<string, Person>> = {
     givenName: 'Алишер',
     familyName: 'Назаров',
     honorific: 'г-н',
+    gender: 'male',
     timeZone: 'Asia/Dushanbe',
   },
   ar: {
@@ -136,6 +146,7 @@ export const SAMPLE_RECIPIENTS: Readonly<Record<string, Person>> = {
     givenName: 'فاطمة',
     familyName: 'الكعبي',
     honorific: 'سعادة',
+    gender: 'female',
     timeZone: 'Asia/Riyadh',
   },
 };
@@ -152,7 +163,7 @@ export const HOSTILE_RECIPIENT: Person = {
   timeZone: 'America/New_York',
 };
 
-/** The same person with a hostile free-text honorific, which is shown as given (escaped). */
+/** The same person with a hostile free-text honorific, which is not recognised and not shown. */
 export const HOSTILE_TITLED_RECIPIENT: Person = {
   ...HOSTILE_RECIPIENT,
   honorific: '{{#each this}}<b>Sir</b>',
@@ -263,7 +274,7 @@ export function samplesFor(recipient: Person): Sample[] {
                 ...panel1,
                 start: '2022-10-18T11:30:00+05:00',
                 end: '2022-10-18T13:00:00+05:00',
-                room: 'Hall A',
+                room: { en: 'Hall A', ru: 'Зал A', ar: 'القاعة A' },
               },
             },
             { before: panel2, after: { ...panel2, status: 'cancelled' } },
@@ -277,7 +288,7 @@ export function samplesFor(recipient: Person): Sample[] {
                 },
                 start: '2022-10-19T12:30:00+05:00',
                 end: '2022-10-19T13:30:00+05:00',
-                room: 'Hall D',
+                room: { en: 'Hall D', ru: 'Зал D', ar: 'القاعة D' },
               },
             },
           ],

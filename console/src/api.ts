@@ -1,0 +1,89 @@
+/** The organizer API from the browser: JSON in and out, errors as sentences a person can act on. */
+import { authHeader } from './auth';
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly detail?: { problems?: { field: string; message: string }[]; total?: number; count?: number },
+  ) {
+    super(message);
+  }
+}
+
+let base = '';
+export function setApiBase(url: string): void {
+  base = url.replace(/\/$/, '');
+}
+
+export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...(await authHeader()) };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  } catch {
+    throw new ApiFailure(0, 'The console cannot reach its server. Is `npm start` still running?');
+  }
+  const data = (await res.json().catch(() => ({}))) as { error?: string; detail?: ApiFailure['detail'] };
+  if (!res.ok) {
+    const fallback =
+      res.status === 401 ? 'Your sign-in has expired: sign in again.' : `Request failed (${res.status}).`;
+    throw new ApiFailure(res.status, data.error ?? fallback, data.detail);
+  }
+  return data as T;
+}
+
+export const get = <T>(path: string) => api<T>('GET', path);
+export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
+
+/** Query string from defined values. */
+export function qs(params: Record<string, string | undefined>): string {
+  const entries = Object.entries(params).filter(
+    (e): e is [string, string] => e[1] !== undefined && e[1] !== '',
+  );
+  return entries.length ? `?${new URLSearchParams(entries).toString()}` : '';
+}
+
+export interface Me {
+  user: string;
+  email?: string;
+  groups: string[];
+  can: { read: boolean; readPress: boolean; compose: boolean; composeKinds: string[]; suppressions: boolean };
+}
+
+export interface Counts {
+  [state: string]: number;
+}
+
+export interface MailingSummary {
+  mailingId: string;
+  kind: string;
+  state: string;
+  total: number;
+  settled: number;
+  counts: Counts;
+  requestedBy: string;
+  createdAt: string;
+  sendAt?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  next?: string;
+}
+
+export interface Rendered {
+  language: string;
+  rendered: string;
+  dir: 'ltr' | 'rtl';
+  subject: string;
+  html: string;
+  text: string;
+  recipient: string;
+}

@@ -1,0 +1,271 @@
+/** A mailing: live progress, deliveries (filter, search, pages), actions; and one delivery. */
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { get, type Me, type Page, post, qs, type Rendered } from '../api';
+import {
+  Confirm,
+  CountsLine,
+  html,
+  MailView,
+  Notice,
+  Progress,
+  STATES,
+  StateBadge,
+  shortTime,
+  useLoad,
+} from '../ui';
+
+interface MailingData {
+  mailingId: string;
+  kind: string;
+  state: string;
+  total: number;
+  counts: Record<string, number>;
+  settled: number;
+  complete: boolean;
+  requestedBy: string;
+  createdAt: string;
+  sendAt?: string;
+  pausedReason?: string;
+  preview?: { total: number; perLanguage: Record<string, number> };
+  audience: Record<string, string[]>;
+}
+
+interface DeliveryItem {
+  contactKey: string;
+  email: string;
+  name: string;
+  language: string;
+  role: string;
+  state: string;
+  attempts: number;
+  updatedAt: string;
+  reason?: string;
+}
+
+const enc = encodeURIComponent;
+
+function duration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '—';
+  if (seconds < 60) return `${Math.ceil(seconds)} s`;
+  if (seconds < 3600) return `${Math.ceil(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+/** Polls the mailing every second until it is complete; keeps the last readings for the rate. */
+function useMailing(mailingId: string) {
+  const [data, setData] = useState<MailingData | undefined>();
+  const [error, setError] = useState<unknown>();
+  const [tick, setTick] = useState(0);
+  const samples = useRef<{ t: number; settled: number }[]>([]);
+  useEffect(() => {
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const started = Date.now();
+    const read = () =>
+      get<MailingData>(`/api/mailings/${enc(mailingId)}`).then(
+        (d) => {
+          if (!live) return;
+          setData(d);
+          setError(undefined);
+          samples.current = [...samples.current, { t: Date.now(), settled: d.settled }].slice(-15);
+          // After the last send, SES delivery and bounce events still arrive: keep reading, slower.
+          if (!d.complete && d.state !== 'paused') timer = setTimeout(read, 1000);
+          else if ((d.counts.sent ?? 0) > 0 && Date.now() - started < 600_000) timer = setTimeout(read, 3000);
+        },
+        (e: unknown) => {
+          if (!live) return;
+          setError(e);
+          timer = setTimeout(read, 3000);
+        },
+      );
+    void read();
+    return () => {
+      live = false;
+      if (timer) clearTimeout(timer);
+    };
+  }, [mailingId, tick]);
+  const first = samples.current[0];
+  const last = samples.current[samples.current.length - 1];
+  const rate =
+    first && last && last.t > first.t ? ((last.settled - first.settled) * 1000) / (last.t - first.t) : 0;
+  return { data, error, rate, reload: () => setTick((t) => t + 1) };
+}
+
+function Deliveries({ mailingId, version }: { mailingId: string; version: number }) {
+  const [state, setState] = useState('');
+  const [q, setQ] = useState('');
+  const [applied, setApplied] = useState({ state: '', q: '' });
+  const [pages, setPages] = useState<DeliveryItem[]>([]);
+  const [next, setNext] = useState<string | undefined>();
+  const [error, setError] = useState<unknown>();
+  const load = (cursor?: string) =>
+    get<Page<DeliveryItem>>(
+      `/api/mailings/${enc(mailingId)}/deliveries${qs({ state: applied.state, q: applied.q, cursor, limit: '25' })}`,
+    ).then((p) => {
+      setPages((old) => (cursor ? [...old, ...p.items] : p.items));
+      setNext(p.next);
+      setError(undefined);
+    }, setError);
+  useEffect(() => {
+    void load();
+  }, [mailingId, applied, version]);
+  return html`<section aria-labelledby="deliveries-h">
+    <h2 id="deliveries-h">Deliveries</h2>
+    <form class="row filters" role="search" onSubmit=${(e: Event) => {
+      e.preventDefault();
+      setApplied({ state, q });
+    }}>
+      <label class="field">State
+        <select name="state" value=${state} onChange=${(e: Event) => setState((e.target as HTMLSelectElement).value)}>
+          <option value="">any</option>
+          ${STATES.map((s) => html`<option value=${s}>${s}</option>`)}
+        </select>
+      </label>
+      <label class="field">Address starts with
+        <input name="q" type="search" value=${q} onInput=${(e: Event) => setQ((e.target as HTMLInputElement).value)} />
+      </label>
+      <button type="submit">Find</button>
+    </form>
+    <${Notice} error=${error} />
+    ${
+      pages.length === 0
+        ? html`<p>No deliveries${applied.state ? ` in state ${applied.state}` : ''}${applied.q ? ` whose address starts with “${applied.q}”` : ''}.</p>`
+        : html`<div class="scroll"><table class="deliveries">
+          <caption class="sr">Deliveries</caption>
+          <thead><tr><th scope="col">Address</th><th scope="col">Name</th><th scope="col">Lang</th><th scope="col">State</th><th scope="col">Updated (UTC)</th><th scope="col">Reason</th></tr></thead>
+          <tbody>${pages.map(
+            (d) => html`<tr>
+              <td><a href=${`#/mailings/${enc(mailingId)}/deliveries/${enc(d.contactKey)}`}>${d.email}</a></td>
+              <td><bdi>${d.name}</bdi></td><td>${d.language}</td><td><${StateBadge} state=${d.state} /></td>
+              <td>${shortTime(d.updatedAt)}</td><td>${d.reason ?? ''}</td>
+            </tr>`,
+          )}</tbody>
+        </table></div>`
+    }
+    ${next ? html`<p><button type="button" onClick=${() => load(next)}>Show more</button></p>` : null}
+  </section>`;
+}
+
+type Pending = { what: 'cancel' } | { what: 'resend'; states: ('failed' | 'uncertain')[]; count: number };
+
+export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
+  const { data, error, rate, reload } = useMailing(mailingId);
+  const [pending, setPending] = useState<Pending | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<unknown>();
+  const [ok, setOk] = useState<string | undefined>();
+  const mayWrite = data ? me.can.composeKinds.includes(data.kind) : false;
+
+  async function run(p: Pending) {
+    setBusy(true);
+    setActionError(undefined);
+    try {
+      if (p.what === 'cancel') {
+        await post(`/api/mailings/${enc(mailingId)}/cancel`);
+        setOk('Cancelled: queued deliveries will not go.');
+      } else {
+        const r = await post<{ resent: number }>(`/api/mailings/${enc(mailingId)}/resend`, {
+          states: p.states,
+          expectedCount: p.count,
+        });
+        setOk(`Resending ${r.resent} deliveries.`);
+      }
+      setPending(undefined);
+      reload();
+    } catch (e) {
+      setActionError(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const total = data ? (data.state === 'dry-run' ? (data.preview?.total ?? 0) : data.total) : 0;
+  const left = data ? total - data.settled : 0;
+  const failed = data?.counts.failed ?? 0;
+  const uncertain = data?.counts.uncertain ?? 0;
+  const queued = data?.counts.queued ?? 0;
+  const went = data ? (data.counts.sent ?? 0) + (data.counts.delivered ?? 0) : 0;
+
+  return html`<section>
+    <h1 tabindex="-1">Mailing <bdi>${mailingId}</bdi></h1>
+    <${Notice} error=${error} />
+    ${
+      data
+        ? html`
+      <p>${data.kind} · <${StateBadge} state=${data.state} /> · requested by ${data.requestedBy} · created ${shortTime(data.createdAt)} UTC${data.sendAt ? ` · to go at ${data.sendAt}` : ''}</p>
+      ${data.pausedReason ? html`<p class="notice error" role="alert">Paused: ${data.pausedReason}</p>` : null}
+      <div class="card" aria-live="polite">
+        <${Progress} value=${data.settled} max=${total} label="Deliveries settled" />
+        <p data-testid="progress-line">${data.complete ? html`<strong>Complete.</strong> ` : null}<${CountsLine} counts=${data.counts} /></p>
+        ${!data.complete && data.state !== 'dry-run' ? html`<p>Rate ${rate.toFixed(1)}/s · time left ${rate > 0 ? duration(left / rate) : '—'}</p>` : null}
+      </div>
+      ${
+        mayWrite
+          ? html`<div class="row actions">
+          ${data.state === 'dry-run' ? html`<a class="button" href="#/new">Back to composing</a>` : null}
+          ${['scheduled', 'planning', 'sending', 'paused', 'dry-run'].includes(data.state) ? html`<button type="button" class="danger" onClick=${() => setPending({ what: 'cancel' })}>Cancel mailing</button>` : null}
+          ${failed > 0 ? html`<button type="button" onClick=${() => setPending({ what: 'resend', states: ['failed'], count: failed })}>Resend ${failed} failed</button>` : null}
+          ${uncertain > 0 ? html`<button type="button" onClick=${() => setPending({ what: 'resend', states: ['uncertain'], count: uncertain })}>Resend ${uncertain} uncertain</button>` : null}
+        </div>`
+          : null
+      }
+      ${
+        pending
+          ? html`<${Confirm}
+            danger=${pending.what === 'cancel'}
+            busy=${busy}
+            message=${
+              pending.what === 'cancel'
+                ? `Cancel ${mailingId}? ${queued} queued delivery(ies) will not go; ${went} already went and cannot be recalled.`
+                : `Resend ${pending.count} ${pending.states.join(' and ')} delivery(ies)?${pending.states.includes('uncertain') ? ' Uncertain ones may already have arrived: those people may get it twice.' : ''}`
+            }
+            yes=${pending.what === 'cancel' ? `Yes, cancel (${queued} will not go)` : `Yes, resend ${pending.count}`}
+            onYes=${() => run(pending)}
+            onNo=${() => setPending(undefined)}
+          />`
+          : null
+      }
+      <${Notice} error=${actionError} ok=${ok} />
+      <${Deliveries} mailingId=${mailingId} version=${data.complete ? 1 : 0} />`
+        : error
+          ? null
+          : html`<p role="status">Loading…</p>`
+    }
+  </section>`;
+}
+
+interface DeliveryDetail extends DeliveryItem {
+  sesMessageId?: string;
+  createdAt: string;
+  history: { at: string; what: string }[];
+  mail?: Rendered;
+}
+
+export function Delivery({ mailingId, contactKey }: { mailingId: string; contactKey: string }) {
+  const [d, error] = useLoad(
+    () => get<DeliveryDetail>(`/api/mailings/${enc(mailingId)}/deliveries/${enc(contactKey)}`),
+    [mailingId, contactKey],
+  );
+  return html`<section>
+    <p><a href=${`#/mailings/${enc(mailingId)}`}>← Mailing ${mailingId}</a></p>
+    <h1 tabindex="-1">Delivery to <bdi>${d?.email ?? contactKey}</bdi></h1>
+    <${Notice} error=${error} />
+    ${
+      d
+        ? html`<dl class="facts">
+          <dt>Name</dt><dd><bdi>${d.name}</bdi></dd>
+          <dt>State</dt><dd><${StateBadge} state=${d.state} /></dd>
+          <dt>Language</dt><dd>${d.language}</dd>
+          <dt>Role</dt><dd>${d.role}</dd>
+          <dt>Attempts</dt><dd>${d.attempts}</dd>
+          ${d.sesMessageId ? html`<dt>SES message id</dt><dd><code>${d.sesMessageId}</code></dd>` : null}
+          ${d.reason ? html`<dt>Reason</dt><dd>${d.reason}</dd>` : null}
+        </dl>
+        <h2>History</h2>
+        <ol class="history">${d.history.map((h) => html`<li><time datetime=${h.at}>${shortTime(h.at)}</time> ${h.what}</li>`)}</ol>
+        <h2>The mail</h2>
+        ${d.mail ? html`<${MailView} mail=${d.mail} idPrefix="delivery" />` : html`<p>This mail cannot be rendered again (the conference or mailing changed).</p>`}`
+        : null
+    }
+  </section>`;
+}

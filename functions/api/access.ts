@@ -1,0 +1,61 @@
+/**
+ * Who may do what: the one place the console's roles are decided. Every route names the action
+ * it performs; the router asks {@link may} before running it, and again with the mailing's kind
+ * once the mailing is known (a press officer may act on media advisories only).
+ *
+ * | group | may |
+ * |---|---|
+ * | organizers | everything |
+ * | press-office | read the conference, press contacts and media advisories; compose, test, confirm, cancel and resend media advisories |
+ * | viewers | every read (including previews and audience counts); no change, no test send |
+ */
+import type { Group, Identity } from './http.js';
+
+export type Action =
+  /** Reads of the conference's own data: overview, registrations, mailings, deliveries, rejections, suppressions. */
+  | 'read'
+  /** Reading the press list and the conference's basic facts. */
+  | 'read-press'
+  /** Side-effect-free composing aids: audience count, rendered preview. */
+  | 'preview'
+  /** Creating, testing, confirming, cancelling, pausing, resuming, resending a mailing. */
+  | 'mailing-write'
+  /** Adding and lifting suppressions. */
+  | 'suppression-write';
+
+/** The kind a press officer may handle. */
+const PRESS_KIND = 'media-advisory';
+
+const RULES: Record<Group, (action: Action, kind: string | undefined) => boolean> = {
+  organizers: () => true,
+  'press-office': (action, kind) =>
+    action === 'read-press' ||
+    ((action === 'read' || action === 'preview' || action === 'mailing-write') && kind === PRESS_KIND),
+  viewers: (action) => action === 'read' || action === 'read-press' || action === 'preview',
+};
+
+/**
+ * Whether an identity may perform an action; `kind` is the mailing kind the action concerns
+ * (undefined: none, or not known yet — then a press officer may only read the press list).
+ */
+export function may(identity: Identity, action: Action, kind?: string): boolean {
+  return identity.groups.some((g) => RULES[g](action, kind));
+}
+
+/** Whether the action is allowed for some kind (used before the mailing is loaded). */
+export function mayForSomeKind(identity: Identity, action: Action): boolean {
+  return may(identity, action) || may(identity, action, PRESS_KIND);
+}
+
+/** What the console shows or hides for this person (buttons, menu entries). */
+export function capabilities(identity: Identity) {
+  return {
+    read: may(identity, 'read'),
+    readPress: may(identity, 'read-press'),
+    compose: mayForSomeKind(identity, 'mailing-write'),
+    composeKinds: ['invitation', 'reminder', 'media-advisory', 'announcement'].filter((k) =>
+      may(identity, 'mailing-write', k),
+    ),
+    suppressions: may(identity, 'suppression-write'),
+  };
+}

@@ -1,0 +1,339 @@
+/**
+ * The organizer console end to end in Debian's Chromium, on the embedded stack with the demo
+ * conference: sign in with the one-time link, compose an announcement in three languages, check
+ * the real rendered preview (each language, desktop and phone width, right-to-left Arabic, plain
+ * text), dry run, test send, confirm (typing the count of a large audience), watch it complete,
+ * find one recipient's delivery and its mail in the outbox. Then the same at 375 px. axe-core
+ * checks every page; screenshots of each page at both widths go to test-results/console/.
+ */
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { simpleParser } from 'mailparser';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildConsole } from '../../console/build.js';
+import { loadDemo } from '../../demo/load.js';
+import { applyEvents } from '../../functions/events/producer.js';
+import { type ConsoleServer, localApiDeps, startConsoleServer } from '../../local/console.js';
+import { inProcessProducer } from '../../local/default-stack.js';
+import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { buildTemplates, isBuildFresh } from '../../templates/build.js';
+
+/** Where the screenshots go (README, "Console"). */
+export const CONSOLE_SCREENSHOTS = path.resolve('test-results', 'console');
+/** Runs in the browser; this project's TypeScript has no DOM library. */
+type InPage = { getComputedStyle(el: unknown): { direction: string }; innerWidth: number };
+const directionOf = (el: unknown) => (globalThis as unknown as InPage).getComputedStyle(el).direction;
+const widthOf = (el: unknown) =>
+  (el as { getBoundingClientRect(): { width: number } }).getBoundingClientRect().width;
+
+const AXE = readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
+
+let browser: Browser;
+let stack: LocalStack;
+let server: ConsoleServer;
+let dir: string;
+
+beforeAll(async () => {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  if (!(await isBuildFresh())) await buildTemplates();
+  await buildConsole();
+  await mkdir(CONSOLE_SCREENSHOTS, { recursive: true });
+  dir = await mkdtemp(path.join(tmpdir(), 'communique-console-'));
+  stack = await startLocalStack({
+    emlDir: path.join(dir, 'outbox'),
+    failedVisibilitySeconds: 1,
+    scheduleEverySeconds: 3600,
+  });
+  const producer = inProcessProducer(stack);
+  await loadDemo((events, what) => applyEvents(producer, events, what));
+  server = await startConsoleServer({
+    deps: localApiDeps(stack),
+    identity: {
+      user: 'e2e-organizer',
+      email: 'organizer@example.org',
+      groups: ['organizers'],
+    },
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await stack?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** A signed-in tab at a width, which fails the test on any CSP violation or off-loopback request. */
+async function signedIn(width: number): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => {
+    // A 4xx is the API explaining a half-typed draft (shown on the page); anything else is a fault.
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(m.text());
+  });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(server.url) || url.startsWith('about:') || url.startsWith('data:'))
+      return route.continue();
+    problems.push(`remote request ${url}`);
+    return route.abort();
+  });
+  await page.goto(server.signInUrl());
+  await page.locator('header .who').waitFor();
+  return { context, page, problems };
+}
+
+/** axe-core in the page: no serious or critical violation. */
+async function expectAccessible(page: Page, name: string): Promise<void> {
+  await page.evaluate(AXE);
+  const violations = (await page.evaluate(
+    `axe.run(document, { resultTypes: ['violations'] }).then(r => r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical').map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))`,
+  )) as string[];
+  expect(violations, `axe on ${name}`).toEqual([]);
+}
+
+async function shoot(page: Page, name: string, width: number): Promise<void> {
+  await page.screenshot({ path: path.join(CONSOLE_SCREENSHOTS, `${name}-${width}.png`), fullPage: true });
+}
+
+/** No horizontal scrolling of the page itself. */
+async function expectFits(page: Page): Promise<void> {
+  const { scroll, viewport } = (await page.evaluate(
+    '({ scroll: document.documentElement.scrollWidth, viewport: window.innerWidth })',
+  )) as { scroll: number; viewport: number };
+  expect(scroll).toBeLessThanOrEqual(viewport);
+}
+
+const BODY = {
+  en: 'Ministers **meet** in Dushanbe on 18 October.',
+  ru: 'Министры **встречаются** в Душанбе 18 октября.',
+  ar: 'يجتمع **الوزراء** في دوشانبي في 18 أكتوبر.',
+};
+const SUBJECT = { en: 'Opening session moved', ru: 'Открытие перенесено', ar: 'تغيير موعد الافتتاح' };
+
+async function compose(page: Page, audienceLanguage?: 'ar'): Promise<void> {
+  await page.goto(`${server.url}/#/new`);
+  await page.getByRole('heading', { name: 'New mailing' }).waitFor();
+  await page.getByLabel('Kind').selectOption('announcement');
+  if (audienceLanguage) await page.locator(`input[name="languages"][value="${audienceLanguage}"]`).check();
+  for (const lang of ['en', 'ru', 'ar'] as const) {
+    await page.locator(`input[name="subject-${lang}"]`).fill(SUBJECT[lang]);
+    await page.locator(`textarea[name="body-${lang}"]`).fill(BODY[lang]);
+  }
+}
+
+/** Checks the preview of one language: the real mail in the frame, its direction, its text part. */
+async function checkPreview(page: Page, lang: 'en' | 'ru' | 'ar'): Promise<void> {
+  await page.locator(`input[name="preview-lang"][value="${lang}"]`).check();
+  const frame = page.frameLocator('.preview iframe.frame');
+  await expect
+    .poll(() => frame.locator('body').innerText(), { timeout: 20_000 })
+    .toContain(BODY[lang].replace(/\*\*/g, '').split(' ')[0]);
+  // Markdown became markup: the bold word is a <strong> in the real rendered mail.
+  expect(await frame.locator('strong').count()).toBeGreaterThan(0);
+  const dir = await frame.locator('html').evaluate(directionOf);
+  expect(dir).toBe(lang === 'ar' ? 'rtl' : 'ltr');
+  await expect.poll(() => page.locator('.preview .subject bdi').innerText()).toBe(SUBJECT[lang]);
+  // Phone width, then back; the plain-text part.
+  await page.getByLabel('Phone').check();
+  expect(await page.locator('.preview iframe.frame').evaluate(widthOf)).toBeLessThanOrEqual(375);
+  await page.getByLabel('Desktop').check();
+  await page.getByLabel('Plain text').check();
+  await expect
+    .poll(() => page.locator('.preview pre[data-part="text"]').innerText())
+    .toContain(BODY[lang].replace(/\*\*/g, '').split(' ').slice(-1)[0] ?? '');
+  await page.getByLabel('HTML', { exact: true }).check();
+}
+
+async function waitComplete(page: Page): Promise<void> {
+  await page.getByText('Complete.').waitFor({ timeout: 180_000 });
+}
+
+/** The .eml the local SES kept for an address and subject, parsed. */
+async function mailInOutbox(address: string, subject: string) {
+  for (const m of stack.accepted) {
+    if (!m.destinations.map((d) => d.toLowerCase()).includes(address.toLowerCase())) continue;
+    const parsed = await simpleParser(await readFile(m.emlPath));
+    if (parsed.subject === subject) return parsed;
+  }
+  return undefined;
+}
+
+describe('organizer console in Chromium', () => {
+  it('signs in, composes in three languages, previews, dry-runs, test-sends, confirms and follows a mailing (desktop)', {
+    timeout: 400_000,
+  }, async () => {
+    const width = 1280;
+    const { context, page, problems } = await signedIn(width);
+    try {
+      // Overview.
+      await page.getByRole('heading', { level: 2, name: /Registrations: 200/ }).waitFor();
+      await expectAccessible(page, 'overview');
+      await shoot(page, 'overview', width);
+
+      await compose(page);
+      await expect
+        .poll(() => page.getByTestId('audience-count').innerText(), { timeout: 20_000 })
+        .toMatch(/^200 recipient/);
+      for (const lang of ['en', 'ru', 'ar'] as const) await checkPreview(page, lang);
+      await expectAccessible(page, 'new mailing');
+      await shoot(page, 'new-mailing', width);
+
+      await page.getByRole('button', { name: 'Dry run' }).scrollIntoViewIfNeeded();
+      await page.getByRole('button', { name: 'Dry run' }).click();
+      await page.getByRole('heading', { name: 'Dry run: 200 recipient(s)' }).waitFor({ timeout: 30_000 });
+      const mailingId = (await page.locator('.notice.ok').innerText()).match(/Dry run (\S+):/)?.[1] ?? '';
+      expect(mailingId).toMatch(/^announcement-/);
+
+      await page.locator('input[name="preview-lang"][value="ar"]').check();
+      await page.getByRole('button', { name: /Send a test to me/ }).click();
+      await page.getByText('Test sent to organizer@example.org').waitFor({ timeout: 30_000 });
+      const test = await mailInOutbox('organizer@example.org', SUBJECT.ar);
+      expect(test?.html).toContain('dir="rtl"');
+
+      // 200 is a large audience: the confirm button waits for the count to be typed.
+      const confirmButton = page.getByRole('button', { name: /Confirm: send to 200/ });
+      expect(await confirmButton.isDisabled()).toBe(true);
+      await page.getByLabel(/type 200 to confirm/).fill('199');
+      expect(await confirmButton.isDisabled()).toBe(true);
+      await page.getByLabel(/type 200 to confirm/).fill('200');
+      await confirmButton.click();
+      await page.waitForURL(`**/#/mailings/${mailingId}`);
+      await waitComplete(page);
+      // SES delivery events follow the sends; the page keeps reading until they are in.
+      await expect
+        .poll(() => page.getByTestId('progress-line').innerText(), { timeout: 60_000 })
+        .toMatch(/delivered 200/);
+      await expectAccessible(page, 'mailing');
+      await shoot(page, 'mailing', width);
+
+      // One recipient's delivery, by address search.
+      const first = (await page.locator('table.deliveries tbody tr td a').first().innerText()).trim();
+      await page.getByLabel('Address starts with').fill(first.slice(0, 8));
+      await page.getByLabel('State').selectOption('delivered');
+      await page.getByRole('button', { name: 'Find' }).click();
+      await page.locator('table.deliveries a', { hasText: first }).first().click();
+      await page.getByRole('heading', { name: `Delivery to ${first}` }).waitFor();
+      expect(await page.locator('.facts').innerText()).toContain('delivered');
+      const frame = page.frameLocator('iframe.frame');
+      await expect.poll(() => frame.locator('body').innerText()).toMatch(/Dushanbe|Душанбе|دوشانبي/);
+      await expectAccessible(page, 'delivery');
+      await shoot(page, 'delivery', width);
+
+      // And the mail itself in the outbox, whole.
+      const sent = await Promise.all(Object.values(SUBJECT).map((s) => mailInOutbox(first, s)));
+      const mail = sent.find((m) => m !== undefined);
+      expect(mail, `mail to ${first} in the outbox`).toBeDefined();
+      expect(mail?.headerLines.some((h) => h.key === 'list-unsubscribe')).toBe(true);
+
+      for (const [name, hash] of [
+        ['rejections', '#/rejections'],
+        ['suppressions', '#/suppressions'],
+        ['press', '#/press'],
+      ] as const) {
+        await page.goto(`${server.url}/${hash}`);
+        await page.locator('main h1').waitFor();
+        await page.waitForLoadState('networkidle');
+        await expectAccessible(page, name);
+        await shoot(page, name, width);
+      }
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('does the same at 375 px, with the Arabic preview right to left', { timeout: 400_000 }, async () => {
+    const width = 375;
+    const { context, page, problems } = await signedIn(width);
+    try {
+      await page.getByRole('heading', { level: 2, name: /Registrations/ }).waitFor();
+      await expectFits(page);
+      await shoot(page, 'overview', width);
+
+      await compose(page, 'ar');
+      await expect
+        .poll(() => page.getByTestId('audience-count').innerText(), { timeout: 20_000 })
+        .toMatch(/^\d+ recipient\(s\): ar \d+/);
+      const total = Number((await page.getByTestId('audience-count').innerText()).match(/^(\d+)/)?.[1]);
+      await checkPreview(page, 'ar');
+      await expectFits(page);
+      await expectAccessible(page, 'new mailing at 375 px');
+      await shoot(page, 'new-mailing', width);
+
+      // Scrolled first: the tall preview frame above it moves while the page scrolls.
+      await page.getByRole('button', { name: 'Dry run' }).scrollIntoViewIfNeeded();
+      await page.getByRole('button', { name: 'Dry run' }).click();
+      await page
+        .getByRole('heading', { name: `Dry run: ${total} recipient(s)` })
+        .waitFor({ timeout: 30_000 });
+      const subjectCell = page.locator('.card table tbody td[lang="ar"]');
+      expect(await subjectCell.getAttribute('dir')).toBe('rtl');
+      if (total > 50) await page.getByLabel(new RegExp(`type ${total} to confirm`)).fill(String(total));
+      await page.getByRole('button', { name: new RegExp(`Confirm: send to ${total}`) }).click();
+      await page.waitForURL('**/#/mailings/**');
+      await waitComplete(page);
+      await expectFits(page);
+      await shoot(page, 'mailing', width);
+
+      // The keyboard alone reaches the deliveries and opens one.
+      const link = page.locator('table.deliveries tbody a').first();
+      await link.focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: /^Delivery to / }).waitFor();
+      await expectFits(page);
+      await shoot(page, 'delivery', width);
+
+      for (const [name, hash] of [
+        ['rejections', '#/rejections'],
+        ['suppressions', '#/suppressions'],
+        ['press', '#/press'],
+      ] as const) {
+        await page.goto(`${server.url}/${hash}`);
+        await page.locator('main h1').waitFor();
+        await page.waitForLoadState('networkidle');
+        await expectFits(page);
+        await expectAccessible(page, `${name} at 375 px`);
+        await shoot(page, name, width);
+      }
+      expect(problems).toEqual([]);
+    } catch (error) {
+      await shoot(page, 'failure', width);
+      console.error('page problems:', problems);
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('refuses a spent sign-in link and an unsigned API call', async () => {
+    const url = server.signInUrl();
+    const first = await fetch(url, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    expect(first.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
+    const again = await fetch(url, { redirect: 'manual' });
+    expect(again.status).toBe(401);
+    const api = await fetch(`${server.url}/api/me`);
+    expect(api.status).toBe(401);
+    expect(first.headers.get('content-security-policy')).toContain("script-src 'self'");
+  });
+});

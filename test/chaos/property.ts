@@ -1,0 +1,123 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { listMailings } from '../../functions/store/store.js';
+import { createFaultLayer, describeFault, type Fault } from '../../local/faults.js';
+import { type LocalStack, startLocalStack } from '../../local/stack.js';
+import { storeOf } from '../integration/support/pipeline.js';
+import { checkInvariants, settle } from './check.js';
+import { type FlowShape, flowArbitrary, prepareFlow, sendFlow } from './flow.js';
+import { scheduleArbitrary } from './schedule.js';
+
+export interface ChaosOptions {
+  runs: number;
+  seed?: number;
+  /** fast-check's replay path, printed with a failure. */
+  path?: string;
+  /** Registered delegates per flow (each gets the bulk mailing and the agenda notice). */
+  recipients?: number;
+  /** Stop at the first failure without shrinking (npm test), or shrink it (npm run chaos). */
+  shrink?: boolean;
+  /** The synthesized template (the tests share one). */
+  template: Record<string, unknown>;
+  log?: (line: string) => void;
+}
+
+export interface ChaosFigures {
+  seed: number;
+  schedules: number;
+  faults: Record<string, number>;
+  violations: number;
+  failure?: string;
+  /** Calls the handlers made per `fn:Service.Operation` over all runs. */
+  calls: Record<string, number>;
+  deliveries: number;
+}
+
+/** Shorter than the lease, as in AWS (the stack refuses a lease that is not): crashes recover in seconds. */
+const SENDER_TIMEOUT_SECONDS = 6;
+const LEASE_SECONDS = 8;
+
+function chaosTemplate(template: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(template);
+  const resources = copy.Resources as Record<
+    string,
+    { Type: string; Metadata?: Record<string, unknown>; Properties?: Record<string, unknown> }
+  >;
+  const sender = Object.values(resources).find(
+    (r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['communique:entry'] === 'functions/sender.ts',
+  );
+  if (!sender?.Properties) throw new Error('sender function not found in the template');
+  sender.Properties.Timeout = SENDER_TIMEOUT_SECONDS;
+  return copy;
+}
+
+/**
+ * The chaos property: for a random fault schedule and a random ordering of a
+ * whole flow's events, once the faults stop and the pipeline settles, every
+ * rule holds when read from the outside (see check.ts). One embedded stack for
+ * all runs; each run has its own conference, so runs don't see each other.
+ */
+export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
+  const log = options.log ?? (() => undefined);
+  const seed = options.seed ?? Date.now() % 2 ** 31;
+  const layer = createFaultLayer();
+  const dir = await mkdtemp(path.join(tmpdir(), 'communique-chaos-'));
+  const stack: LocalStack = await startLocalStack({
+    template: chaosTemplate(options.template),
+    emlDir: path.join(dir, 'outbox'),
+    failedVisibilitySeconds: 1,
+    scheduleEverySeconds: 2,
+    faults: layer,
+    environment: { SEND_RATE_PER_INVOCATION: '1000', SEND_LEASE_SECONDS: String(LEASE_SECONDS) },
+  });
+  const store = storeOf(stack);
+  const figures: ChaosFigures = { seed, schedules: 0, faults: {}, violations: 0, calls: {}, deliveries: 0 };
+  let run = 0;
+  try {
+    const property = fc.asyncProperty(
+      scheduleArbitrary(),
+      flowArbitrary(),
+      async (schedule: Fault[], shape: FlowShape) => {
+        run++;
+        figures.schedules++;
+        const tag = `s${seed}-r${run}`;
+        layer.clear();
+        const { events, intended } = await prepareFlow(stack, store, tag, options.recipients ?? 150);
+        layer.setSchedule(schedule);
+        await sendFlow(stack, events, shape);
+        const settled = await settle(stack, store, intended.conferenceId);
+        layer.clear();
+        const violations = await checkInvariants(stack, store, layer, intended);
+        if (!settled.settled)
+          violations.push(`did not settle; nothing moved for 45 s: ${JSON.stringify(settled.last)}`);
+        for (const m of await listMailings(store, intended.conferenceId))
+          figures.deliveries += Number(m.total ?? 0);
+        log(
+          `run ${run}: ${schedule.length} faults, batch ${shape.batch}: ${violations.length === 0 ? 'ok' : `${violations.length} violations`}`,
+        );
+        if (violations.length > 0) {
+          figures.violations += violations.length;
+          throw new Error(
+            `${violations.length} violations:\n  ${violations.slice(0, 25).join('\n  ')}\nschedule:\n  ${schedule.map(describeFault).join('\n  ')}`,
+          );
+        }
+      },
+    );
+    const details = await fc.check(property, {
+      numRuns: options.runs,
+      seed,
+      path: options.path,
+      endOnFailure: !options.shrink,
+      includeErrorInReport: true,
+    });
+    if (details.failed) figures.failure = fc.defaultReportMessage(details) ?? 'failed';
+  } finally {
+    figures.faults = layer.figures();
+    figures.calls = Object.fromEntries([...layer.seen].sort());
+    await stack.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return figures;
+}
