@@ -46,11 +46,13 @@ describe('sending on the embedded stack', () => {
   });
   const store = (): StoreDeps => storeOf(stack.current);
   const acceptedFor = (mailingId: string) => acceptedForMailing(stack.current, mailingId);
-  // Waits on progress, not on a deadline: fails only when the counters stop moving.
+  // Waits on progress, not on a deadline: fails only when the counters stop moving for longer
+  // than the sender's longest back-off (120 s, sending/retry.ts), which a retried job may wait.
   const waitComplete = (mailingId: string) =>
     waitForProgress(() => mailingProgress(store(), mailingId), {
       done: (p) => p.total > 0 && p.counts.queued + p.counts.sending === 0 && p.settled === p.total,
       progressOf: (p) => [p.state, p.total, p.counts],
+      stallMs: 150_000,
       what: `${mailingId} settled`,
     });
 
