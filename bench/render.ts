@@ -204,6 +204,85 @@ function fills(list: readonly Recipient[], encode: boolean, rounds = 5): number 
   return best;
 }
 
+/**
+ * The same-run baseline for (c): a fixed string workload of the same shape as a fill — build an
+ * HTML-escaped page from a recipient's view data by plain concatenation — per CPU-second, best of
+ * `rounds`. On a loaded or slower machine both fall together, so fills ÷ baseline is the figure.
+ */
+function baseline(list: readonly Recipient[], rounds = 5): number {
+  const escapeHtml = (v: unknown) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  const page = (data: unknown): string => {
+    let out = '';
+    const walk = (v: unknown, depth: number): void => {
+      if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          out += `<div class="${k}">`;
+          if (depth < 6) walk(x, depth + 1);
+          out += '</div>';
+        }
+      } else out += escapeHtml(v);
+    };
+    for (let i = 0; i < 4; i++) walk(data, 0);
+    return out;
+  };
+  let sink = 0;
+  let best = 0;
+  for (let round = 0; round < rounds; round++) {
+    const start = cpuMs();
+    for (const r of list) sink += page(r.data).length;
+    best = Math.max(best, (list.length / (cpuMs() - start)) * 1000);
+  }
+  if (sink === 0) throw new Error('unreachable');
+  return best;
+}
+
+/** The deployed sender's own bundle (functions/sender.ts, as infra/function.ts bundles it). */
+async function senderBundle(): Promise<{ bytes: number; importMs: number; top: [string, number][] }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'communique-sender-'));
+  try {
+    const outfile = path.join(dir, 'sender.mjs');
+    const result = await build({
+      entryPoints: [path.join(ROOT, 'functions/sender.ts')],
+      outfile,
+      bundle: true,
+      minify: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      external: ['@aws-sdk/*'],
+      banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+      metafile: true,
+      logLevel: 'error',
+      absWorkingDir: ROOT,
+    });
+    const byPackage = new Map<string, number>();
+    for (const [file, info] of Object.entries(Object.values(result.metafile.outputs)[0]?.inputs ?? {})) {
+      const name = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? 'functions + templates';
+      byPackage.set(name, (byPackage.get(name) ?? 0) + info.bytesInOutput);
+    }
+    // Import only (the handler reads its configuration at cold start, which needs the environment).
+    const probe = path.join(dir, 'probe.mjs');
+    await writeFile(
+      probe,
+      [
+        'const t = performance.now();',
+        `try { await import(${JSON.stringify(outfile)}); } catch {}`,
+        'console.log(JSON.stringify(performance.now() - t));',
+      ].join('\n'),
+    );
+    const wall: number[] = [];
+    for (let i = 0; i < 5; i++)
+      wall.push(Number(execFileSync(process.execPath, [probe], { encoding: 'utf8', env: {} }).trim()));
+    return {
+      bytes: (await stat(outfile)).size,
+      importMs: median(wall),
+      top: [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 6),
+    };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 // --- (d) bundle ------------------------------------------------------------------------------------
 
 async function bundle(): Promise<{
@@ -305,6 +384,10 @@ const fillRate = fills(mixed, false);
 console.log(
   `\n(c) render-only fills (HTML + text + subject), mixed: ${fmt(fillRate)} fills/s   target ≥ ${fmt(TARGET.fills)}  ${verdict(fillRate >= TARGET.fills)}`,
 );
+const base = baseline(mixed);
+console.log(
+  `    baseline, same run (escaped concatenation)    : ${fmt(base)} pages/s → fills ÷ baseline ${fmt(fillRate / base, 2)}`,
+);
 for (const language of ['en', 'ru', 'ar'] as const) {
   const list = mixed.filter((r) => r.language === language);
   console.log(
@@ -326,3 +409,12 @@ console.log(
 console.log(
   `    largest inputs: ${sender.topInputs.map(([name, bytes]) => `${name} ${fmt(bytes / 1024)} KB`).join(', ')}`,
 );
+
+const whole = await senderBundle();
+console.log(
+  `\n(e) the whole sender Lambda (functions/sender.ts) : ${fmt(whole.bytes / 1024, 1)} KB   target ≤ ${TARGET.bundleKb} KB  ${verdict(whole.bytes / 1024 <= TARGET.bundleKb)}`,
+);
+console.log(
+  `    import time (fresh process, median of 5)      : ${fmt(whole.importMs, 1)} ms wall   target ≤ ${TARGET.importMs} ms  ${verdict(whole.importMs <= TARGET.importMs)}`,
+);
+console.log(`    largest inputs: ${whole.top.map(([n, b]) => `${n} ${fmt(b / 1024)} KB`).join(', ')}`);

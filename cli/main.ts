@@ -4,12 +4,18 @@
  * docs/cli.md), and every failure is reported in words a person can act on — as JSON on stdout too
  * when `--json` is given, so a script never has to parse prose.
  */
+import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { LANGUAGE_CODES } from '../functions/render/languages.js';
 import { type Context, type GlobalOptions, makeContext } from './lib/context.js';
 import { CliError, ExitCode } from './lib/errors.js';
 import { ioFrom, printJson } from './lib/output.js';
 import type { Target } from './lib/target.js';
+
+// The language registry is written by the template build, and commands that render build it when
+// it is missing; help must not need it (nor try to load it then: a failed import stays failed).
+const LANGUAGE_LIST = existsSync(new URL('../templates/dist/languages.js', import.meta.url))
+  ? (await import('../functions/render/languages.js')).LANGUAGE_CODES.join(', ')
+  : 'a language with a catalog';
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -69,6 +75,7 @@ const events = () => import('./commands/events.js');
 const mailings = () => import('./commands/mailing.js');
 const inspect = () => import('./commands/inspect.js');
 const contacts = () => import('./commands/contacts.js');
+const invitees = () => import('./commands/invitees.js');
 const previews = () => import('./commands/preview.js');
 const clocks = () => import('./commands/clock.js');
 
@@ -115,7 +122,7 @@ export function buildProgram(): Command {
     .addOption(
       new Option(
         '--audience <filters>',
-        'who: roles=…,languages=…,countries=…,sessions=…,contacts=… (a bare value continues the previous filter), or "all"',
+        'who: roles=…,languages=…,countries=…,sessions=…,contacts=…,groups=…,rsvp=… (a bare value continues the previous filter), or "all"; an invitation goes to invitees unless roles or sessions are given',
       )
         .argParser(collect)
         .makeOptionMandatory(),
@@ -164,7 +171,7 @@ Content file (--content), one Markdown file for every language (details: docs/cl
     .description('send one copy of the mailing, as a recipient would get it, to an address of yours')
     .argument('<id>', 'mailing id')
     .requiredOption('--to <address>', 'where to send the test')
-    .option('--lang <lang>', `language of the test copy (${LANGUAGE_CODES.join(', ')}; default English)`)
+    .option('--lang <lang>', `language of the test copy (${LANGUAGE_LIST}; default English)`)
     .action(
       action(async (ctx, id: string, options: { to: string; lang?: string }) =>
         (await mailings()).mailingTestSend(ctx, id, options),
@@ -288,14 +295,47 @@ Content file (--content), one Markdown file for every language (details: docs/cl
       ),
     );
 
+  const inviteesCommand = program
+    .command('invitees')
+    .description('the invitation list, its RSVP states, and the answers sent upstream');
+  inviteesCommand
+    .command('import')
+    .description(
+      'import invitees (CSV with a header: email,name or givenName/familyName,honorific,organization,country,language,group,mayDesignate[,inviteeId])',
+    )
+    .argument('<file>', 'CSV file; - reads stdin')
+    .option('--dry-run', 'check every row, import nothing')
+    .action(
+      action(async (ctx, file: string, options: { dryRun?: boolean }) =>
+        (await invitees()).inviteesImport(ctx, file, options),
+      ),
+    );
+  inviteesCommand
+    .command('list')
+    .description('every invitee with its address and RSVP state')
+    .option('--rsvp <state>', 'only no-answer (invited), accepted, declined, delegated or registered')
+    .option('--all', 'include removed invitees')
+    .option('--csv', 'CSV on stdout (for a spreadsheet)')
+    .action(
+      action(async (ctx, options: { rsvp?: string; all?: boolean; csv?: boolean }) =>
+        (await invitees()).inviteesList(ctx, options),
+      ),
+    );
+  inviteesCommand
+    .command('answers')
+    .description(
+      'read the invitation.accepted|declined|delegated events from the local answers queue (consumes them)',
+    )
+    .action(action(async (ctx) => (await invitees()).inviteesAnswers(ctx)));
+
   program
     .command('preview')
     .description('render one kind of mail with sample data and write the HTML (no stack needed)')
     .argument(
       '<kind>',
-      'invitation, confirmation, cancellation, reminder, agenda-change, media-advisory, announcement',
+      'invitation, confirmation, cancellation, reminder, agenda-change, media-advisory, announcement, rsvp-confirmation, representative-note',
     )
-    .option('--lang <lang>', `language (${LANGUAGE_CODES.join(', ')}; others fall back to English)`, 'en')
+    .option('--lang <lang>', `language (${LANGUAGE_LIST}; others fall back to English)`, 'en')
     .option('--variant <variant>', 'sample variant (reminder: conference or session)')
     .option('--out <dir>', 'where to write (default preview/kinds)')
     .action(

@@ -5,6 +5,7 @@ import { type FeedbackDeps, processFeedbackRecord } from './feedback/process.js'
 import { documentClient } from './lib/clients.js';
 import { loadEnv } from './lib/config.js';
 import { logger, metrics } from './lib/logger.js';
+import { CounterBatch } from './store/counters.js';
 
 const env = loadEnv(['TABLE_NAME', 'RETENTION_DAYS']);
 const deps: FeedbackDeps = {
@@ -17,25 +18,39 @@ const deps: FeedbackDeps = {
 };
 const processor = new BatchProcessor(EventType.SQS);
 
-const recordHandler = async (record: SQSRecord): Promise<void> => {
-  const outcome = await processFeedbackRecord(deps, record.body, {
-    sqsMessageId: record.messageId,
-    receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
-  });
-  logger.debug('feedback record', { messageId: record.messageId, outcome });
-};
+const recordHandlerWith =
+  (batchDeps: FeedbackDeps) =>
+  async (record: SQSRecord): Promise<void> => {
+    const outcome = await processFeedbackRecord(batchDeps, record.body, {
+      sqsMessageId: record.messageId,
+      receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
+    });
+    logger.debug('feedback record', { messageId: record.messageId, outcome });
+  };
 
 /**
  * Feedback: SES events (via SNS, raw delivery) → delivery state, mailing
  * counters and the suppression list. A record whose delivery is still being
- * sent is retried alone; everything else is acknowledged.
+ * sent is retried alone; everything else is acknowledged. The mailing counters
+ * move once per batch per mailing.
  */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  // Counter moves of the whole batch are written once per mailing at its end (store/counters.ts).
+  const counters = new CounterBatch();
   try {
-    return await processPartialResponse(event, recordHandler, processor, {
-      context,
-      throwOnFullBatchFailure: false,
-    });
+    const response = await processPartialResponse(
+      event,
+      recordHandlerWith({ ...deps, counters }),
+      processor,
+      {
+        context,
+        throwOnFullBatchFailure: false,
+      },
+    );
+    // The rows are applied and are the record: a lost flush is repaired by the clock's recount
+    // (store/counters.ts), so it is logged rather than retried by failing the whole batch again.
+    await counters.flush(deps).catch((error: unknown) => logger.error('counter flush failed', { error }));
+    return response;
   } finally {
     // Flushed per invocation; an invocation with only repeats has nothing to say.
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();

@@ -4,12 +4,15 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { documentClient, sesClient, sqsClient } from './lib/clients.js';
 import { loadEnv } from './lib/config.js';
 import { logger, maskEmail, metrics } from './lib/logger.js';
+import { isBulk } from './mailing/audience.js';
 import type { SendJob } from './mailing/plan.js';
 import { cachedReader } from './sending/cache.js';
 import { composerFor } from './sending/compose.js';
-import { pacerFor } from './sending/pacer.js';
+import { dynamoSlotClaims, FleetPacer } from './sending/fleet-pacer.js';
 import { holdLater, retryLater } from './sending/retry.js';
 import { type SenderDeps, sendOne } from './sending/send.js';
+import { suppressionCache } from './sending/suppression-cache.js';
+import { CounterBatch } from './store/counters.js';
 import { getMailing, type StoreDeps, suppressionsFor } from './store/store.js';
 
 const env = loadEnv([
@@ -18,10 +21,12 @@ const env = loadEnv([
   'RETENTION_DAYS',
   'CONFIGURATION_SET',
   'SEND_RATE_PER_INVOCATION',
+  'SENDER_CONCURRENCY',
   'SEND_LEASE_SECONDS',
   'SENDER_DOMAIN',
   'FROM_ADDRESS',
   'UNSUBSCRIBE_BASE_URL',
+  'RSVP_BASE_URL',
   'UNSUBSCRIBE_KEYS',
   'UNSUBSCRIBE_KEY_PARAMETER',
 ]);
@@ -32,41 +37,73 @@ const store: StoreDeps = {
   retentionDays: env.RETENTION_DAYS,
 };
 // A mailing's content doesn't change while it sends, and a cancellation is seen on the delivery
-// rows (and re-read before a retry), so a one-second cache is safe.
-const mailing = cachedReader((id: string) => getMailing(store, id), 1_000);
+// rows (and re-read before a retry), so a cache is safe; ten seconds makes the read ~0.01 per
+// delivery at a sender's usual pace instead of 0.1.
+const mailing = cachedReader((id: string) => getMailing(store, id), 10_000);
+// Suppressions that arrived after planning, read once per mailing per 10 s (sending/suppression-cache.ts).
+const suppressions = suppressionCache();
 const compose = composerFor(store, env);
+// One schedule for the whole fleet, in the table (sending/fleet-pacer.ts): each environment claims
+// its batch's send slots from it, so senders in any number of environments keep to the account rate.
+// Keyed by log stream: one per Lambda environment, and one per concurrent poller of the local runner.
+const slotClaims = dynamoSlotClaims(store);
+const pacers = new Map<string, FleetPacer>();
+const pacerOf = (environment: string): FleetPacer => {
+  let p = pacers.get(environment);
+  if (!p) {
+    p = new FleetPacer(slotClaims, env.SEND_RATE_PER_INVOCATION * env.SENDER_CONCURRENCY);
+    pacers.set(environment, p);
+  }
+  return p;
+};
 const processor = new BatchProcessor(EventType.SQS);
 
 /** Sender: claims each delivery, renders, sends through SES at the paced rate, records the state. */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const pacer = pacerOf(context.logStreamName);
+  // Counter moves of the whole batch, written once per mailing when it ends (store/counters.ts).
+  const counters = new CounterBatch();
   const deps: SenderDeps = {
     ...store,
+    counters,
     ses: sesClient(),
     configurationSet: env.CONFIGURATION_SET,
     leaseSeconds: env.SEND_LEASE_SECONDS,
-    pacer: pacerFor(context.logStreamName, env.SEND_RATE_PER_INVOCATION),
+    pacer,
     mailing,
     freshMailing: (id) => getMailing(store, id),
     mailingChanged: (id) => mailing.forget(id),
-    suppressions: (contactKey, cid) => suppressionsFor(store, contactKey, cid),
+    suppressions: async () => [], // replaced per job below: the cache is per mailing
     compose,
     count: (name) => metrics.addMetric(name, MetricUnit.Count, 1),
   };
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     const job = JSON.parse(record.body) as SendJob;
-    const outcome = await sendOne(deps, job);
+    // Bulk: planning left out whoever was suppressed then, and what arrived since comes from the
+    // cache. Other mail (one message per event, not planned in pages) reads the address's entries.
+    const suppressionsOf = async (contactKey: string, cid: string) => {
+      const m = await mailing(job.mailingId);
+      return m && isBulk(m.kind)
+        ? suppressions.suppressionsOf(store, m, contactKey, cid)
+        : suppressionsFor(store, contactKey, cid);
+    };
+    const outcome = await sendOne({ ...deps, suppressions: suppressionsOf }, job);
     logger.info('send', { mailingId: job.mailingId, to: maskEmail(job.contactKey), outcome });
     // Only a job that SES did not take comes back; everything else is settled in the table.
     if (outcome === 'retry' || outcome === 'throttled')
       await retryLater(sqsClient(), env.SEND_QUEUE_URL, job, { fault: outcome === 'retry' });
     else if (outcome === 'held') await holdLater(sqsClient(), env.SEND_QUEUE_URL, job);
   };
+  pacer.plan(event.Records.length);
   try {
     return await processPartialResponse(event, recordHandler, processor, {
       context,
       throwOnFullBatchFailure: false,
     });
   } finally {
+    // The rows are the record: a lost flush is repaired by the clock's recount (store/counters.ts).
+    await counters.flush(store).catch((error: unknown) => logger.error('counter flush failed', { error }));
+    await pacer.finish().catch((error: unknown) => logger.warn('giving back send slots failed', { error }));
     if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 };

@@ -60,6 +60,16 @@ export const stackConfigSchema = z
         z.literal(''),
       ])
       .default(''),
+    /**
+     * Public base URL of the RSVP endpoint as invitees see it (HTTPS; keep "rsvp" in its path).
+     * Empty: the RSVP function URL with the path `/rsvp`.
+     */
+    rsvpBaseUrl: z
+      .union([
+        z.url({ protocol: /^https$/, error: 'an https:// URL, or "" for the function URL' }),
+        z.literal(''),
+      ])
+      .default(''),
     /** SSM parameter (SecureString, default aws/ssm key) holding the unsubscribe HMAC keys, created by the operator. */
     unsubscribeKeyParameter: z
       .string()
@@ -123,12 +133,13 @@ export function parseStackConfig(raw: unknown): StackConfig {
 }
 
 /**
- * Share of the account's SES rate the senders aim at. Concurrent senders pace
- * independently, so their sends drift in and out of phase; aiming 2% under the
- * limit keeps a one-second window from catching one send too many, which SES
- * would answer with a throttle (and a retry that costs more than the 2%).
+ * Share of the account's SES rate the senders aim at. The fleet takes its send
+ * times from one shared schedule (functions/sending/fleet-pacer.ts) whose slots
+ * are `1 / (rate × headroom)` apart, so any `rate` consecutive sends span
+ * `1 s / headroom`: at 0.99 a send may leave up to 10 ms after its slot before a
+ * rolling second could catch one too many, which SES would answer with a throttle.
  */
-export const PACING_HEADROOM = 0.98;
+export const PACING_HEADROOM = 0.99;
 
 /**
  * Sender pacing derived from the SES rate: how many sender invocations may run at

@@ -200,11 +200,16 @@ export class CommuniqueFunction extends NodejsFunction {
     return this;
   }
 
-  /** Permission to publish to a topic (and use its key) plus the variable holding its ARN. */
+  /**
+   * `sns:Publish` on one topic, and the two key actions SNS needs to encrypt a message for it,
+   * plus the variable holding its ARN. (`grantPublish` would grant `kms:GenerateDataKey*`, a
+   * wildcard action this project does not need.)
+   */
   bindTopicPublish(topic: sns.ITopic, envName: string): this {
     this.requireDeclared('sns:Publish');
     this.addEnvironment(envName, topic.topicArn);
-    topic.grantPublish(this);
+    this.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
+    topic.masterKey?.grant(this, 'kms:GenerateDataKey', 'kms:Decrypt');
     return this;
   }
 

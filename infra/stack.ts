@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -14,6 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { type StackConfig, senderPacing } from './config.js';
+import { OrganizerConsole } from './console.js';
 import { CommuniqueFunction } from './function.js';
 import { CommuniqueMonitoring } from './monitoring.js';
 import { OrganizerAccess } from './organizer-policy.js';
@@ -27,6 +28,8 @@ const visibilityFor = (fnTimeout: Duration) => Duration.seconds(fnTimeout.toSeco
 
 /** The table's global secondary indexes; IAM grants name them one by one. */
 export const TABLE_INDEXES = ['gsi1', 'gsi2', 'by-ses-message-id'] as const;
+/** The attributes gsi2 (deliveries by state, scheduled mailings) projects besides the keys. */
+export const GSI2_ATTRIBUTES = ['mailingId', 'contactKey', 'leaseUntil'] as const;
 /** Indexes the organizer CLI reads: mailings, rejections, suppressions (gsi1) and deliveries by state (gsi2). */
 const ORGANIZER_INDEXES = ['gsi1', 'gsi2'] as const;
 
@@ -65,17 +68,23 @@ export class CommuniqueStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       deletionProtection: true,
     });
-    // Lists: mailings of a conference, rejections, suppressions, conferences.
+    // Lists: mailings of a conference, rejections, suppressions, conferences. Its readers read
+    // whole rows (the CLI's lists, the clock's conferences), and none of its items is per delivery.
     this.table.addGlobalSecondaryIndex({
       indexName: 'gsi1',
       partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
     });
-    // Deliveries of a mailing by state.
+    // Deliveries of a mailing by state. Every transition of every delivery rewrites its index
+    // entry, so the index carries only what its readers read (store.ts deliveriesInState,
+    // listDeliveries, dueScheduledMailings; counters.ts countRows): the keys, the mailing id, the
+    // contact key and the lease expiry — not the recipient and payload.
     this.table.addGlobalSecondaryIndex({
       indexName: 'gsi2',
       partitionKey: { name: 'gsi2pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'gsi2sk', type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...GSI2_ATTRIBUTES],
     });
     // SES feedback finds its delivery by the SES message id.
     this.table.addGlobalSecondaryIndex({
@@ -135,8 +144,10 @@ export class CommuniqueStack extends Stack {
     });
     configurationSet.addEventDestination('to-sns', {
       destination: ses.EventDestination.snsTopic(sesEvents),
+      // No SEND: the sender records `sent` itself, and every accepted message is followed by a
+      // Delivery, Bounce or DeliveryDelay that settles an `uncertain` delivery just as well, so
+      // a Send event would cost an SNS publish, a queue message and a write for nothing.
       events: [
-        ses.EmailSendingEvent.SEND,
         ses.EmailSendingEvent.DELIVERY,
         ses.EmailSendingEvent.BOUNCE,
         ses.EmailSendingEvent.COMPLAINT,
@@ -178,6 +189,7 @@ export class CommuniqueStack extends Stack {
       description: 'Validates events, updates projections, plans mailings',
       calls: [
         'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
         'dynamodb:Query',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
@@ -214,6 +226,33 @@ export class CommuniqueStack extends Stack {
       .bindParameter(unsubscribeKeys, 'UNSUBSCRIBE_KEY_PARAMETER');
     const unsubscribeUrl = unsubscribe.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
+    // Invitations: RSVP answers flow back upstream as CloudEvents on this topic (the outbound
+    // contract, schemas/invitation.*.json). Answers name people, so the topic is encrypted too.
+    const answers = new sns.Topic(this, 'invitation-answers', { enforceSSL: true, masterKey: topicKey });
+    const rsvp = new CommuniqueFunction(this, 'rsvp', {
+      entry: 'functions/rsvp.ts',
+      description: "Invitees' RSVP endpoint: answer form, answers recorded and published upstream",
+      calls: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'sqs:SendMessage',
+        'sns:Publish',
+        'ssm:GetParameter',
+      ],
+      timeout: Duration.seconds(10),
+      environment: common,
+      logRetention,
+    })
+      .bindTable(this.table, 'TABLE_NAME', 'readWrite', TABLE_INDEXES)
+      .bindParameter(unsubscribeKeys, 'UNSUBSCRIBE_KEY_PARAMETER')
+      // The answer's confirmation and the representative's note are sent like every other mail.
+      .bindQueueSend(this.sendQueue, 'SEND_QUEUE_URL')
+      .bindTopicPublish(answers, 'ANSWERS_TOPIC_ARN');
+    const rsvpUrl = rsvp.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    // The path names what the link is for (invitees see it; the interface promises "rsvp" in it).
+    const rsvpBaseUrl = config.rsvpBaseUrl || Fn.join('', [rsvpUrl.url, 'rsvp']);
+
     const sender = new CommuniqueFunction(this, 'sender', {
       entry: 'functions/sender.ts',
       description: 'Claims a delivery, renders, sends through SES, records the state',
@@ -229,8 +268,10 @@ export class CommuniqueStack extends Stack {
       environment: {
         ...common,
         SEND_RATE_PER_INVOCATION: String(pacing.perInvocationRate),
+        SENDER_CONCURRENCY: String(pacing.maxConcurrency),
         SEND_LEASE_SECONDS: String(SEND_LEASE_SECONDS),
         UNSUBSCRIBE_BASE_URL: config.unsubscribeBaseUrl || unsubscribeUrl.url,
+        RSVP_BASE_URL: rsvpBaseUrl,
       },
       logRetention,
     })
@@ -239,9 +280,12 @@ export class CommuniqueStack extends Stack {
       // A job SES turned away (throttling, 5xx) goes back on the send queue with a delay (sending/retry.ts).
       .bindQueueSend(this.sendQueue, 'SEND_QUEUE_URL')
       .bindSesSend(identityArns, configurationSetArn, configurationSet.configurationSetName);
+    // Batches of up to 25: the slot claim and the counter write are per batch, so fuller batches
+    // make them cheaper per mail; a second of batching window is the most a mail waits for one.
     sender.addEventSource(
       new SqsEventSource(this.sendQueue, {
-        batchSize: 10,
+        batchSize: 25,
+        maxBatchingWindow: Duration.seconds(1),
         reportBatchItemFailures: true,
         maxConcurrency: pacing.maxConcurrency,
       }),
@@ -255,9 +299,11 @@ export class CommuniqueStack extends Stack {
       environment: common,
       logRetention,
     }).bindTable(this.table, 'TABLE_NAME', 'readWrite', TABLE_INDEXES);
+    // Feedback is not urgent: batches of up to 100 within 5 s make its counter writes ~0.01 a mail.
     feedback.addEventSource(
       new SqsEventSource(this.feedbackQueue, {
-        batchSize: 10,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(5),
         reportBatchItemFailures: true,
         maxConcurrency: 2,
       }),
@@ -268,6 +314,7 @@ export class CommuniqueStack extends Stack {
       description: 'Per-minute tick: due reminders, deferred mailings, expired send leases',
       calls: [
         'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
         'dynamodb:Query',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
@@ -285,6 +332,33 @@ export class CommuniqueStack extends Stack {
       targets: [new targets.LambdaFunction(clock, { retryAttempts: 2 })],
     });
 
+    // The organizer console's API: the same domain code as the CLI, behind Cognito (infra/console.ts).
+    const api = new CommuniqueFunction(this, 'api', {
+      entry: 'functions/api.ts',
+      description: 'Organizer console API: reads, previews, and mailing and suppression changes via intake',
+      calls: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'sqs:SendMessage',
+        'ses:SendRawEmail',
+      ],
+      timeout: Duration.seconds(29),
+      environment: { ...common, UNSUBSCRIBE_BASE_URL: config.unsubscribeBaseUrl || unsubscribeUrl.url },
+      logRetention,
+    })
+      .bindTable(this.table, 'TABLE_NAME', 'readWrite', TABLE_INDEXES)
+      // Every change is an event on the intake queue, as from the CLI; resends are continuations there too.
+      .bindQueueSend(this.intakeQueue, 'INTAKE_QUEUE_URL')
+      // Test sends go to the signed-in organizer only (functions/api/mailings.ts testSend).
+      .bindSesSend(identityArns, configurationSetArn, configurationSet.configurationSetName);
+    // Named for the pipeline collaborators' shape; the API never sends to this queue (no grant).
+    api.addEnvironment('SEND_QUEUE_URL', this.sendQueue.queueUrl);
+    new OrganizerConsole(this, 'console', { api });
+
     const monitoring = new CommuniqueMonitoring(this, 'monitoring', {
       alarmEmail: config.alarmEmail,
       masterKey: topicKey,
@@ -293,7 +367,7 @@ export class CommuniqueStack extends Stack {
         { name: 'send', queue: this.sendQueue, dlq: this.dlqOf(this.sendQueue) },
         { name: 'feedback', queue: this.feedbackQueue, dlq: this.dlqOf(this.feedbackQueue) },
       ],
-      functions: { intake, sender, feedback, clock, unsubscribe },
+      functions: { intake, sender, feedback, clock, unsubscribe, rsvp, api },
       dashboardName: `${this.stackName}-${this.region}`,
     });
 
@@ -315,6 +389,12 @@ export class CommuniqueStack extends Stack {
     new CfnOutput(this, 'SendQueueUrl', { value: this.sendQueue.queueUrl });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'UnsubscribeUrl', { value: unsubscribeUrl.url });
+    new CfnOutput(this, 'RsvpUrl', { value: rsvpBaseUrl });
+    new CfnOutput(this, 'InvitationAnswersTopicArn', {
+      description:
+        'Subscribe the registration system here: invitation.accepted|declined|delegated CloudEvents',
+      value: answers.topicArn,
+    });
     new CfnOutput(this, 'ConfigurationSetName', { value: configurationSet.configurationSetName });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn });
     new CfnOutput(this, 'DashboardUrl', {

@@ -282,4 +282,5 @@ export async function installOnHandlerClients(layer: FaultLayer): Promise<void> 
   layer.install(clients.sqsClient());
   layer.install(clients.sesClient());
   layer.install(clients.ssmClient());
+  layer.install(clients.snsClient());
 }

@@ -148,13 +148,29 @@ export class LocalRunner {
         const received = await sqs.send(
           new ReceiveMessageCommand({
             QueueUrl: source.queueUrl,
-            MaxNumberOfMessages: source.batchSize,
+            MaxNumberOfMessages: Math.min(10, source.batchSize),
             WaitTimeSeconds: this.options.waitTimeSeconds ?? 1,
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
           }),
         );
         messages = received.Messages ?? [];
+        // Lambda's poller gathers up to the batch size (a receive returns at most ten). Locally the
+        // batch grows while the queue still has messages, without waiting out the batching window
+        // when it runs dry: a local acceleration, like failedVisibilitySeconds.
+        while (messages.length > 0 && messages.length < source.batchSize && this.running) {
+          const more = await sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl: source.queueUrl,
+              MaxNumberOfMessages: Math.min(10, source.batchSize - messages.length),
+              WaitTimeSeconds: 0,
+              MessageSystemAttributeNames: ['All'],
+              MessageAttributeNames: ['All'],
+            }),
+          );
+          if (!more.Messages || more.Messages.length === 0) break;
+          messages = [...messages, ...more.Messages];
+        }
       } catch (error) {
         if (!this.running) return;
         this.options.log?.(`${source.functionName}: ReceiveMessage failed`, error);
@@ -205,20 +221,23 @@ export class LocalRunner {
     const succeeded = messages.filter((m) => !failedIds.has(m.MessageId ?? ''));
     const failed = messages.filter((m) => failedIds.has(m.MessageId ?? ''));
     const { sqs } = this.options;
-    if (succeeded.length > 0) {
+    // Batch calls take ten entries at most; a batch may hold more (batch size up to 10,000).
+    for (let i = 0; i < succeeded.length; i += 10) {
       await sqs.send(
         new DeleteMessageBatchCommand({
           QueueUrl: source.queueUrl,
-          Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+          Entries: succeeded
+            .slice(i, i + 10)
+            .map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
         }),
       );
     }
-    if (failed.length > 0 && this.options.failedVisibilitySeconds !== undefined) {
+    for (let i = 0; this.options.failedVisibilitySeconds !== undefined && i < failed.length; i += 10) {
       await sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: source.queueUrl,
-          Entries: failed.map((m, i) => ({
-            Id: String(i),
+          Entries: failed.slice(i, i + 10).map((m, j) => ({
+            Id: String(j),
             ReceiptHandle: m.ReceiptHandle,
             VisibilityTimeout: this.options.failedVisibilitySeconds,
           })),

@@ -55,6 +55,8 @@ export interface StackSpec {
   configurationSets: { logicalId: string; name: string }[];
   /** Topics SES configuration sets publish their events to. */
   sesEventTopics: string[];
+  /** The event types those destinations match (CloudFormation's names: send, delivery, bounce…). */
+  sesEventTypes: string[];
 }
 
 const refOf = (v: unknown): string | undefined => (v as { Ref?: string } | undefined)?.Ref;
@@ -83,6 +85,7 @@ export function readStackSpec(template: Json): StackSpec {
     functionUrls: [],
     configurationSets: [],
     sesEventTopics: [],
+    sesEventTypes: [],
   };
   for (const [logicalId, resource] of Object.entries(resources)) {
     const p = resource.Properties ?? {};
@@ -171,6 +174,8 @@ export function readStackSpec(template: Json): StackSpec {
         const destination = (p.EventDestination as Json | undefined)?.SnsDestination as Json | undefined;
         const topic = refOf(destination?.TopicARN);
         if (topic) spec.sesEventTopics.push(topic);
+        const types = (p.EventDestination as Json | undefined)?.MatchingEventTypes;
+        if (Array.isArray(types)) spec.sesEventTypes.push(...types.map(String));
         break;
       }
       case 'AWS::SES::ConfigurationSet':

@@ -9,10 +9,10 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as cheerio from 'cheerio';
+import { ADDRESS_GOLDEN } from '../demo/address-golden.js';
 import { HOSTILE_RECIPIENT, type Sample, sampleRecipient, samplesFor } from '../demo/samples.js';
 import { escapeHtml } from '../functions/lib/text.js';
 import { LANGUAGES, render } from '../functions/render/index.js';
-import { ADDRESS_GOLDEN } from './address-golden.js';
 
 /** Default output folder (gitignored). */
 export const PREVIEW_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'preview');
@@ -67,7 +67,7 @@ ${rows}
 }
 
 /**
- * The golden table of forms of address (templates/address-golden.ts) as the real confirmation
+ * The golden table of forms of address (demo/address-golden.ts) as the real confirmation
  * template renders it: salutation and first reference per language, read back from the HTML, with
  * a mark where the rendering differs from the table.
  */
@@ -78,11 +78,12 @@ function addressPage(): string {
       const sample = samplesFor({ email: 'golden@example.org', ...c.person }).find(
         (s) => s.kind === 'confirmation',
       ) as Sample<'confirmation'>;
-      const $ = cheerio.load(render('confirmation', language, sample.data).html);
+      const mail = render('confirmation', language, sample.data);
+      const $ = cheerio.load(mail.html);
       const salutation = $('.salutation').text();
       const reference = $('.reference').text();
       const ok = salutation === c[language].salutation && reference === c[language].reference;
-      return `<td dir="${language === 'ar' ? 'rtl' : 'ltr'}" lang="${language}" class="${ok ? 'ok' : 'diff'}">${escapeHtml(salutation)}<br><small>${escapeHtml(reference)}</small>${ok ? '' : `<br><small>expected: ${escapeHtml(c[language].salutation)}</small>`}</td>`;
+      return `<td dir="${mail.dir}" lang="${language}" class="${ok ? 'ok' : 'diff'}">${escapeHtml(salutation)}<br><small>${escapeHtml(reference)}</small>${ok ? '' : `<br><small>expected: ${escapeHtml(c[language].salutation)}</small>`}</td>`;
     });
     const who = [
       c.person.honorific ?? '—',

@@ -9,7 +9,6 @@ import { pathToFileURL } from 'node:url';
 import { sampleRecipient, samplesFor } from '../../demo/samples.js';
 import { canonicalLanguage } from '../../functions/events/schemas.js';
 import { MAIL_KINDS, type MailKind } from '../../functions/render/kinds.js';
-import { catalogLanguageOf, resolveLanguage } from '../../functions/render/languages.js';
 import type { Context } from '../lib/context.js';
 import { RefusedError } from '../lib/errors.js';
 import { hint, printJson, say } from '../lib/output.js';
@@ -29,6 +28,7 @@ export async function preview(
   }
   const language = canonicalLanguage(options.lang);
   if (!language) throw new RefusedError(`--lang "${options.lang}" is not a language tag (e.g. en, ru, ar).`);
+  const { render, resolveLanguage, catalogLanguageOf } = await loadRenderer();
   const samples = samplesFor(sampleRecipient(resolveLanguage(language))).filter((s) => s.kind === kind);
   const sample = options.variant ? samples.find((s) => s.variant === options.variant) : samples[0];
   if (!sample) {
@@ -36,7 +36,6 @@ export async function preview(
       `No "${options.variant}" sample of ${kind}; variants: ${samples.map((s) => s.variant).join(', ')}.`,
     );
   }
-  const { render } = await loadRenderer();
   const mail = render(kind as MailKind, language, sample.data as never);
   const dir = path.resolve(options.out ?? path.join(defaultPreviewDir(), 'kinds'));
   await mkdir(dir, { recursive: true });

@@ -1,5 +1,6 @@
 import { mailingProgress } from '../mailing/operations.js';
 import { type CountMetric, expireLease } from '../sending/lease.js';
+import { repairCounters } from '../store/counters.js';
 import type { DeliveryRow, MailingRow } from '../store/model.js';
 import { closeCancelledMailing, openMailings } from '../store/open-mailings.js';
 import {
@@ -9,6 +10,9 @@ import {
   type StoreDeps,
   setMailingState,
 } from '../store/store.js';
+
+/** How long a recount waits between its two looks: longer than any function's timeout. */
+const COUNTERS_QUIET_MS = 120_000;
 
 export interface SweepResult {
   leasesExpired: number;
@@ -58,7 +62,14 @@ export async function sweepOpenMailings(deps: StoreDeps & { count?: CountMetric 
     } else if (mailing.state === 'cancelled' && !live) {
       await closeCancelledMailing(deps, mailing.mailingId);
     }
-    const progress = await mailingProgress(deps, mailing.mailingId);
+    let progress = await mailingProgress(deps, mailing.mailingId);
+    // Counters move once per batch; a batch that died before writing them leaves them short of
+    // the rows. Once the mailing is provably quiet, recount from the rows (store/counters.ts).
+    if (progress && !progress.complete && mailing.state === 'sending' && !live) {
+      const row = await getMailing(deps, mailing.mailingId);
+      if (row && (await repairCounters(deps, row, COUNTERS_QUIET_MS)))
+        progress = await mailingProgress(deps, mailing.mailingId);
+    }
     if (progress?.complete && (await getMailing(deps, mailing.mailingId))?.state === 'sending') {
       if (await setMailingState(deps, mailing.mailingId, ['sending'], 'complete'))
         result.completed.push(mailing.mailingId);

@@ -13,6 +13,8 @@ import type { DeliveryRow } from '../store/model.js';
 import { keys } from '../store/model.js';
 import {
   deliveryBySesMessageId,
+  deliveryIdOf,
+  getDelivery,
   putSuppression,
   queryAll,
   type StoreDeps,
@@ -104,7 +106,17 @@ export async function processFeedbackRecord(
   // fails and the record comes back, writing it again changes nothing.
   for (const order of plan.suppressions) await suppress(deps, order, event);
 
-  const row = await locateDelivery(deps, event);
+  // A tagged event names its delivery: one conditional update moves it, with no read first.
+  const key = taggedKey(event);
+  if (key) {
+    if (await advance(deps, key, event, { ...plan, target })) return 'applied';
+    // A Send only ever settles an `uncertain` delivery; every other delivery has (or is about to
+    // have) `sent` recorded by its sender, so a Send that moved nothing needs no further look.
+    if (target === 'sent') return 'unchanged';
+  }
+  const row = key
+    ? await getDelivery(deps, key.mailingId, key.contactKey)
+    : await locateDelivery(deps, event);
   if (!row) {
     // Tagged by our sender but not found: the mailing id in the tag was made tag-safe, so only the
     // message-id index can find the row, and the sender may not have recorded the id yet (or the
@@ -150,7 +162,7 @@ const maxReceives = (deps: FeedbackDeps) => deps.maxUnrecordedReceives ?? DEFAUL
  */
 async function advance(
   deps: FeedbackDeps,
-  row: DeliveryRow,
+  row: Pick<DeliveryRow, 'mailingId' | 'contactKey' | 'deliveryId'>,
   event: SesEvent,
   plan: FeedbackPlan & { target: NonNullable<FeedbackPlan['target']> },
 ): Promise<boolean> {
@@ -169,9 +181,11 @@ async function advance(
       },
       // A delivery that went through keeps no reason from an earlier delay or lease expiry.
       remove: plan.reason ? undefined : ['reason'],
-      // `#sesMessageId` is declared by transitionDelivery because the attribute is in `set`.
-      condition: 'attribute_not_exists(#sesMessageId) OR #sesMessageId = :messageId',
-      values: { ':messageId': event.messageId },
+      // `#sesMessageId` is declared by transitionDelivery because the attribute is in `set`;
+      // the delivery id makes an update addressed from tags a no-op on any other row.
+      condition:
+        '(attribute_not_exists(#sesMessageId) OR #sesMessageId = :messageId) AND deliveryId = :deliveryId',
+      values: { ':messageId': event.messageId, ':deliveryId': row.deliveryId },
     },
   );
   if (!old) return false;
@@ -184,6 +198,27 @@ async function advance(
     eventType: event.eventType,
   });
   return true;
+}
+
+/**
+ * The delivery a tagged event names, rebuilt without a read: the mailing id
+ * from its tag and the contact key from the destination, accepted only when
+ * they hash to the delivery id in the other tag (so a mailing id that was
+ * made tag-safe, or a forged tag, never addresses a row). Undefined otherwise:
+ * the event is then looked up by its message id.
+ */
+export function taggedKey(
+  event: SesEvent,
+): { mailingId: string; contactKey: string; deliveryId: string } | undefined {
+  const mailingId = event.tags.mailing;
+  const deliveryId = event.tags.delivery;
+  if (!mailingId || !deliveryId) return undefined;
+  for (const destination of event.destinations) {
+    const contactKey = contactKeyOrUndefined(destination);
+    if (contactKey && deliveryIdOf(mailingId, contactKey) === deliveryId)
+      return { mailingId, contactKey, deliveryId };
+  }
+  return undefined;
 }
 
 /**

@@ -2,6 +2,7 @@ import { mergeAgenda, type StoredAgenda } from '../domain/agenda.js';
 import { eventInstant, notLaterThan } from '../domain/event-time.js';
 import { contactKeyOf } from '../events/email.js';
 import type { IntakeEvent, IntakeEventOf } from '../events/schemas.js';
+import { applyInviteeRemoved, applyInviteeUpserted, settleInvitation } from '../invitations/apply.js';
 import { PermanentError, TransientError } from '../lib/errors.js';
 import { recipientOf } from '../mailing/audience.js';
 import { derivedMailingId, reservedFamilyOf } from '../mailing/derived-ids.js';
@@ -82,6 +83,12 @@ export async function applyEvent(deps: PipelineDeps, event: IntakeEvent): Promis
       return applyMailingRequested(deps, event);
     case 'mailing.cancelled':
       return applyMailingCancelled(deps, event);
+    case 'invitee.upserted':
+      await requireConference(deps, event.data.conferenceId);
+      return applyInviteeUpserted(deps, event);
+    case 'invitee.removed':
+      await requireConference(deps, event.data.conferenceId);
+      return applyInviteeRemoved(deps, event);
   }
 }
 
@@ -211,6 +218,7 @@ async function applyRegistration(
   if (d.person.title !== undefined) row.title = d.person.title;
   const accepted = await putRegistration(deps, row, previous);
   if (event.type === 'registration.created') {
+    await settleInvitation(deps, d.conferenceId, d.person.email, d.registrationId, event.time);
     // Mail follows what the store holds: a creation that lost to a newer event is
     // confirmed only if that event left the registration active.
     const current = accepted ? row : await getRegistrationById(deps, d.conferenceId, d.registrationId);

@@ -25,12 +25,18 @@ export interface Env {
   RETENTION_DAYS: number;
   REMINDER_OFFSETS: ReminderOffsetsEnv;
   SEND_RATE_PER_INVOCATION: number;
+  /** How many sender invocations may run at once: the fleet's rate is this × SEND_RATE_PER_INVOCATION. */
+  SENDER_CONCURRENCY: number;
   UNSUBSCRIBE_BASE_URL: string;
   /** Local only: the HMAC keys inline. In AWS they come from UNSUBSCRIBE_KEY_PARAMETER (SSM). */
   UNSUBSCRIBE_KEYS?: string | undefined;
   UNSUBSCRIBE_KEY_PARAMETER?: string | undefined;
   /** Set by the local stack: enables the settable clock. */
   COMMUNIQUE_LOCAL?: string | undefined;
+  /** Base URL of the RSVP endpoint (invitations carry personal links under it). */
+  RSVP_BASE_URL?: string | undefined;
+  /** SNS topic the RSVP answers are published to (the outbound contract). */
+  ANSWERS_TOPIC_ARN: string;
 }
 
 const DURATION = /^P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?)?$/;
@@ -93,6 +99,7 @@ const readers: Record<keyof Env, Reader> = {
     return offsets as ReminderOffsetsEnv;
   }),
   SEND_RATE_PER_INVOCATION: positive(),
+  SENDER_CONCURRENCY: positive({ integer: true, fallback: 1 }),
   UNSUBSCRIBE_BASE_URL: required((v) => {
     try {
       new URL(v);
@@ -104,6 +111,16 @@ const readers: Record<keyof Env, Reader> = {
   UNSUBSCRIBE_KEYS: optional,
   UNSUBSCRIBE_KEY_PARAMETER: optional,
   COMMUNIQUE_LOCAL: optional,
+  RSVP_BASE_URL: (raw) => {
+    if (raw === undefined || raw === '') return undefined;
+    try {
+      new URL(raw);
+    } catch {
+      throw new Error(`must be a URL, got "${raw}"`);
+    }
+    return raw;
+  },
+  ANSWERS_TOPIC_ARN: text(),
 };
 
 /**

@@ -1,5 +1,5 @@
 import type { PipelineDeps } from '../mailing/plan.js';
-import { clockOffsetMs, suppressionsFor } from '../store/store.js';
+import { clockOffsetMs, suppressedAmong, suppressionsFor } from '../store/store.js';
 import { documentClient, sqsClient } from './clients.js';
 import type { Env } from './config.js';
 
@@ -21,6 +21,7 @@ export function pipelineDeps(
   };
   deps.isSuppressed = async (contactKey, conferenceId) =>
     (await suppressionsFor(deps, contactKey, conferenceId)).length > 0;
+  deps.suppressedAmong = (contactKeys, conferenceId) => suppressedAmong(deps, contactKeys, conferenceId);
   return deps;
 }
 

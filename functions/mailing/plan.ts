@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { affectedRegistrants, type SessionChange } from '../domain/agenda.js';
+import { selectInvitees } from '../invitations/select.js';
 import { TransientError } from '../lib/errors.js';
+import { pageOfInvitees } from '../store/invitees.js';
 import type {
   DeliveryRow,
   DeliveryState,
+  InviteeRow,
   MailingRow,
   PressRow,
   Recipient,
@@ -32,6 +35,8 @@ export interface PipelineDeps extends StoreDeps {
   intakeQueueUrl: string;
   /** Suppression check for bulk planning: true when the address must be skipped. */
   isSuppressed?: (contactKey: string, conferenceId: string) => Promise<boolean>;
+  /** The same check for a whole page at once (one BatchGetItem per 50 contacts); preferred when set. */
+  suppressedAmong?: (contactKeys: string[], conferenceId: string) => Promise<Set<string>>;
 }
 
 /** Recipients read per planning message: small enough that one invocation stays short. */
@@ -133,21 +138,38 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
     await setMailingState(deps, mailingId, ['planning'], 'sending');
     return 'done';
   }
-  const page = await pageOfContacts<RegistrationRow | PressRow>(
-    deps,
-    mailing.conferenceId,
-    phase === 'registrations' ? 'REG#' : 'PRESS#',
-    mailing.plan.cursor,
-    PLAN_PAGE_SIZE,
-  );
+  const page =
+    phase === 'invitees'
+      ? await pageOfInvitees(deps, mailing.conferenceId, mailing.plan.cursor, PLAN_PAGE_SIZE)
+      : await pageOfContacts<RegistrationRow | PressRow>(
+          deps,
+          mailing.conferenceId,
+          phase === 'registrations' ? 'REG#' : 'PRESS#',
+          mailing.plan.cursor,
+          PLAN_PAGE_SIZE,
+        );
   const pageNo = mailing.plan.pages;
-  const selected = select(mailing, page.items);
+  const selected: { recipient: Recipient; payload?: Record<string, unknown> }[] =
+    phase === 'invitees'
+      ? await selectInvitees(deps, mailing, page.items as InviteeRow[])
+      : select(mailing, page.items as (RegistrationRow | PressRow)[]);
   const jobs: SendJob[] = [];
   let counted = 0;
+  const bulk = isBulk(mailing.kind);
+  const suppressedOnPage =
+    bulk && deps.suppressedAmong
+      ? await deps.suppressedAmong(
+          selected.map((s) => s.recipient.contactKey),
+          mailing.conferenceId,
+        )
+      : undefined;
   await Promise.all(
     selected.map(async ({ recipient, payload }) => {
       const suppressed =
-        isBulk(mailing.kind) && (await deps.isSuppressed?.(recipient.contactKey, mailing.conferenceId));
+        bulk &&
+        (suppressedOnPage
+          ? suppressedOnPage.has(recipient.contactKey)
+          : await deps.isSuppressed?.(recipient.contactKey, mailing.conferenceId));
       if (suppressed) return; // not in the audience at all: see README "Suppression"
       const created = await createDelivery(deps, {
         mailingId,
@@ -180,7 +202,9 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
   let next: MailingRow['plan'];
   if (page.next) next = { phase, cursor: page.next, pages: pageNo + 1 };
   else {
-    const following = phases[phases.indexOf(phase) + 1];
+    // A phase the mailing's audience no longer lists (a hand-made row, say) is its last.
+    const at = phases.indexOf(phase);
+    const following = at < 0 ? undefined : phases[at + 1];
     next = following ? { phase: following, pages: pageNo + 1 } : { phase: 'done', pages: pageNo + 1 };
   }
   const advanced = await advancePlan(deps, mailingId, mailing.plan, next, counted);

@@ -45,6 +45,7 @@ export type Rank = (typeof RANKS)[number];
 /** Offices written into salutations ("Dear Minister", «господин Посол», «معالي الوزيرة»). */
 export const OFFICES = [
   'president',
+  'vice-president',
   'prime-minister',
   'deputy-prime-minister',
   'minister',
@@ -84,6 +85,12 @@ interface OfficeEntry {
 
 export const OFFICE_TABLE: Readonly<Record<Office, OfficeEntry>> = {
   president: { rank: 'head-of-state', en: 'President', ru: 'Президент', ar: { m: 'الرئيس', f: 'الرئيسة' } },
+  'vice-president': {
+    rank: 'minister',
+    en: 'Vice-President',
+    ru: 'Вице-президент',
+    ar: { m: 'نائب الرئيس', f: 'نائبة الرئيس' },
+  },
   'prime-minister': {
     rank: 'head-of-government',
     en: 'Prime Minister',
@@ -200,7 +207,19 @@ export interface HonorificPart {
   readonly gender?: 'female' | 'male';
   /** Known and deliberately not rendered ("The Honourable", "Sir"). */
   readonly ignore?: true;
+  /**
+   * A word that changes the office after it: "Deputy Foreign Minister" is a deputy minister,
+   * "Under-Secretary-General" and "former Minister" are not addressed by that office.
+   */
+  readonly modifier?: 'deputy' | 'former';
 }
+
+/** The deputy form of an office, where it has one; other offices under "deputy" are dropped. */
+export const DEPUTY_OF: Partial<Record<Office, Office>> = {
+  president: 'vice-president',
+  'prime-minister': 'deputy-prime-minister',
+  minister: 'deputy-minister',
+};
 
 const F = 'female' as const;
 const M = 'male' as const;
@@ -239,8 +258,47 @@ export const HONORIFIC_PHRASES: readonly (readonly [string, HonorificPart])[] = 
   ['The Rt Hon', { ignore: true }],
   ['Sir', { ignore: true, gender: M }],
   ['Dame', { ignore: true, gender: F }],
+  // Modifiers of the office that follows
+  ['Deputy', { modifier: 'deputy' }],
+  ['Vice', { modifier: 'deputy' }],
+  ['Assistant', { modifier: 'deputy' }],
+  ['Under', { modifier: 'deputy' }],
+  ['Associate', { modifier: 'deputy' }],
+  ['Acting', { modifier: 'deputy' }],
+  ['заместитель', { modifier: 'deputy' }],
+  ['зам.', { modifier: 'deputy' }],
+  ['вице', { modifier: 'deputy' }],
+  ['помощник', { modifier: 'deputy' }],
+  ['نائب', { modifier: 'deputy', gender: M }],
+  ['نائبة', { modifier: 'deputy', gender: F }],
+  ['مساعد', { modifier: 'deputy', gender: M }],
+  ['مساعدة', { modifier: 'deputy', gender: F }],
+  ['Former', { modifier: 'former' }],
+  ['Ex', { modifier: 'former' }],
+  ['бывший', { modifier: 'former' }],
+  ['السابق', { modifier: 'former', gender: M }],
+  ['السابقة', { modifier: 'former', gender: F }],
+  // Ranks and styles with no form of their own here: recognised, not rendered.
+  ['General', { ignore: true }],
+  ['Gen.', { ignore: true }],
+  ['Colonel', { ignore: true }],
+  ['Col.', { ignore: true }],
+  ['Mx', { ignore: true }],
+  ['генерал', { ignore: true }],
+  ['اللواء', { ignore: true }],
+  ['العميد', { ignore: true }],
   // Courtesy titles
   ['Mr', { courtesy: 'mr', gender: M }],
+  ['Monsieur', { courtesy: 'mr', gender: M }],
+  ['Herr', { courtesy: 'mr', gender: M }],
+  ['Sr.', { courtesy: 'mr', gender: M }],
+  ['Sra.', { courtesy: 'ms', gender: F }],
+  ['Srta.', { courtesy: 'ms', gender: F }],
+  ['Frau', { courtesy: 'ms', gender: F }],
+  ['Mademoiselle', { courtesy: 'ms', gender: F }],
+  ['Mlle', { courtesy: 'ms', gender: F }],
+  ['المهندس', { courtesy: 'mr', gender: M }],
+  ['المهندسة', { courtesy: 'ms', gender: F }],
   ['Mister', { courtesy: 'mr', gender: M }],
   ['Ms', { courtesy: 'ms', gender: F }],
   ['Miss', { courtesy: 'ms', gender: F }],
@@ -264,6 +322,7 @@ export const HONORIFIC_PHRASES: readonly (readonly [string, HonorificPart])[] = 
   ['الأستاذة', { courtesy: 'ms', gender: F }],
   // Academic titles
   ['Dr', { academic: 'dr' }],
+  ['Dra.', { academic: 'dr', gender: F }],
   ['Doctor', { academic: 'dr' }],
   ['Prof.', { academic: 'prof' }],
   ['Professor', { academic: 'prof' }],
@@ -284,6 +343,11 @@ export const HONORIFIC_PHRASES: readonly (readonly [string, HonorificPart])[] = 
   ['بروفيسورة', { academic: 'prof', gender: F }],
   // Offices
   ['President', { office: 'president' }],
+  ['Vice-President', { office: 'vice-president' }],
+  ['Vice President', { office: 'vice-president' }],
+  ['Вице-президент', { office: 'vice-president' }],
+  ['نائب الرئيس', { office: 'vice-president', gender: M }],
+  ['نائبة الرئيس', { office: 'vice-president', gender: F }],
   ['Президент', { office: 'president' }],
   ['الرئيس', { office: 'president', gender: M }],
   ['رئيس', { office: 'president', gender: M }],

@@ -18,6 +18,7 @@ import {
   ARABIC_PREFIX,
   COURTESY_TABLE,
   type Courtesy,
+  DEPUTY_OF,
   EXCELLENCY_RANKS,
   type Gender,
   HONORIFIC_PHRASES,
@@ -106,6 +107,8 @@ export function parseHonorific(text: string): ParsedHonorific {
   let gender: 'female' | 'male' | undefined;
   let known = false;
   let unknown = false;
+  let modifier: 'deputy' | 'former' | undefined;
+  let demoted = false;
   for (let i = 0; i < words.length; ) {
     let part: HonorificPart | undefined;
     let length = Math.min(LONGEST, words.length - i);
@@ -121,20 +124,36 @@ export function parseHonorific(text: string): ParsedHonorific {
     known = true;
     i += length;
     if (part.excellency) excellency = true;
-    rank = higher(rank, part.rank);
-    if (part.office !== undefined) {
+    if (part.modifier !== undefined) {
+      modifier = part.modifier;
+      gender ??= part.gender;
+      continue;
+    }
+    let partOffice = part.office;
+    if (partOffice !== undefined && modifier !== undefined) {
+      // "Deputy Foreign Minister" → deputy minister; "Under-Secretary-General", "former Minister"
+      // → no office to address them by, but a senior official all the same.
+      partOffice = modifier === 'deputy' ? DEPUTY_OF[partOffice] : undefined;
+      if (partOffice === undefined) demoted = true;
+      modifier = undefined;
+    }
+    if (modifier !== undefined && part.rank !== undefined) demoted = true;
+    rank = higher(rank, modifier === undefined ? part.rank : undefined);
+    modifier = undefined;
+    if (partOffice !== undefined) {
       const current: Office | undefined = office;
       if (
         current === undefined ||
-        rankOrder(OFFICE_TABLE[part.office].rank) < rankOrder(OFFICE_TABLE[current].rank)
+        rankOrder(OFFICE_TABLE[partOffice].rank) < rankOrder(OFFICE_TABLE[current].rank)
       ) {
-        office = part.office;
+        office = partOffice;
       }
     }
     if (part.academic !== undefined && academic !== 'prof') academic = part.academic;
     courtesy ??= part.courtesy;
     gender ??= part.gender;
   }
+  if (demoted && office === undefined) rank = higher(rank, 'senior-official');
   const parsed: ParsedHonorific = {
     excellency,
     known,

@@ -39,7 +39,7 @@ export interface SenderDeps extends StoreDeps {
   ses: SESClient;
   configurationSet: string;
   leaseSeconds: number;
-  pacer: Pacer;
+  pacer: { acquire(): Promise<unknown>; backOff: Pacer['backOff'] };
   /** Mailing by id (cached by the caller: the rows it reads don't change while sending). */
   mailing: (mailingId: string) => Promise<MailingRow | undefined>;
   /** The suppressions on an address for a conference; which of them stop a kind is `blocks`'s rule. */

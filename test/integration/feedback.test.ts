@@ -595,7 +595,7 @@ describe('feedback on the embedded stack', () => {
       expect(recipientsOf(second).sort()).toEqual([people.success, people.reader, people.other].sort());
     });
 
-    it('still sends a confirmation to a suppressed address: transactional mail ignores suppression', async () => {
+    it('still sends a confirmation to an address that complained: complaints stop bulk mail only', async () => {
       const event = fixture('registration.created');
       event.id = freshId('reg');
       event.time = '2022-09-25T10:00:00+05:00';

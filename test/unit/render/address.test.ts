@@ -1,11 +1,11 @@
 import * as cheerio from 'cheerio';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ADDRESS_GOLDEN } from '../../../demo/address-golden.js';
 import { type Sample, samplesFor } from '../../../demo/samples.js';
 import { parseHonorific } from '../../../functions/render/address.js';
 import { HONORIFIC_PHRASES, OFFICES, RANKS } from '../../../functions/render/address-table.js';
 import type { Person } from '../../../functions/render/types.js';
-import { ADDRESS_GOLDEN } from '../../../templates/address-golden.js';
 import { renderApi } from './built.js';
 
 const { render } = renderApi;
@@ -52,6 +52,17 @@ describe('parseHonorific', () => {
     // The longest phrase wins: «رئيس الوزراء» is the prime minister, not «الرئيس».
     expect(parseHonorific('دولة رئيس الوزراء').office).toBe('prime-minister');
     expect(parseHonorific('Sheikh')).toMatchObject({ known: false, unknown: true });
+  });
+
+  it('reads "deputy", "vice", "under" and "former" as changing the office after them', () => {
+    expect(parseHonorific('H.E. Deputy Foreign Minister').office).toBe('deputy-minister');
+    expect(parseHonorific('Vice President').office).toBe('vice-president');
+    expect(parseHonorific('نائبة الرئيس')).toMatchObject({ office: 'vice-president', gender: 'female' });
+    // No office to address them by: neither is the Secretary-General or a minister.
+    expect(parseHonorific('Under-Secretary-General')).toMatchObject({ rank: 'senior-official' });
+    expect(parseHonorific('Under-Secretary-General').office).toBeUndefined();
+    expect(parseHonorific('Former Minister').office).toBeUndefined();
+    expect(parseHonorific('Deputy Head of Delegation').rank).toBe('senior-official');
   });
 });
 

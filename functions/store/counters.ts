@@ -1,0 +1,171 @@
+/**
+ * Mailing counters moved once per batch instead of once per transition.
+ *
+ * A delivery's transition is a conditional update of its row; the counter move
+ * that follows it is collected here and written, one UpdateItem per mailing,
+ * when the batch ends ({@link CounterBatch.flush}). The rows stay the record:
+ * an invocation that dies between a transition and the flush leaves the
+ * mailing's counters off by at most the deltas it held — at most one per record
+ * of its batch (10) per mailing. {@link repairCounters} recounts from the rows
+ * and repairs that once the mailing is provably quiet (the clock calls it).
+ */
+
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DELIVERY_STATES, type DeliveryState, deliveryStateIndex, keys, type MailingRow } from './model.js';
+import type { StoreDeps } from './store.js';
+
+/** Collects counter moves per mailing; {@link flush} writes them. */
+export class CounterBatch {
+  private readonly deltas = new Map<string, Map<DeliveryState, number>>();
+
+  /** Records that one delivery of `mailingId` moved from counter `from` to counter `to`. */
+  add(mailingId: string, from: DeliveryState, to: DeliveryState): void {
+    if (from === to) return;
+    let m = this.deltas.get(mailingId);
+    if (!m) {
+      m = new Map();
+      this.deltas.set(mailingId, m);
+    }
+    m.set(from, (m.get(from) ?? 0) - 1);
+    m.set(to, (m.get(to) ?? 0) + 1);
+  }
+
+  /** Mailings with moves not yet written. */
+  get pending(): number {
+    return this.deltas.size;
+  }
+
+  /** Writes every mailing's moves with one atomic ADD each, and forgets what was written. */
+  async flush(deps: StoreDeps): Promise<void> {
+    for (const [mailingId, moves] of [...this.deltas]) {
+      const nonZero = [...moves].filter(([, n]) => n !== 0);
+      if (nonZero.length > 0) await addCounters(deps, mailingId, Object.fromEntries(nonZero));
+      this.deltas.delete(mailingId);
+    }
+  }
+}
+
+/** `ADD count_<state> :n` for each state, and stamps when the counters last moved. */
+async function addCounters(
+  deps: StoreDeps,
+  mailingId: string,
+  moves: Partial<Record<DeliveryState, number>>,
+): Promise<void> {
+  const names: Record<string, string> = { '#moved': 'countersMovedAt' };
+  const values: Record<string, unknown> = { ':moved': new Date().toISOString() };
+  const adds = Object.entries(moves).map(([state, n], i) => {
+    names[`#c${i}`] = `count_${state}`;
+    values[`:n${i}`] = n;
+    return `#c${i} :n${i}`;
+  });
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.table,
+      Key: keys.mailing(mailingId),
+      UpdateExpression: `SET #moved = :moved ADD ${adds.join(', ')}`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }),
+  );
+}
+
+/** Counts a mailing's delivery rows in one state (Select COUNT on the by-state index). */
+async function countState(deps: StoreDeps, mailingId: string, state: DeliveryState): Promise<number> {
+  let n = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await deps.db.send(
+      new QueryCommand({
+        TableName: deps.table,
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :p',
+        ExpressionAttributeValues: { ':p': deliveryStateIndex(mailingId, state) },
+        Select: 'COUNT',
+        ExclusiveStartKey: start,
+      }),
+    );
+    n += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return n;
+}
+
+/** Counts a mailing's delivery rows per state. */
+export async function countRows(deps: StoreDeps, mailingId: string): Promise<Record<DeliveryState, number>> {
+  const out = {} as Record<DeliveryState, number>;
+  for (const state of DELIVERY_STATES) out[state] = await countState(deps, mailingId, state);
+  return out;
+}
+
+type Checked = MailingRow & { countersMovedAt?: string; counterCheck?: { at: number; seen: string } };
+
+/**
+ * Repairs a mailing's counters from its rows after a crash lost a flush.
+ *
+ * A flush can only be outstanding while an invocation that moved rows is still
+ * running, so the repair waits for proof that none is: nothing of the mailing
+ * is queued or being sent, and two looks at least `quietMs` apart (longer than
+ * any function's timeout) find the same counters and the same rows — any
+ * invocation alive at the first look would have flushed, and so changed the
+ * counters, before the second. Only then are the counters set from the rows,
+ * conditionally on them still being as read. Returns the counts written, or
+ * undefined when nothing was repaired (yet).
+ */
+export async function repairCounters(
+  deps: StoreDeps,
+  mailing: Checked,
+  quietMs: number,
+): Promise<Record<DeliveryState, number> | undefined> {
+  const inFlight =
+    (await countState(deps, mailing.mailingId, 'queued')) +
+    (await countState(deps, mailing.mailingId, 'sending'));
+  if (inFlight > 0) return undefined;
+  const rows = await countRows(deps, mailing.mailingId);
+  // Claimed deliveries are counted as queued (store.ts countedAs).
+  const wanted = { ...rows, queued: rows.queued + rows.sending, sending: 0 };
+  const current = Object.fromEntries(DELIVERY_STATES.map((s) => [s, Number(mailing[`count_${s}`] ?? 0)]));
+  if (DELIVERY_STATES.every((s) => current[s] === wanted[s])) return undefined;
+  const seen = JSON.stringify({ current, wanted, movedAt: mailing.countersMovedAt ?? null });
+  const names: Record<string, string> = { '#check': 'counterCheck' };
+  // Wall-clock time, not the (locally settable) domain clock: this is about running invocations.
+  const now = Date.now();
+  if (mailing.counterCheck?.seen !== seen) {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.table,
+        Key: keys.mailing(mailing.mailingId),
+        UpdateExpression: 'SET #check = :check',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':check': { at: now, seen } },
+      }),
+    );
+    return undefined;
+  }
+  if (now - mailing.counterCheck.at < quietMs) return undefined;
+  const values: Record<string, unknown> = { ':moved': new Date(now).toISOString() };
+  const sets = ['countersMovedAt = :moved'];
+  const conditions: string[] = [];
+  DELIVERY_STATES.forEach((s, i) => {
+    names[`#c${i}`] = `count_${s}`;
+    values[`:n${i}`] = wanted[s];
+    values[`:o${i}`] = current[s];
+    sets.push(`#c${i} = :n${i}`);
+    conditions.push(`(#c${i} = :o${i}${current[s] === 0 ? ` OR attribute_not_exists(#c${i})` : ''})`);
+  });
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.table,
+        Key: keys.mailing(mailing.mailingId),
+        UpdateExpression: `SET ${sets.join(', ')} REMOVE #check`,
+        ConditionExpression: conditions.join(' AND '),
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
+    throw error;
+  }
+  return wanted;
+}
