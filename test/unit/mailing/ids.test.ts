@@ -12,9 +12,9 @@ describe('mailing ids', () => {
     },
   );
 
-  it('reserves exactly the prefixes the pipeline derives', () => {
-    expect([...RESERVED_MAILING_ID_PREFIXES].sort()).toEqual(
-      ['agenda-', 'cancellation-', 'confirmation-', 'reminder-'].sort(),
+  it('reserves every prefix the pipeline derives', () => {
+    expect(RESERVED_MAILING_ID_PREFIXES).toEqual(
+      expect.arrayContaining(['agenda-', 'cancellation-', 'confirmation-', 'reminder-']),
     );
     expect(reservedFamilyOf('REMINDER-dushanbe-2022-conference-P1D')?.kind).toBe('reminder');
     expect(reservedFamilyOf('invitation-agenda-1')).toBeUndefined();
