@@ -130,7 +130,7 @@ try {
       conferenceId: cid,
       mailingId: `bench-${phase}`,
       kind: 'invitation',
-      audience: {},
+      audience: { roles: ['delegate'] },
       requestedBy: 'bench@example.org',
     },
   });

@@ -75,6 +75,7 @@ const events = () => import('./commands/events.js');
 const mailings = () => import('./commands/mailing.js');
 const inspect = () => import('./commands/inspect.js');
 const contacts = () => import('./commands/contacts.js');
+const invitees = () => import('./commands/invitees.js');
 const previews = () => import('./commands/preview.js');
 const clocks = () => import('./commands/clock.js');
 
@@ -121,7 +122,7 @@ export function buildProgram(): Command {
     .addOption(
       new Option(
         '--audience <filters>',
-        'who: roles=…,languages=…,countries=…,sessions=…,contacts=… (a bare value continues the previous filter), or "all"',
+        'who: roles=…,languages=…,countries=…,sessions=…,contacts=…,groups=…,rsvp=… (a bare value continues the previous filter), or "all"; an invitation goes to invitees unless roles or sessions are given',
       )
         .argParser(collect)
         .makeOptionMandatory(),
@@ -294,12 +295,45 @@ Content file (--content), one Markdown file for every language (details: docs/cl
       ),
     );
 
+  const inviteesCommand = program
+    .command('invitees')
+    .description('the invitation list, its RSVP states, and the answers sent upstream');
+  inviteesCommand
+    .command('import')
+    .description(
+      'import invitees (CSV with a header: email,name or givenName/familyName,honorific,organization,country,language,group,mayDesignate[,inviteeId])',
+    )
+    .argument('<file>', 'CSV file; - reads stdin')
+    .option('--dry-run', 'check every row, import nothing')
+    .action(
+      action(async (ctx, file: string, options: { dryRun?: boolean }) =>
+        (await invitees()).inviteesImport(ctx, file, options),
+      ),
+    );
+  inviteesCommand
+    .command('list')
+    .description('every invitee with its address and RSVP state')
+    .option('--rsvp <state>', 'only no-answer (invited), accepted, declined, delegated or registered')
+    .option('--all', 'include removed invitees')
+    .option('--csv', 'CSV on stdout (for a spreadsheet)')
+    .action(
+      action(async (ctx, options: { rsvp?: string; all?: boolean; csv?: boolean }) =>
+        (await invitees()).inviteesList(ctx, options),
+      ),
+    );
+  inviteesCommand
+    .command('answers')
+    .description(
+      'read the invitation.accepted|declined|delegated events from the local answers queue (consumes them)',
+    )
+    .action(action(async (ctx) => (await invitees()).inviteesAnswers(ctx)));
+
   program
     .command('preview')
     .description('render one kind of mail with sample data and write the HTML (no stack needed)')
     .argument(
       '<kind>',
-      'invitation, confirmation, cancellation, reminder, agenda-change, media-advisory, announcement',
+      'invitation, confirmation, cancellation, reminder, agenda-change, media-advisory, announcement, rsvp-confirmation, representative-note',
     )
     .option('--lang <lang>', `language (${LANGUAGE_LIST}; others fall back to English)`, 'en')
     .option('--variant <variant>', 'sample variant (reminder: conference or session)')

@@ -170,6 +170,8 @@ export const HOSTILE_TITLED_RECIPIENT: Person = {
 };
 
 const UNSUBSCRIBE = 'https://unsubscribe.example.org/u/v1.sample-token';
+const RSVP = 'https://rsvp.example.org/?token=v1.sample-rsvp-token';
+const REGISTRATION = 'https://conference.example.org/dushanbe-2022/register';
 
 const MEDIA_BODY = {
   en: 'Ministers and heads of delegation meet in **Dushanbe** on 18–19 October 2022.\n\n- Opening session at 09:00 local time\n- Press area open from 08:00\n\nPhotographs will be published on the [conference website](https://conference.example.org/dushanbe-2022/media).',
@@ -212,6 +214,18 @@ export function samplesFor(recipient: Person): Sample[] {
           unsubscribeUrl: UNSUBSCRIBE,
           registrationUrl: 'https://conference.example.org/dushanbe-2022/register?ref=inv',
           respondBy: '2022-10-07',
+          highlights: [opening, closing],
+        },
+      },
+      {
+        kind: 'invitation',
+        variant: 'invitee',
+        data: {
+          ...base(recipient),
+          unsubscribeUrl: UNSUBSCRIBE,
+          registrationUrl: REGISTRATION,
+          rsvpUrl: RSVP,
+          followUp: true,
           highlights: [opening, closing],
         },
       },
@@ -337,6 +351,44 @@ export function samplesFor(recipient: Person): Sample[] {
         },
       },
     ],
+    'rsvp-confirmation': [
+      {
+        kind: 'rsvp-confirmation',
+        variant: 'accept',
+        data: {
+          ...base(recipient),
+          answer: 'accept',
+          registrationUrl: `${REGISTRATION}?invitee=inv-0001`,
+          rsvpUrl: RSVP,
+        },
+      },
+      {
+        kind: 'rsvp-confirmation',
+        variant: 'decline',
+        data: { ...base(recipient), answer: 'decline', rsvpUrl: RSVP },
+      },
+      {
+        kind: 'rsvp-confirmation',
+        variant: 'delegate',
+        data: {
+          ...base(recipient),
+          answer: 'delegate',
+          representative: { name: 'Dilnoza Saidova', email: 'd.saidova@example.org' },
+          rsvpUrl: RSVP,
+        },
+      },
+    ],
+    'representative-note': [
+      {
+        kind: 'representative-note',
+        variant: 'default',
+        data: {
+          ...base(recipient),
+          inviteeName: 'H.E. Aziza Rahimova',
+          registrationUrl: `${REGISTRATION}?invitee=inv-0001&representative=1`,
+        },
+      },
+    ],
   };
   return Object.values(samples).flat() as Sample[];
 }
@@ -421,6 +473,16 @@ export function minimalSamplesFor(recipient: Person): Sample[] {
         kind: 'announcement',
         variant: 'minimal',
         data: { ...common, unsubscribeUrl: UNSUBSCRIBE, subject: { en: 'Note' }, body: { en: 'Text.' } },
+      },
+    ],
+    'rsvp-confirmation': [
+      { kind: 'rsvp-confirmation', variant: 'minimal', data: { ...common, answer: 'accept' } },
+    ],
+    'representative-note': [
+      {
+        kind: 'representative-note',
+        variant: 'minimal',
+        data: { ...common, inviteeName: 'A', registrationUrl: 'https://conference.example.org/r' },
       },
     ],
   };

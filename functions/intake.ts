@@ -8,8 +8,19 @@ import { useSubjectRenderer } from './mailing/preview.js';
 import { render } from './render/index.js';
 import { mailDataFor } from './sending/view-data.js';
 
-const env = loadEnv(['TABLE_NAME', 'SEND_QUEUE_URL', 'INTAKE_QUEUE_URL', 'INTAKE_DLQ_URL', 'RETENTION_DAYS']);
-const deps = { ...pipelineDeps(env), intakeDlqUrl: env.INTAKE_DLQ_URL };
+const env = loadEnv([
+  'TABLE_NAME',
+  'SEND_QUEUE_URL',
+  'INTAKE_QUEUE_URL',
+  'INTAKE_DLQ_URL',
+  'RETENTION_DAYS',
+  'EVENT_LEASE_SECONDS',
+]);
+const deps = {
+  ...pipelineDeps(env),
+  intakeDlqUrl: env.INTAKE_DLQ_URL,
+  eventLeaseMs: env.EVENT_LEASE_SECONDS * 1000,
+};
 const processor = new BatchProcessor(EventType.SQS);
 
 // Dry runs show a sample subject per language, rendered as the sender would.

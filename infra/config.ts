@@ -60,6 +60,16 @@ export const stackConfigSchema = z
         z.literal(''),
       ])
       .default(''),
+    /**
+     * Public base URL of the RSVP endpoint as invitees see it (HTTPS; keep "rsvp" in its path).
+     * Empty: the RSVP function URL with the path `/rsvp`.
+     */
+    rsvpBaseUrl: z
+      .union([
+        z.url({ protocol: /^https$/, error: 'an https:// URL, or "" for the function URL' }),
+        z.literal(''),
+      ])
+      .default(''),
     /** SSM parameter (SecureString, default aws/ssm key) holding the unsubscribe HMAC keys, created by the operator. */
     unsubscribeKeyParameter: z
       .string()

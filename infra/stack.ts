@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -14,6 +14,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { type StackConfig, senderPacing } from './config.js';
+import { OrganizerConsole } from './console.js';
 import { CommuniqueFunction } from './function.js';
 import { CommuniqueMonitoring } from './monitoring.js';
 import { OrganizerAccess } from './organizer-policy.js';
@@ -186,6 +187,15 @@ export class CommuniqueStack extends Stack {
     const intake = new CommuniqueFunction(this, 'intake', {
       entry: 'functions/intake.ts',
       description: 'Validates events, updates projections, plans mailings',
+      calls: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'sqs:SendMessage',
+      ],
       timeout: intakeTimeout,
       environment: common,
       logRetention,
@@ -206,17 +216,54 @@ export class CommuniqueStack extends Stack {
     const unsubscribe = new CommuniqueFunction(this, 'unsubscribe', {
       entry: 'functions/unsubscribe.ts',
       description: 'RFC 8058 one-click unsubscribe endpoint',
+      // Public URL: it reads what the page shows and writes suppression rows, nothing else.
+      calls: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'ssm:GetParameter'],
+      timeout: Duration.seconds(10),
+      environment: common,
+      logRetention,
+    })
+      .bindTable(this.table, 'TABLE_NAME', 'readWrite', [], { writeLeadingKeys: ['SUPPRESSION#*'] })
+      .bindParameter(unsubscribeKeys, 'UNSUBSCRIBE_KEY_PARAMETER');
+    const unsubscribeUrl = unsubscribe.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+
+    // Invitations: RSVP answers flow back upstream as CloudEvents on this topic (the outbound
+    // contract, schemas/invitation.*.json). Answers name people, so the topic is encrypted too.
+    const answers = new sns.Topic(this, 'invitation-answers', { enforceSSL: true, masterKey: topicKey });
+    const rsvp = new CommuniqueFunction(this, 'rsvp', {
+      entry: 'functions/rsvp.ts',
+      description: "Invitees' RSVP endpoint: answer form, answers recorded and published upstream",
+      calls: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'sqs:SendMessage',
+        'sns:Publish',
+        'ssm:GetParameter',
+      ],
       timeout: Duration.seconds(10),
       environment: common,
       logRetention,
     })
       .bindTable(this.table, 'TABLE_NAME', 'readWrite', TABLE_INDEXES)
-      .bindParameter(unsubscribeKeys, 'UNSUBSCRIBE_KEY_PARAMETER');
-    const unsubscribeUrl = unsubscribe.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+      .bindParameter(unsubscribeKeys, 'UNSUBSCRIBE_KEY_PARAMETER')
+      // The answer's confirmation and the representative's note are sent like every other mail.
+      .bindQueueSend(this.sendQueue, 'SEND_QUEUE_URL')
+      .bindTopicPublish(answers, 'ANSWERS_TOPIC_ARN');
+    const rsvpUrl = rsvp.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
+    // The path names what the link is for (invitees see it; the interface promises "rsvp" in it).
+    const rsvpBaseUrl = config.rsvpBaseUrl || Fn.join('', [rsvpUrl.url, 'rsvp']);
 
     const sender = new CommuniqueFunction(this, 'sender', {
       entry: 'functions/sender.ts',
       description: 'Claims a delivery, renders, sends through SES, records the state',
+      calls: [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'sqs:SendMessage',
+        'ses:SendRawEmail',
+        'ssm:GetParameter',
+      ],
       timeout: senderTimeout,
       environment: {
         ...common,
@@ -224,6 +271,7 @@ export class CommuniqueStack extends Stack {
         SENDER_CONCURRENCY: String(pacing.maxConcurrency),
         SEND_LEASE_SECONDS: String(SEND_LEASE_SECONDS),
         UNSUBSCRIBE_BASE_URL: config.unsubscribeBaseUrl || unsubscribeUrl.url,
+        RSVP_BASE_URL: rsvpBaseUrl,
       },
       logRetention,
     })
@@ -246,6 +294,7 @@ export class CommuniqueStack extends Stack {
     const feedback = new CommuniqueFunction(this, 'feedback', {
       entry: 'functions/feedback.ts',
       description: 'SES events to delivery state and suppressions',
+      calls: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       timeout: feedbackTimeout,
       environment: common,
       logRetention,
@@ -263,6 +312,14 @@ export class CommuniqueStack extends Stack {
     const clock = new CommuniqueFunction(this, 'clock', {
       entry: 'functions/clock.ts',
       description: 'Per-minute tick: due reminders, deferred mailings, expired send leases',
+      calls: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'sqs:SendMessage',
+      ],
       timeout: Duration.seconds(60),
       environment: common,
       logRetention,
@@ -275,6 +332,33 @@ export class CommuniqueStack extends Stack {
       targets: [new targets.LambdaFunction(clock, { retryAttempts: 2 })],
     });
 
+    // The organizer console's API: the same domain code as the CLI, behind Cognito (infra/console.ts).
+    const api = new CommuniqueFunction(this, 'api', {
+      entry: 'functions/api.ts',
+      description: 'Organizer console API: reads, previews, and mailing and suppression changes via intake',
+      calls: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'sqs:SendMessage',
+        'ses:SendRawEmail',
+      ],
+      timeout: Duration.seconds(29),
+      environment: { ...common, UNSUBSCRIBE_BASE_URL: config.unsubscribeBaseUrl || unsubscribeUrl.url },
+      logRetention,
+    })
+      .bindTable(this.table, 'TABLE_NAME', 'readWrite', TABLE_INDEXES)
+      // Every change is an event on the intake queue, as from the CLI; resends are continuations there too.
+      .bindQueueSend(this.intakeQueue, 'INTAKE_QUEUE_URL')
+      // Test sends go to the signed-in organizer only (functions/api/mailings.ts testSend).
+      .bindSesSend(identityArns, configurationSetArn, configurationSet.configurationSetName);
+    // Named for the pipeline collaborators' shape; the API never sends to this queue (no grant).
+    api.addEnvironment('SEND_QUEUE_URL', this.sendQueue.queueUrl);
+    new OrganizerConsole(this, 'console', { api });
+
     const monitoring = new CommuniqueMonitoring(this, 'monitoring', {
       alarmEmail: config.alarmEmail,
       masterKey: topicKey,
@@ -283,7 +367,7 @@ export class CommuniqueStack extends Stack {
         { name: 'send', queue: this.sendQueue, dlq: this.dlqOf(this.sendQueue) },
         { name: 'feedback', queue: this.feedbackQueue, dlq: this.dlqOf(this.feedbackQueue) },
       ],
-      functions: { intake, sender, feedback, clock, unsubscribe },
+      functions: { intake, sender, feedback, clock, unsubscribe, rsvp, api },
       dashboardName: `${this.stackName}-${this.region}`,
     });
 
@@ -305,6 +389,12 @@ export class CommuniqueStack extends Stack {
     new CfnOutput(this, 'SendQueueUrl', { value: this.sendQueue.queueUrl });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'UnsubscribeUrl', { value: unsubscribeUrl.url });
+    new CfnOutput(this, 'RsvpUrl', { value: rsvpBaseUrl });
+    new CfnOutput(this, 'InvitationAnswersTopicArn', {
+      description:
+        'Subscribe the registration system here: invitation.accepted|declined|delegated CloudEvents',
+      value: answers.topicArn,
+    });
     new CfnOutput(this, 'ConfigurationSetName', { value: configurationSet.configurationSetName });
     new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn });
     new CfnOutput(this, 'DashboardUrl', {

@@ -43,6 +43,7 @@ export async function startDefaultLocalStack(
       dynamodb: port('COMMUNIQUE_DYNAMODB_PORT', 8000),
       ses: port('COMMUNIQUE_SES_PORT', 8005),
       unsubscribe: port('COMMUNIQUE_UNSUBSCRIBE_PORT', 8010),
+      rsvp: port('COMMUNIQUE_RSVP_PORT', 8011),
     },
     emlDir: outbox,
     failedVisibilitySeconds: 5,

@@ -35,6 +35,11 @@ export interface Fault {
   nth: number;
   /** How many consecutive matching calls it hits (default 1). */
   times?: number;
+  /**
+   * Only calls whose input, as JSON, contains this text (e.g. `DELIVERY#` for the
+   * delivery rows): a named step. `nth` then counts those calls only.
+   */
+  where?: string;
   kind: FaultKind;
   /** For `error`. */
   error?: ErrorClass;
@@ -65,7 +70,7 @@ export interface SesCall {
 }
 
 export function describeFault(f: Fault): string {
-  const span = (f.times ?? 1) > 1 ? `#${f.nth}..${f.nth + (f.times ?? 1) - 1}` : `#${f.nth}`;
+  const span = `${f.where ? `[${f.where}]` : ''}${(f.times ?? 1) > 1 ? `#${f.nth}..${f.nth + (f.times ?? 1) - 1}` : `#${f.nth}`}`;
   const detail = f.kind === 'error' ? ` ${f.error}` : f.kind === 'latency' ? ` ${f.ms}ms` : '';
   return `${f.fn}:${f.op}${span} ${f.kind}${detail}`;
 }
@@ -156,6 +161,13 @@ function sesTags(input: unknown): { delivery?: string; mailing?: string; destina
   return { delivery: tag('delivery'), mailing: tag('mailing'), destinations: i?.Destinations ?? [] };
 }
 
+/** A completed write the layer was asked to watch (see `createFaultLayer`), with the invocation that made it. */
+export interface WatchedWrite {
+  op: string;
+  input: string;
+  invocation: { readonly frozenBy: string | undefined; readonly invocationId: string };
+}
+
 export interface FaultLayer {
   /** Replaces the schedule and resets the call counters. */
   setSchedule(faults: Fault[]): void;
@@ -165,6 +177,8 @@ export interface FaultLayer {
   install(client: MiddlewareClient): void;
   readonly injected: InjectedFault[];
   readonly sesCalls: SesCall[];
+  /** Completed calls whose input contains one of the `watch` texts. */
+  readonly watched: WatchedWrite[];
   /** Calls per `fn:Service.Operation` since the schedule was set (what `nth` counts). */
   readonly calls: Map<string, number>;
   /** Calls per `fn:Service.Operation` since the layer was created. */
@@ -175,7 +189,14 @@ export interface FaultLayer {
 
 const MIDDLEWARE_NAME = 'communiqueFaultInjection';
 
-export function createFaultLayer(): FaultLayer {
+/**
+ * @param options.watch texts to look for in call inputs: a completed call that
+ *   contains one is kept in `watched` (the chaos checker watches the sender's
+ *   last write before SES, so it knows which deaths came after it).
+ */
+export function createFaultLayer(options: { watch?: string[] } = {}): FaultLayer {
+  const watch = options.watch ?? [];
+  const watched: WatchedWrite[] = [];
   let schedule: Fault[] = [];
   const calls = new Map<string, number>();
   const seen = new Map<string, number>();
@@ -183,8 +204,25 @@ export function createFaultLayer(): FaultLayer {
   const sesCalls: SesCall[] = [];
   const installed = new WeakSet<object>();
 
-  const match = (fn: string, op: string, index: number) =>
-    schedule.find((f) => f.fn === fn && f.op === op && index >= f.nth && index < f.nth + (f.times ?? 1));
+  const hits = (f: Fault, index: number) => index >= f.nth && index < f.nth + (f.times ?? 1);
+  /** The fault for this call, if any; calls of a step named by `where` are counted on their own. */
+  const match = (fn: string, op: string, key: string, index: number, input: unknown): Fault | undefined => {
+    let json: string | undefined;
+    for (const f of schedule) {
+      if (f.fn !== fn || f.op !== op) continue;
+      if (f.where === undefined) {
+        if (hits(f, index)) return f;
+        continue;
+      }
+      json ??= JSON.stringify(input) ?? '';
+      if (!json.includes(f.where)) continue;
+      const named = `${key}|${f.where}`;
+      const n = (calls.get(named) ?? 0) + 1;
+      calls.set(named, n);
+      if (hits(f, n)) return f;
+    }
+    return undefined;
+  };
 
   const middleware =
     (
@@ -205,7 +243,7 @@ export function createFaultLayer(): FaultLayer {
       const index = (calls.get(key) ?? 0) + 1;
       calls.set(key, index);
       seen.set(key, (seen.get(key) ?? 0) + 1);
-      const fault = match(invocation.functionName, op, index);
+      const fault = match(invocation.functionName, op, key, index, args.input);
       const isSes = op === 'SES.SendRawEmail';
       const sesCall: SesCall | undefined = isSes
         ? { ...sesTags(args.input), reachedService: false, answered: false }
@@ -232,6 +270,11 @@ export function createFaultLayer(): FaultLayer {
       if (kind === 'latency') await sleep(fault?.ms ?? 100);
       if (sesCall) sesCall.reachedService = true;
       const result = await next(args);
+      // The call took effect, whether or not its caller lives to see the answer.
+      if (watch.length > 0) {
+        const input = JSON.stringify(args.input) ?? '';
+        if (watch.some((w) => input.includes(w))) watched.push({ op: key, input, invocation });
+      }
       if (kind === 'crash-after') invocation.freeze(`crashed after ${key}#${index}`);
       // A process that died while this call was on the wire never sees its answer.
       if (invocation.frozenBy !== undefined) return never();
@@ -258,6 +301,7 @@ export function createFaultLayer(): FaultLayer {
     },
     injected,
     sesCalls,
+    watched,
     calls,
     seen,
     figures() {
@@ -282,4 +326,5 @@ export async function installOnHandlerClients(layer: FaultLayer): Promise<void> 
   layer.install(clients.sqsClient());
   layer.install(clients.sesClient());
   layer.install(clients.ssmClient());
+  layer.install(clients.snsClient());
 }

@@ -22,7 +22,7 @@ const ACCOUNT = '000000000000';
 export interface LocalStackOptions {
   host?: string;
   /** 0 picks a free port (tests); `npm start` passes the fixed ones. */
-  ports?: { sqs?: number; dynamodb?: number; ses?: number; unsubscribe?: number };
+  ports?: { sqs?: number; dynamodb?: number; ses?: number; unsubscribe?: number; rsvp?: number };
   /** Folder for the raw `.eml` of every accepted mail. */
   emlDir: string;
   /** Start the Lambda runner (pollers, schedules, function URL). Off for resource-only tests. */
@@ -51,7 +51,7 @@ export interface LocalStackOptions {
 }
 
 export interface LocalStack {
-  endpoints: { sqs: string; dynamodb: string; ses: string; unsubscribe: string };
+  endpoints: { sqs: string; dynamodb: string; ses: string; unsubscribe: string; rsvp: string };
   /** Stack outputs (queue URLs, table name…) resolved to the local resources. */
   outputs: Record<string, string>;
   /** Environment the handlers run with (also applied to process.env). */
@@ -98,6 +98,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     sqs: `http://${host}:${fauxqsPort}`,
     ses: '',
     unsubscribe: '',
+    rsvp: '',
   };
   const clientConfig = { region: REGION, credentials: localCredentials };
   const dynamodb = new DynamoDBClient({ ...clientConfig, endpoint: endpoints.dynamodb });
@@ -189,17 +190,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // Function URLs: one local HTTP server per URL, created before the environment is resolved.
   const urlServers: http.Server[] = [];
   const urlHandlers = new Map<string, AnyHandler>();
-  for (const [i, fnUrl] of spec.functionUrls.entries()) {
+  // Each public endpoint has a port of its own, found by the function's entry file.
+  const urlEndpoints: Record<string, 'unsubscribe' | 'rsvp'> = {
+    'functions/unsubscribe.ts': 'unsubscribe',
+    'functions/rsvp.ts': 'rsvp',
+  };
+  for (const fnUrl of spec.functionUrls) {
     const server = http.createServer((req, res) => {
       const handler = urlHandlers.get(fnUrl.functionLogicalId);
       const fn = spec.functions.find((f) => f.logicalId === fnUrl.functionLogicalId);
       void serveFunctionUrl(req, res, handler, fnUrl.functionLogicalId, fn ? shortName(fn.entry) : undefined);
     });
-    await listen(server, i === 0 ? (options.ports?.unsubscribe ?? 0) : 0, host);
+    const entry = spec.functions.find((f) => f.logicalId === fnUrl.functionLogicalId)?.entry ?? '';
+    const name = urlEndpoints[entry];
+    await listen(server, name ? (options.ports?.[name] ?? 0) : 0, host);
     urlServers.push(server);
     const url = `http://${host}:${(server.address() as AddressInfo).port}/`;
     bindings.getAtt.set(`${fnUrl.logicalId}.FunctionUrl`, url);
-    if (i === 0) endpoints.unsubscribe = url;
+    if (name) endpoints[name] = url;
   }
 
   const environment: Record<string, string> = {
@@ -234,7 +242,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   for (const [name, output] of Object.entries(
     (template.Outputs ?? {}) as Record<string, { Value: unknown }>,
   )) {
+    // The console's bucket, distribution, user pool and HTTP API are cloud-only (locally: local/console.ts).
+    if (name.startsWith('Console')) continue;
     outputs[name] = resolveValue(output.Value, bindings, `Outputs.${name}`);
+  }
+  // Locally, the registration system's end of the answers topic is a queue the CLI reads
+  // (`communique invitees answers`); in AWS the registration system subscribes itself.
+  if (outputs.InvitationAnswersTopicArn) {
+    const created = await sqs.send(new CreateQueueCommand({ QueueName: 'invitation-answers-local' }));
+    await sns.send(
+      new SubscribeCommand({
+        TopicArn: outputs.InvitationAnswersTopicArn,
+        Protocol: 'sqs',
+        Endpoint: `arn:aws:sqs:${REGION}:${ACCOUNT}:invitation-answers-local`,
+        Attributes: { RawMessageDelivery: 'true' },
+      }),
+    );
+    outputs.InvitationAnswersQueueUrl = created.QueueUrl ?? '';
   }
 
   const runner = new LocalRunner({

@@ -52,6 +52,7 @@ console.log(
     `  SES       ${stack.endpoints.ses}   outbox: ${stack.endpoints.ses}/  (GET /store lists sent mail)`,
     `  .eml      ${outbox}`,
     `  unsubscribe ${stack.endpoints.unsubscribe}`,
+    `  rsvp      ${stack.endpoints.rsvp}   (invitees' answers; read them with: npx communique invitees answers)`,
     consoleServer
       ? `  console   ${consoleServer.signInUrl()}   (open it to sign in; one-time link, loopback only)`
       : '',

@@ -5,10 +5,10 @@
  * import again (re-importing a row updates the same contact: its id is derived from the address).
  */
 import { createHash } from 'node:crypto';
-import { type CsvError, parse } from 'csv-parse/sync';
 import { contactKeyOf, isValidEmail } from '../../functions/events/email.js';
 import { validateIntakeEvent } from '../../functions/events/schemas.js';
 import type { Context } from '../lib/context.js';
+import { headerKey, readCsv } from '../lib/csv.js';
 import { RefusedError } from '../lib/errors.js';
 import { cloudEvent, type OutgoingEvent, sendBodies, waitForOutcomes } from '../lib/intake.js';
 import { hint, printJson, progressBar, say, table } from '../lib/output.js';
@@ -57,34 +57,8 @@ export function checkPressList(
 ): { rows: ImportRow[]; events: Map<number, OutgoingEvent>; columns: Field[] } {
   const rows: ImportRow[] = [];
   const events = new Map<number, OutgoingEvent>();
-  const skipped: (CsvError | undefined)[] = [];
-  const records = parse(text, {
-    bom: true,
-    skip_empty_lines: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    trim: true,
-    info: true,
-    skip_records_with_error: true,
-    on_skip: (error: CsvError | undefined) => {
-      skipped.push(error);
-      return undefined;
-    },
-  }) as unknown as { record: string[]; info: { lines: number } }[];
-  // A record that cannot be read (an unclosed quote swallows the rest of the file) starts right
-  // after the last one that could.
-  const lastGoodLine = records[records.length - 1]?.info.lines ?? 0;
-  for (const error of skipped) {
-    const from = lastGoodLine + 1;
-    rows.push({
-      line: from,
-      status: 'refused',
-      reason:
-        error?.code === 'CSV_QUOTE_NOT_CLOSED'
-          ? `a quote opened on line ${from} is never closed, so lines ${from}–${error.lines} could not be read`
-          : `unreadable CSV: ${error?.message ?? 'unknown error'}`,
-    });
-  }
+  const { records, unreadable } = readCsv(text);
+  for (const { line, reason } of unreadable) rows.push({ line, status: 'refused', reason });
 
   const [header, ...body] = records;
   if (!header)
@@ -93,7 +67,7 @@ export function checkPressList(
     );
   const columns: Field[] = [];
   header.record.forEach((raw, i) => {
-    const field = HEADERS[raw.toLowerCase().replace(/[\s_-]/g, '')];
+    const field = HEADERS[headerKey(raw)];
     if (!field) {
       throw new RefusedError(
         `Unknown column "${raw}" (column ${i + 1} of the header). Columns: email, name (required), outlet, language, country, contactId.`,

@@ -8,7 +8,7 @@ import { RefusedError } from './errors.js';
 
 /** The audience object of `mailing.requested`, before schema validation. */
 export type AudienceInput = Partial<
-  Record<'roles' | 'languages' | 'countries' | 'sessions' | 'contactIds', string[]>
+  Record<'roles' | 'languages' | 'countries' | 'sessions' | 'contactIds' | 'groups' | 'rsvp', string[]>
 >;
 
 const KEYS: Record<string, keyof AudienceInput> = {
@@ -28,6 +28,9 @@ const KEYS: Record<string, keyof AudienceInput> = {
   contactids: 'contactIds',
   id: 'contactIds',
   ids: 'contactIds',
+  group: 'groups',
+  groups: 'groups',
+  rsvp: 'rsvp',
 };
 
 /** Parses one or more `--audience` values (repeated flags add filters). */
@@ -52,7 +55,7 @@ export function parseAudience(specs: readonly string[]): AudienceInput {
       const key = KEYS[rawKey.toLowerCase().replace(/[-_]/g, '')];
       if (!key) {
         throw new RefusedError(
-          `--audience: unknown filter "${rawKey}"; use roles, languages, countries, sessions or contacts (e.g. roles=delegate,languages=ru).`,
+          `--audience: unknown filter "${rawKey}"; use roles, languages, countries, sessions, contacts, groups or rsvp (e.g. roles=delegate,languages=ru; groups=observers,rsvp=no-answer).`,
         );
       }
       current = key;

@@ -35,6 +35,7 @@ export const stackFileSchema = z.object({
     dynamodb: z.string().url(),
     ses: z.string().url(),
     unsubscribe: z.string().optional(),
+    rsvp: z.string().optional(),
   }),
   outputs: z.record(z.string(), z.string()),
   outbox: z.string().optional(),

@@ -6,11 +6,11 @@
  */
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { cloudEvent, type OutgoingEvent, sendBodies, waitForOutcomes } from '../../cli/lib/intake.js';
 import { isValidEmail } from '../events/email.js';
+import { cloudEvent, type OutgoingEvent, sendBodies, waitForOutcomes } from '../events/producer.js';
 import { MAILING_KINDS, validateIntakeEvent } from '../events/schemas.js';
 import { newMailingId } from '../mailing/ids.js';
-import { mailingProgress, resendDeliveries } from '../mailing/operations.js';
+import { mailingProgress, resendDeliveries, resumeMailing } from '../mailing/operations.js';
 import { previewMailing } from '../mailing/preview.js';
 import { composeTestMail } from '../sending/compose.js';
 import { DELIVERY_STATES, type DeliveryRow, type DeliveryState, type MailingRow } from '../store/model.js';
@@ -92,11 +92,7 @@ export function mailingEvent(
 export async function submit(deps: ApiDeps, event: OutgoingEvent): Promise<void> {
   const target = {
     sqs: deps.sqs,
-    outputs: {
-      IntakeQueueUrl: deps.intakeQueueUrl,
-      TableName: deps.pipeline.table,
-      SendQueueUrl: deps.sendQueueUrl,
-    },
+    outputs: { IntakeQueueUrl: deps.intakeQueueUrl },
     store: deps.pipeline,
     label: deps.label,
   };
@@ -256,6 +252,19 @@ export async function resend(
     identity.user,
   );
   return { resent: count, states };
+}
+
+/** Resumes a mailing the pipeline paused (an account or authorization problem), as `mailing resume` does. */
+export async function resume(deps: ApiDeps, mailing: MailingRow, identity: Identity) {
+  if (mailing.state !== 'paused') {
+    throw conflict(
+      `Mailing "${mailing.mailingId}" is ${mailing.state}, not paused: there is nothing to resume.`,
+    );
+  }
+  const resumed = await resumeMailing(deps.pipeline, mailing.mailingId, identity.user);
+  if (!resumed)
+    throw conflict(`Mailing "${mailing.mailingId}" changed state meanwhile; nothing was resumed.`);
+  return mailingView(deps, mailing.mailingId);
 }
 
 /** Sends the real composition of a mailing to the signed-in person only. */

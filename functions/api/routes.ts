@@ -17,6 +17,7 @@ import {
   requireConference,
   requireMailing,
   resend,
+  resume,
   testSend,
 } from './mailings.js';
 import { mailingsPage, overview, pressContacts, rejectionsPage, suppressionsPage } from './reads.js';
@@ -141,6 +142,13 @@ export const ROUTES: Route[] = [
     action: 'mailing-write',
     byKind: true,
     run: async ({ deps, mailing, identity }) => cancel(deps, await mailing(), identity),
+  },
+  {
+    method: 'POST',
+    path: '/api/mailings/:mid/resume',
+    action: 'mailing-write',
+    byKind: true,
+    run: async ({ deps, mailing, identity }) => resume(deps, await mailing(), identity),
   },
   {
     method: 'POST',

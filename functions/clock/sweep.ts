@@ -1,5 +1,6 @@
 import { mailingProgress } from '../mailing/operations.js';
-import { type CountMetric, expireLease } from '../sending/lease.js';
+import { enqueueSendJobs, type PipelineDeps } from '../mailing/plan.js';
+import { type CountMetric, expireLease, reclaimUnsent, SUBMITTING } from '../sending/lease.js';
 import { repairCounters } from '../store/counters.js';
 import type { DeliveryRow, MailingRow } from '../store/model.js';
 import { closeCancelledMailing, openMailings } from '../store/open-mailings.js';
@@ -11,6 +12,8 @@ import {
   setMailingState,
 } from '../store/store.js';
 
+type SweepDeps = StoreDeps & Pick<PipelineDeps, 'sqs' | 'sendQueueUrl'> & { count?: CountMetric };
+
 /** How long a recount waits between its two looks: longer than any function's timeout. */
 const COUNTERS_QUIET_MS = 120_000;
 
@@ -21,7 +24,7 @@ export interface SweepResult {
 
 /** Expires the dead send claims of one mailing; returns how many, and whether any claim is still live. */
 async function expireDeadClaims(
-  deps: StoreDeps & { count?: CountMetric },
+  deps: SweepDeps,
   mailing: MailingRow,
 ): Promise<{ expired: number; live: boolean }> {
   let expired = 0;
@@ -35,9 +38,16 @@ async function expireDeadClaims(
         continue;
       }
       const delivery = (await getDelivery(deps, mailing.mailingId, item.contactKey)) as
-        | (DeliveryRow & { leaseOwner?: string })
+        | (DeliveryRow & { leaseOwner?: string; [SUBMITTING]?: boolean })
         | undefined;
-      if (delivery && (await expireLease(deps, delivery))) expired++;
+      if (!delivery) continue;
+      if (!delivery[SUBMITTING]) {
+        // Its sender died before calling SES: back to the queue. The job goes first, so that a
+        // crash between the two leaves a job (which finds the dead claim and does the same).
+        await enqueueSendJobs(deps, [{ mailingId: mailing.mailingId, contactKey: delivery.contactKey }]);
+        if (await reclaimUnsent(deps, delivery)) continue;
+      }
+      if (await expireLease(deps, delivery)) expired++;
       else live = true; // moved on meanwhile, or not the claim we saw: look again next tick
     }
     cursor = page.next;
@@ -52,7 +62,7 @@ async function expireDeadClaims(
  * without the move to `sending` gets it, a sending mailing with nothing left in
  * flight becomes `complete`, and a cancelled one leaves the list once no claim is left.
  */
-export async function sweepOpenMailings(deps: StoreDeps & { count?: CountMetric }): Promise<SweepResult> {
+export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
   const result: SweepResult = { leasesExpired: 0, completed: [] };
   for (const mailing of await openMailings(deps)) {
     const { expired, live } = await expireDeadClaims(deps, mailing);

@@ -13,6 +13,7 @@ import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
+import { OUTBOUND_EVENT_TYPES, outboundEventSchemas } from './outbound.js';
 import { PUBLIC_EVENT_TYPES, publicEventSchemas } from './schemas.js';
 
 /** Where the generated files live: `schemas/` at the repository root. */
@@ -24,6 +25,12 @@ const README = [
   'JSON Schema (draft 2020-12) for each CloudEvents `type` the intake queue accepts, generated from',
   '`functions/events/schemas.ts` by `npx tsx functions/events/export-json-schema.ts` — do not edit by hand;',
   'examples are in `test/fixtures/events/`.',
+  '',
+  '## Outbound',
+  '',
+  'communiqué also publishes CloudEvents on its answers topic (`InvitationAnswersTopicArn`), generated',
+  'from `functions/events/outbound.ts`: ' +
+    'invitation.accepted, invitation.declined, invitation.delegated (RSVP answers, see README "Invitations").',
   '',
 ].join('\n');
 
@@ -41,6 +48,13 @@ export function renderJsonSchemas(): Map<string, string> {
     // Title and description first: they are what a person opening the file reads.
     const ordered = { $schema, title, description, ...rest };
     files.set(`${type}.json`, `${JSON.stringify(ordered, null, 2)}\n`);
+  }
+  for (const type of OUTBOUND_EVENT_TYPES) {
+    const { $schema, title, description, ...rest } = z.toJSONSchema(outboundEventSchemas[type], {
+      io: 'output',
+      target: 'draft-2020-12',
+    });
+    files.set(`${type}.json`, `${JSON.stringify({ $schema, title, description, ...rest }, null, 2)}\n`);
   }
   files.set('README.md', README);
   return files;

@@ -34,6 +34,8 @@ export const ROLES = ['delegate', 'speaker', 'observer', 'press', 'staff'] as co
 export const MAILING_KINDS = ['invitation', 'reminder', 'media-advisory', 'announcement'] as const;
 /** Mailing kinds whose text comes from the organizer, so `data.content` is required. */
 export const KINDS_WITH_CONTENT = ['media-advisory', 'announcement'] as const;
+/** RSVP states an invitation audience can select; `no-answer` is an invitee still `invited`. */
+export const RSVP_FILTERS = ['no-answer', 'accepted', 'declined', 'delegated'] as const;
 /** Agenda session states. */
 export const SESSION_STATUSES = ['scheduled', 'cancelled'] as const;
 /** Grammatical gender of a person, for Russian and Arabic forms of address. */
@@ -712,6 +714,9 @@ export const audienceSchema = z.object({
   countries: nonEmptyFilter(country(), 'country'),
   sessions: nonEmptyFilter(identifier(), 'session'),
   contactIds: nonEmptyFilter(identifier(), 'contact'),
+  // Invitations (see "Invitees" below): invitee groups and RSVP states.
+  groups: nonEmptyFilter(singleLineText({ max: 200 }), 'group'),
+  rsvp: nonEmptyFilter(z.enum(RSVP_FILTERS), 'RSVP state'),
 });
 
 /** Organizer-written content of an announcement or media advisory. */
@@ -753,6 +758,35 @@ export const mailingCancelledDataSchema = z.object({
   mailingId: identifier(),
   requestedBy: singleLineText({ max: 320 }),
 });
+
+// ---------------------------------------------------------------------------------------------------
+// Invitees (turn 2): people invited before they register, and the answers they give
+
+/** `invitee.upserted` data: the person as in registrations, an invitation group, and whether they may send someone. */
+export const inviteeUpsertedDataSchema = z
+  .object({
+    conferenceId: identifier(),
+    inviteeId: identifier(),
+    person: personSchema,
+    group: singleLineText({ max: 200, allowEmpty: true }).optional(),
+    mayDesignate: z.boolean().optional(),
+  })
+  .overwrite(dropBlank(['group']));
+
+/** `invitee.removed` data: only the ids. */
+export const inviteeRemovedDataSchema = z.object({
+  conferenceId: identifier(),
+  inviteeId: identifier(),
+});
+
+/** A representative an invitee designates on the RSVP page (the form's name, e-mail and title). */
+export const representativeSchema = z
+  .object({
+    name: singleLineText({ max: 200 }),
+    email: emailAddress(),
+    honorific: singleLineText({ max: 100, allowEmpty: true }).optional(),
+  })
+  .overwrite(dropBlank(['honorific']));
 
 // ---------------------------------------------------------------------------------------------------
 // Envelope
@@ -844,6 +878,17 @@ export const mailingCancelledEventSchema = cloudEvent(
   'An organizer cancelled a mailing; deliveries not yet sent are cancelled.',
 );
 
+export const inviteeUpsertedEventSchema = cloudEvent(
+  'invitee.upserted',
+  inviteeUpsertedDataSchema,
+  'A person was invited (or their details changed): they receive invitations until they answer or register.',
+);
+export const inviteeRemovedEventSchema = cloudEvent(
+  'invitee.removed',
+  inviteeRemovedDataSchema,
+  'An invitee was taken off the list; only conferenceId and inviteeId are required.',
+);
+
 /**
  * Every event type the intake queue accepts from producers, with its schema. These are the types
  * published as JSON Schema. Types the pipeline later sends to itself on the same queue (a clock's
@@ -859,6 +904,8 @@ export const publicEventSchemas = {
   'press-contact.removed': pressContactRemovedEventSchema,
   'mailing.requested': mailingRequestedEventSchema,
   'mailing.cancelled': mailingCancelledEventSchema,
+  'invitee.upserted': inviteeUpsertedEventSchema,
+  'invitee.removed': inviteeRemovedEventSchema,
 } as const;
 
 /** Every event type the intake queue accepts: the public ones plus the pipeline's internal ones. */
@@ -895,6 +942,8 @@ export const intakeEventSchema = z.discriminatedUnion('type', [
   pressContactRemovedEventSchema,
   mailingRequestedEventSchema,
   mailingCancelledEventSchema,
+  inviteeUpsertedEventSchema,
+  inviteeRemovedEventSchema,
 ]);
 
 /** What a producer may send for any accepted event (before defaults and normalization). */
@@ -938,6 +987,12 @@ export type PressContactRemovedData = z.infer<typeof pressContactRemovedDataSche
 export type MailingRequestedData = z.infer<typeof mailingRequestedDataSchema>;
 /** `data` of `mailing.cancelled`. */
 export type MailingCancelledData = z.infer<typeof mailingCancelledDataSchema>;
+/** `data` of `invitee.upserted`. */
+export type InviteeUpsertedData = z.infer<typeof inviteeUpsertedDataSchema>;
+/** An RSVP state an audience can select. */
+export type RsvpFilter = (typeof RSVP_FILTERS)[number];
+/** A designated representative. */
+export type Representative = z.infer<typeof representativeSchema>;
 
 // ---------------------------------------------------------------------------------------------------
 // Parsing

@@ -2,6 +2,7 @@ import { mergeAgenda, type StoredAgenda } from '../domain/agenda.js';
 import { eventInstant, notLaterThan } from '../domain/event-time.js';
 import { contactKeyOf } from '../events/email.js';
 import type { IntakeEvent, IntakeEventOf } from '../events/schemas.js';
+import { applyInviteeRemoved, applyInviteeUpserted, settleInvitation } from '../invitations/apply.js';
 import { PermanentError, TransientError } from '../lib/errors.js';
 import { recipientOf } from '../mailing/audience.js';
 import { derivedMailingId, reservedFamilyOf } from '../mailing/derived-ids.js';
@@ -15,7 +16,7 @@ import {
 import { previewMailing } from '../mailing/preview.js';
 import type { MailingRow, MailKind, PressRow, RegistrationRow } from '../store/model.js';
 import {
-  countPlanned,
+  advancePlan,
   createDelivery,
   createMailing,
   deleteRegistration,
@@ -82,6 +83,12 @@ export async function applyEvent(deps: PipelineDeps, event: IntakeEvent): Promis
       return applyMailingRequested(deps, event);
     case 'mailing.cancelled':
       return applyMailingCancelled(deps, event);
+    case 'invitee.upserted':
+      await requireConference(deps, event.data.conferenceId);
+      return applyInviteeUpserted(deps, event);
+    case 'invitee.removed':
+      await requireConference(deps, event.data.conferenceId);
+      return applyInviteeRemoved(deps, event);
   }
 }
 
@@ -132,7 +139,7 @@ async function sendSingle(
     ...extra,
   });
   if (!fresh) await requireOwnMailing(deps, mailingId, kind, conferenceId);
-  const created = await createDelivery(deps, {
+  await createDelivery(deps, {
     mailingId,
     contactKey: registration.contactKey,
     deliveryId: deliveryIdOf(mailingId, registration.contactKey),
@@ -142,9 +149,9 @@ async function sendSingle(
     recipient: recipientOf(registration),
     attempts: 0,
   });
-  if (created) {
-    await countPlanned(deps, mailingId, 1);
-  }
+  // Counted once by moving the plan on, not because this call created the row: a crash after
+  // the put, or a put whose answer was lost and that the SDK retried, finds the row already there.
+  await advancePlan(deps, mailingId, { phase: 'explicit', pages: 1 }, { phase: 'done', pages: 1 }, 1);
   const delivery = await getDelivery(deps, mailingId, registration.contactKey);
   if (delivery?.state === 'queued')
     await enqueueSendJobs(deps, [{ mailingId, contactKey: registration.contactKey }]);
@@ -211,6 +218,7 @@ async function applyRegistration(
   if (d.person.title !== undefined) row.title = d.person.title;
   const accepted = await putRegistration(deps, row, previous);
   if (event.type === 'registration.created') {
+    await settleInvitation(deps, d.conferenceId, d.person.email, d.registrationId, event.time);
     // Mail follows what the store holds: a creation that lost to a newer event is
     // confirmed only if that event left the registration active.
     const current = accepted ? row : await getRegistrationById(deps, d.conferenceId, d.registrationId);

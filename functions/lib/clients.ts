@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient, type SESClientConfig } from '@aws-sdk/client-ses';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -9,12 +10,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * across invocations. Endpoints come from the SDK's own variables
  * (AWS_ENDPOINT_URL_DYNAMODB, …), which the local stack sets. Every client a
  * function uses comes from here, so the local fault layer (local/faults.ts) reaches
- * every AWS call; test/unit/faults/coverage.test.ts fails if one is made elsewhere.
+ * every AWS call; test/chaos/faults.test.ts fails if one is made elsewhere.
  */
 let db: DynamoDBDocumentClient | undefined;
 let sqs: SQSClient | undefined;
 let ses: SESClient | undefined;
 let ssm: SSMClient | undefined;
+let sns: SNSClient | undefined;
 
 export function documentClient(): DynamoDBDocumentClient {
   db ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
@@ -48,4 +50,10 @@ export function sesClient(): SESClient {
 export function ssmClient(): SSMClient {
   ssm ??= new SSMClient({});
   return ssm;
+}
+
+/** The client the RSVP endpoint publishes the outbound answer events with. */
+export function snsClient(): SNSClient {
+  sns ??= new SNSClient({});
+  return sns;
 }

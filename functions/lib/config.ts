@@ -19,6 +19,8 @@ export interface Env {
   INTAKE_DLQ_URL: string;
   /** How long a sender's claim on a delivery lasts; past it, a silent claim becomes `uncertain`. */
   SEND_LEASE_SECONDS: number;
+  /** How long the intake's claim on an event id lasts (longer than the intake's timeout); default 120. */
+  EVENT_LEASE_SECONDS: number;
   CONFIGURATION_SET: string;
   FROM_ADDRESS: string;
   SENDER_DOMAIN: string;
@@ -33,6 +35,10 @@ export interface Env {
   UNSUBSCRIBE_KEY_PARAMETER?: string | undefined;
   /** Set by the local stack: enables the settable clock. */
   COMMUNIQUE_LOCAL?: string | undefined;
+  /** Base URL of the RSVP endpoint (invitations carry personal links under it). */
+  RSVP_BASE_URL?: string | undefined;
+  /** SNS topic the RSVP answers are published to (the outbound contract). */
+  ANSWERS_TOPIC_ARN: string;
 }
 
 const DURATION = /^P(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?)?$/;
@@ -68,6 +74,7 @@ const readers: Record<keyof Env, Reader> = {
   INTAKE_QUEUE_URL: text(),
   INTAKE_DLQ_URL: text(),
   SEND_LEASE_SECONDS: positive({ fallback: 120 }),
+  EVENT_LEASE_SECONDS: positive({ fallback: 120 }),
   CONFIGURATION_SET: text(),
   FROM_ADDRESS: required((v) => {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) throw new Error(`must be an e-mail address, got "${v}"`);
@@ -107,6 +114,16 @@ const readers: Record<keyof Env, Reader> = {
   UNSUBSCRIBE_KEYS: optional,
   UNSUBSCRIBE_KEY_PARAMETER: optional,
   COMMUNIQUE_LOCAL: optional,
+  RSVP_BASE_URL: (raw) => {
+    if (raw === undefined || raw === '') return undefined;
+    try {
+      new URL(raw);
+    } catch {
+      throw new Error(`must be a URL, got "${raw}"`);
+    }
+    return raw;
+  },
+  ANSWERS_TOPIC_ARN: text(),
 };
 
 /**

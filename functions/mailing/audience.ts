@@ -13,11 +13,18 @@ export const BULK_MAIL_KINDS: ReadonlySet<MailKind> = new Set([
 export const isBulk = (kind: MailKind): boolean => BULK_MAIL_KINDS.has(kind);
 
 /**
- * Which contact lists a mailing reads. Registrants are read unless the mailing
- * is a media advisory with no role filter; press contacts (role `press`) are
- * read when the roles ask for press, or for a media advisory with no role filter.
+ * Which contact lists a mailing reads. An invitation reads invitees unless it
+ * filters by role or session (then it reads registrants as before; with an
+ * explicit `contactIds` list it reads both). Otherwise registrants are read
+ * unless the mailing is a media advisory with no role filter; press contacts
+ * (role `press`) are read when the roles ask for press, or for a media
+ * advisory with no role filter.
  */
-export function phasesFor(kind: MailKind, audience: Audience): ('registrations' | 'press')[] {
+export function phasesFor(kind: MailKind, audience: Audience): ('registrations' | 'press' | 'invitees')[] {
+  if (kind === 'invitation' && audience.roles === undefined && audience.sessions === undefined) {
+    const explicit = audience.contactIds && !audience.groups && !audience.rsvp;
+    return explicit ? ['invitees', 'registrations'] : ['invitees'];
+  }
   const roles = audience.roles;
   const phases: ('registrations' | 'press')[] = [];
   if (roles ? roles.length > 0 : kind !== 'media-advisory') phases.push('registrations');

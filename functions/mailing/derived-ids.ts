@@ -13,6 +13,12 @@ export const DERIVED_MAILINGS = {
   cancellation: { prefix: 'cancellation-', kind: 'cancellation', from: 'registration.cancelled' },
   'agenda-change': { prefix: 'agenda-', kind: 'agenda-change', from: 'agenda.changed' },
   reminder: { prefix: 'reminder-', kind: 'reminder', from: 'the clock' },
+  'rsvp-confirmation': { prefix: 'rsvp-', kind: 'rsvp-confirmation', from: 'an RSVP answer' },
+  'representative-note': {
+    prefix: 'representative-',
+    kind: 'representative-note',
+    from: 'an RSVP designation',
+  },
 } as const satisfies Record<string, { prefix: string; kind: MailKind; from: string }>;
 
 export type DerivedMailing = keyof typeof DERIVED_MAILINGS;

@@ -33,7 +33,9 @@ export async function mailingProgress(
     DELIVERY_STATES.map((s) => [s, Math.max(0, Number(m[`count_${s}`] ?? 0))]),
   ) as Record<DeliveryState, number>;
   const inFlight = counts.queued + counts.sending;
-  const planned = m.plan.phase === 'done' || m.plan.phase === 'explicit';
+  // A single-recipient mailing is 'explicit' until its one delivery is counted (intake/apply.ts):
+  // until then it is not complete, however empty its counters look.
+  const planned = m.plan.phase === 'done';
   return {
     mailingId: m.mailingId,
     conferenceId: m.conferenceId,

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { affectedRegistrants, type SessionChange } from '../domain/agenda.js';
+import { selectInvitees } from '../invitations/select.js';
 import { TransientError } from '../lib/errors.js';
+import { pageOfInvitees } from '../store/invitees.js';
 import type {
   DeliveryRow,
   DeliveryState,
+  InviteeRow,
   MailingRow,
   PressRow,
   Recipient,
@@ -135,15 +138,21 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
     await setMailingState(deps, mailingId, ['planning'], 'sending');
     return 'done';
   }
-  const page = await pageOfContacts<RegistrationRow | PressRow>(
-    deps,
-    mailing.conferenceId,
-    phase === 'registrations' ? 'REG#' : 'PRESS#',
-    mailing.plan.cursor,
-    PLAN_PAGE_SIZE,
-  );
+  const page =
+    phase === 'invitees'
+      ? await pageOfInvitees(deps, mailing.conferenceId, mailing.plan.cursor, PLAN_PAGE_SIZE)
+      : await pageOfContacts<RegistrationRow | PressRow>(
+          deps,
+          mailing.conferenceId,
+          phase === 'registrations' ? 'REG#' : 'PRESS#',
+          mailing.plan.cursor,
+          PLAN_PAGE_SIZE,
+        );
   const pageNo = mailing.plan.pages;
-  const selected = select(mailing, page.items);
+  const selected: { recipient: Recipient; payload?: Record<string, unknown> }[] =
+    phase === 'invitees'
+      ? await selectInvitees(deps, mailing, page.items as InviteeRow[])
+      : select(mailing, page.items as (RegistrationRow | PressRow)[]);
   const jobs: SendJob[] = [];
   let counted = 0;
   const bulk = isBulk(mailing.kind);
@@ -193,7 +202,9 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
   let next: MailingRow['plan'];
   if (page.next) next = { phase, cursor: page.next, pages: pageNo + 1 };
   else {
-    const following = phases[phases.indexOf(phase) + 1];
+    // A phase the mailing's audience no longer lists (a hand-made row, say) is its last.
+    const at = phases.indexOf(phase);
+    const following = at < 0 ? undefined : phases[at + 1];
     next = following ? { phase: following, pages: pageNo + 1 } : { phase: 'done', pages: pageNo + 1 };
   }
   const advanced = await advancePlan(deps, mailingId, mailing.plan, next, counted);

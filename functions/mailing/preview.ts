@@ -1,4 +1,6 @@
+import { selectInvitees } from '../invitations/select.js';
 import { primaryLanguage } from '../lib/text.js';
+import { pageOfInvitees } from '../store/invitees.js';
 import type { ConferenceRow, MailingRow, PressRow, Recipient, RegistrationRow } from '../store/model.js';
 import { pageOfContacts, type StoreDeps } from '../store/store.js';
 import { matchesAudience, phasesFor, recipientOf } from './audience.js';
@@ -39,6 +41,23 @@ export async function previewMailing(
   for (const phase of phasesFor(mailing.kind, mailing.audience)) {
     let cursor: string | undefined;
     do {
+      if (phase === 'invitees') {
+        const invitees = await pageOfInvitees(deps, conference.conferenceId, cursor, 500);
+        for (const { recipient } of await selectInvitees(
+          deps,
+          { ...mailing, conferenceId: conference.conferenceId },
+          invitees.items,
+        )) {
+          if (seen.has(recipient.contactKey)) continue;
+          if (await deps.isSuppressed?.(recipient.contactKey, conference.conferenceId)) continue;
+          seen.add(recipient.contactKey);
+          const language = primaryLanguage(recipient.language);
+          perLanguage[language] = (perLanguage[language] ?? 0) + 1;
+          if (!samples.has(language)) samples.set(language, recipient);
+        }
+        cursor = invitees.next;
+        continue;
+      }
       const page = await pageOfContacts<RegistrationRow | PressRow>(
         deps,
         conference.conferenceId,

@@ -12,6 +12,9 @@ export const MAIL_KINDS = [
   'agenda-change',
   'media-advisory',
   'announcement',
+  // Invitations (turn 2): the answer confirmed to the invitee, and the note to a designated representative.
+  'rsvp-confirmation',
+  'representative-note',
 ] as const;
 
 /** A kind of mail; each has one MJML body in `templates/<kind>.mjml`. */

@@ -95,6 +95,10 @@ export interface BulkMailBase extends MailBase {
 /** `invitation` (bulk): invites the recipient to register. */
 export interface InvitationData extends BulkMailBase {
   readonly registrationUrl: string;
+  /** The invitee's personal RSVP page (accept, decline, designate); absent for registrants. */
+  readonly rsvpUrl?: string | undefined;
+  /** A follow-up to invitees who have not answered yet: the lead says so. */
+  readonly followUp?: boolean | undefined;
   /** ISO date or date-time by which to register. */
   readonly respondBy?: string | undefined;
   /** Programme highlights, usually the plenary sessions. */
@@ -173,6 +177,27 @@ export interface AnnouncementData extends BulkMailBase {
   readonly body: Localized;
 }
 
+/** An RSVP answer as the invitee gave it. */
+export type RsvpAnswer = 'accept' | 'decline' | 'delegate';
+
+/** `rsvp-confirmation` (transactional): the invitee's answer as recorded. */
+export interface RsvpConfirmationData extends MailBase {
+  readonly answer: RsvpAnswer;
+  /** For `delegate`: who will come instead. */
+  readonly representative?: { readonly name: string; readonly email: string } | undefined;
+  /** For `accept`: the conference's registration page with the invitee's reference. */
+  readonly registrationUrl?: string | undefined;
+  /** The RSVP page, to change the answer. */
+  readonly rsvpUrl?: string | undefined;
+}
+
+/** `representative-note` (transactional): someone was designated to attend in an invitee's place. */
+export interface RepresentativeNoteData extends MailBase {
+  /** The invitee who designated the recipient, formatted as given. */
+  readonly inviteeName: string;
+  readonly registrationUrl: string;
+}
+
 /** The data type for each kind. */
 export interface MailDataByKind {
   invitation: InvitationData;
@@ -182,6 +207,8 @@ export interface MailDataByKind {
   'agenda-change': AgendaChangeData;
   'media-advisory': MediaAdvisoryData;
   announcement: AnnouncementData;
+  'rsvp-confirmation': RsvpConfirmationData;
+  'representative-note': RepresentativeNoteData;
 }
 
 /** The data for `kind`. */

@@ -39,6 +39,8 @@ import type {
   MailDataByKind,
   MediaAdvisoryData,
   ReminderData,
+  RepresentativeNoteData,
+  RsvpConfirmationData,
   SessionInfo,
 } from './types.js';
 
@@ -299,6 +301,8 @@ const builders: { [K in MailKind]: Builder<K> } = {
   invitation: (data: InvitationData, ctx, h) => ({
     ...ctx,
     registrationUrl: requiredUrl(data.registrationUrl, 'invitation: registrationUrl'),
+    rsvpUrl: safeUrl(data.rsvpUrl),
+    followUp: data.followUp === true,
     respondBy: data.respondBy === undefined ? null : dayOrTime(data.respondBy, 'respondBy', h),
     sessions: sessionViews(data.highlights, h),
   }),
@@ -405,6 +409,23 @@ const builders: { [K in MailKind]: Builder<K> } = {
             },
     };
   },
+  'rsvp-confirmation': (data: RsvpConfirmationData, ctx) => ({
+    ...ctx,
+    accepted: data.answer === 'accept',
+    declined: data.answer === 'decline',
+    delegated: data.answer === 'delegate',
+    representative:
+      data.representative === undefined
+        ? null
+        : { name: singleLine(data.representative.name), email: singleLine(data.representative.email) },
+    registrationUrl: safeUrl(data.registrationUrl),
+    rsvpUrl: safeUrl(data.rsvpUrl),
+  }),
+  'representative-note': (data: RepresentativeNoteData, ctx) => ({
+    ...ctx,
+    inviteeName: singleLine(data.inviteeName),
+    registrationUrl: requiredUrl(data.registrationUrl, 'representative-note: registrationUrl'),
+  }),
   announcement: (data: AnnouncementData, ctx, h) => {
     const body = markdownPair(pickLocalized(data.body, h.language));
     return {

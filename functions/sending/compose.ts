@@ -4,6 +4,7 @@ import { pickLocalized, RenderError } from '../render/format.js';
 import { buildCalendars, type CalendarFile } from '../render/ical.js';
 import { render, type SessionInfo } from '../render/index.js';
 import { composeMime } from '../render/mime.js';
+import { rsvpExpiry, rsvpUrl } from '../rsvp/token.js';
 import type { AgendaRow, ConferenceRow, DeliveryRow, MailingRow } from '../store/model.js';
 import { getAgenda, getConference, getMailing, type StoreDeps } from '../store/store.js';
 import { loadUnsubscribeKeys, type UnsubscribeKeys, unsubscribeUrl } from '../unsubscribe/token.js';
@@ -13,7 +14,11 @@ import { conferenceInfo, mailDataFor } from './view-data.js';
 export type ComposeEnv = Pick<
   Env,
   'SENDER_DOMAIN' | 'FROM_ADDRESS' | 'UNSUBSCRIBE_BASE_URL' | 'UNSUBSCRIBE_KEYS' | 'UNSUBSCRIBE_KEY_PARAMETER'
->;
+> &
+  Partial<Pick<Env, 'RSVP_BASE_URL'>>;
+
+/** Kinds that carry the invitee's personal RSVP link (when the recipient is an invitee). */
+const RSVP_LINK_KINDS: ReadonlySet<string> = new Set(['invitation', 'rsvp-confirmation']);
 
 export interface ComposedMail {
   raw: Buffer;
@@ -86,7 +91,11 @@ export function composerFor(
     const conference = await conferences(mailing.conferenceId);
     if (!conference) throw new RenderError(`conference ${mailing.conferenceId} is not known`);
     const agenda = await agendas(mailing.conferenceId);
-    const keys = isBulk(mailing.kind) ? await loadUnsubscribeKeys(env) : undefined;
+    // Bulk mail signs an unsubscribe link; mail to an invitee signs their RSVP link (same keys).
+    const needsKeys =
+      isBulk(mailing.kind) ||
+      (delivery.recipient.inviteeId !== undefined && RSVP_LINK_KINDS.has(mailing.kind));
+    const keys = needsKeys ? await loadUnsubscribeKeys(env) : undefined;
     // The rest is pure: whatever fails in it fails the same way every time, so it is a RenderError.
     try {
       return await build(delivery, mailing, conference, agenda, keys);
@@ -103,14 +112,24 @@ export function composerFor(
     agenda: AgendaRow | undefined,
     keys: UnsubscribeKeys | undefined,
   ): Promise<ComposedMail> {
-    const unsubscribe = keys
-      ? unsubscribeUrl(env.UNSUBSCRIBE_BASE_URL, keys, {
-          conferenceId: mailing.conferenceId,
-          contactKey: delivery.contactKey,
-          scope: 'bulk',
-        })
-      : undefined;
-    const data = mailDataFor(delivery, mailing, conference, agenda, unsubscribe ?? '');
+    const unsubscribe =
+      keys && isBulk(mailing.kind)
+        ? unsubscribeUrl(env.UNSUBSCRIBE_BASE_URL, keys, {
+            conferenceId: mailing.conferenceId,
+            contactKey: delivery.contactKey,
+            scope: 'bulk',
+          })
+        : undefined;
+    const inviteeId = delivery.recipient.inviteeId;
+    const rsvp =
+      keys && inviteeId && env.RSVP_BASE_URL && RSVP_LINK_KINDS.has(mailing.kind)
+        ? rsvpUrl(env.RSVP_BASE_URL, keys, {
+            conferenceId: mailing.conferenceId,
+            inviteeId,
+            exp: rsvpExpiry(conference.end, store.now()),
+          })
+        : undefined;
+    const data = mailDataFor(delivery, mailing, conference, agenda, unsubscribe ?? '', rsvp);
     const rendered = render(mailing.kind, delivery.recipient.language, data as never);
     // The configured sender identity is what SES verified; the conference's own From is used
     // only when it is on that domain.

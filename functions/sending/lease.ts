@@ -48,3 +48,35 @@ export function expireLease(
     reason: 'the sender stopped after claiming this delivery; SES may or may not have accepted it',
   });
 }
+
+/**
+ * Set on a claimed delivery by the sender's last write before it calls SES. A
+ * claim that runs out without it died before SES was called: nothing can have
+ * been sent, so the delivery goes back to `queued`, never to `uncertain`.
+ */
+export const SUBMITTING = 'submitting';
+
+/**
+ * Puts a delivery whose claim ran out before its sender reached SES back to
+ * `queued` (the caller sends a job for it). False when the claim is live, was
+ * taken over, or got as far as SES — then {@link expireLease} decides.
+ */
+export async function reclaimUnsent(
+  deps: StoreDeps,
+  delivery: DeliveryRow & { leaseOwner?: string; [SUBMITTING]?: boolean },
+): Promise<boolean> {
+  if (delivery[SUBMITTING]) return false;
+  const moved = await transitionDelivery(
+    deps,
+    delivery.mailingId,
+    delivery.contactKey,
+    ['sending'],
+    'queued',
+    {
+      remove: ['leaseUntil', 'leaseOwner'],
+      condition: `leaseOwner = :owner AND leaseUntil < :now_ms AND attribute_not_exists(${SUBMITTING})`,
+      values: { ':owner': delivery.leaseOwner ?? '', ':now_ms': deps.now().getTime() },
+    },
+  );
+  return moved !== undefined;
+}

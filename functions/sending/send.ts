@@ -7,7 +7,7 @@ import { RenderError } from '../render/format.js';
 import { sesTags } from '../render/mime.js';
 import type { DeliveryRow, MailingRow } from '../store/model.js';
 import { getDelivery, type StoreDeps, setMailingState, transitionDelivery } from '../store/store.js';
-import { type CountMetric, expireLease, markUncertain } from './lease.js';
+import { type CountMetric, expireLease, markUncertain, reclaimUnsent, SUBMITTING } from './lease.js';
 import type { Pacer } from './pacer.js';
 import { classifySesError } from './ses-errors.js';
 
@@ -122,7 +122,7 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
   const release: Release = (to, set = {}) =>
     transitionDelivery(deps, job.mailingId, job.contactKey, ['sending'], to, {
       set,
-      remove: ['leaseUntil', 'leaseOwner'],
+      remove: ['leaseUntil', 'leaseOwner', SUBMITTING],
       condition: 'leaseOwner = :owner',
       values: { ':owner': owner },
     });
@@ -130,6 +130,7 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
   try {
     claimed = await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'sending', {
       set: { leaseUntil: deps.now().getTime() + deps.leaseSeconds * 1000, leaseOwner: owner },
+      remove: [SUBMITTING],
     });
     if (!claimed) {
       const now = (await getDelivery(deps, job.mailingId, job.contactKey)) as typeof current;
@@ -146,6 +147,19 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
   }
   const delivery: DeliveryRow = { ...claimed, state: 'sending' };
 
+  // The last write before SES. A claim that runs out before it certainly sent nothing and
+  // goes back to the queue (lease.ts); after it, the mail may have gone and it becomes
+  // `uncertain`. It also stops a sender whose claim was taken from it meanwhile.
+  try {
+    const marked = await transitionDelivery(deps, job.mailingId, job.contactKey, ['sending'], 'sending', {
+      set: { [SUBMITTING]: true },
+      condition: 'leaseOwner = :owner',
+      values: { ':owner': owner },
+    });
+    if (!marked) return 'duplicate';
+  } catch (error) {
+    return retryOrGiveUp(deps, job, release, `before sending: ${messageOf(error)}`);
+  }
   let messageId: string | undefined;
   try {
     const result = await deps.ses.send(
@@ -194,7 +208,7 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
   // delivery becomes `uncertain`: the mail went, but we cannot prove it.
   await transitionDelivery(deps, job.mailingId, job.contactKey, ['sending', 'uncertain'], 'sent', {
     set: { sesMessageId: messageId, sentAt: deps.now().toISOString() },
-    remove: ['leaseUntil', 'leaseOwner'],
+    remove: ['leaseUntil', 'leaseOwner', SUBMITTING],
     condition: 'leaseOwner = :owner OR attribute_not_exists(leaseOwner)',
     values: { ':owner': owner },
   });
@@ -261,6 +275,8 @@ async function settleUnclaimed(
   if (!current) return 'duplicate';
   if (current.state !== 'sending') return 'duplicate';
   if ((current.leaseUntil ?? 0) > deps.now().getTime()) return 'in-progress';
+  // Its holder died before the last write before SES: nothing went, so it is sent now.
+  if (await reclaimUnsent(deps, current)) return 'retry';
   const moved = await expireLease(deps, current);
   return moved ? 'uncertain' : 'duplicate';
 }

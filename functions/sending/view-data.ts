@@ -1,8 +1,22 @@
 import type { SessionChange as AgendaChange } from '../domain/agenda.js';
 import type { Session } from '../events/schemas.js';
+import { isFollowUp } from '../invitations/audience.js';
 import { durationMs } from '../lib/duration.js';
 import type { ConferenceInfo, MailData, MailKind, Person, SessionInfo } from '../render/index.js';
 import type { AgendaRow, ConferenceRow, DeliveryRow, MailingRow, Recipient } from '../store/model.js';
+
+/** What the RSVP endpoint stores on an answer's confirmation delivery. */
+export interface RsvpConfirmationPayload {
+  answer?: 'accept' | 'decline' | 'delegate';
+  representative?: { name: string; email: string };
+  registrationUrl?: string;
+}
+
+/** What the RSVP endpoint stores on a representative's note. */
+export interface RepresentativeNotePayload {
+  inviteeName?: string;
+  registrationUrl?: string;
+}
 
 /** The conference projection as the templates see it. */
 export function conferenceInfo(c: ConferenceRow): ConferenceInfo {
@@ -64,10 +78,12 @@ function leadTime(offset: string): { amount: number; unit: 'minute' | 'hour' | '
  */
 export function mailDataFor(
   delivery: Pick<DeliveryRow, 'recipient' | 'payload'>,
-  mailing: Pick<MailingRow, 'kind' | 'content' | 'reminder' | 'agendaVersion'>,
+  mailing: Pick<MailingRow, 'kind' | 'content' | 'reminder' | 'agendaVersion'> &
+    Partial<Pick<MailingRow, 'audience'>>,
   conference: ConferenceRow,
   agenda: AgendaRow | undefined,
   unsubscribeUrl: string,
+  rsvpUrl?: string,
 ): MailData {
   const base = { conference: conferenceInfo(conference), recipient: personOf(delivery.recipient) };
   const sessions = (agenda?.sessions ?? []).map(sessionInfo);
@@ -80,6 +96,7 @@ export function mailDataFor(
         unsubscribeUrl,
         registrationUrl: conference.website,
         highlights: sessions.filter((s) => s.plenary && s.status !== 'cancelled'),
+        ...(rsvpUrl ? { rsvpUrl, followUp: isFollowUp(mailing.audience ?? {}) } : {}),
       };
     case 'confirmation':
       return {
@@ -133,5 +150,23 @@ export function mailDataFor(
         subject: mailing.content?.subject ?? { en: '' },
         body: mailing.content?.body ?? { en: '' },
       };
+    case 'rsvp-confirmation': {
+      const p = (delivery.payload ?? {}) as RsvpConfirmationPayload;
+      return {
+        ...base,
+        answer: p.answer ?? 'accept',
+        ...(p.representative ? { representative: p.representative } : {}),
+        ...(p.registrationUrl ? { registrationUrl: p.registrationUrl } : {}),
+        ...(rsvpUrl ? { rsvpUrl } : {}),
+      };
+    }
+    case 'representative-note': {
+      const p = (delivery.payload ?? {}) as RepresentativeNotePayload;
+      return {
+        ...base,
+        inviteeName: p.inviteeName ?? '',
+        registrationUrl: p.registrationUrl ?? conference.website,
+      };
+    }
   }
 }

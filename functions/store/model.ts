@@ -17,6 +17,8 @@
  * | rejection | `REJECTION#<uuid>` | `META` | `REJECTIONS` / `<receivedAt>` | |
  * | unknown SES message | `SESUNKNOWN#<messageId>` | `<eventType>` | `SESUNKNOWN` / `<time>` | |
  * | local clock | `CLOCK` | `LOCAL` | | |
+ * | invitee (with RSVP state and answer history) | `CONF#<cid>` | `INV#<inviteeId>` | | |
+ * | address → invitee (own, or a representative's) | `CONF#<cid>` | `INVADDR#<contactKey>` | | |
  *
  * Every list an organizer or a handler reads is a Query on a key or an index;
  * nothing on a hot path scans.
@@ -51,6 +53,8 @@ export const keys = {
   suppression: (contactKey: string, scope: string) => ({ pk: `SUPPRESSION#${contactKey}`, sk: scope }),
   event: (id: string) => ({ pk: `EVENT#${id}`, sk: 'EVENT' }),
   clock: () => ({ pk: 'CLOCK', sk: 'LOCAL' }),
+  invitee: (cid: string, inviteeId: string) => ({ pk: `CONF#${cid}`, sk: `INV#${inviteeId}` }),
+  inviteeAddress: (cid: string, contactKey: string) => ({ pk: `CONF#${cid}`, sk: `INVADDR#${contactKey}` }),
 };
 
 export const deliveryStateIndex = (mid: string, state: DeliveryState) => `MAILING#${mid}#${state}`;
@@ -102,6 +106,8 @@ export interface Recipient {
   /** registrationId for registrants, contactId for press contacts. */
   contactId: string;
   outlet?: string;
+  /** Set for invitees: the id their RSVP link and answers carry. */
+  inviteeId?: string;
 }
 
 export interface RegistrationRow extends Recipient {
@@ -140,7 +146,9 @@ export type MailKind =
   | 'announcement'
   | 'confirmation'
   | 'cancellation'
-  | 'agenda-change';
+  | 'agenda-change'
+  | 'rsvp-confirmation'
+  | 'representative-note';
 
 export type MailingState =
   | 'dry-run'
@@ -189,7 +197,11 @@ export interface MailingRow {
   sendAt?: string;
   createdAt: string;
   /** Planning progress: which phase and where in it. */
-  plan: { phase: 'registrations' | 'press' | 'explicit' | 'done'; cursor?: string; pages: number };
+  plan: {
+    phase: 'registrations' | 'press' | 'invitees' | 'explicit' | 'done';
+    cursor?: string;
+    pages: number;
+  };
   total: number;
   reminder?: ReminderContext;
   agendaVersion?: number;
@@ -217,4 +229,39 @@ export interface DeliveryRow {
   createdAt: string;
   updatedAt: string;
   expiresAt: number;
+}
+
+/**
+ * RSVP state of an invitee: `invited` until they answer, then the last answer; `registered` once a
+ * `registration.created` arrives for their address or their representative's.
+ */
+export type RsvpState = 'invited' | 'accepted' | 'declined' | 'delegated' | 'registered';
+
+/** One entry of an invitee's history: every answer and the registration, oldest first. */
+export interface RsvpHistoryEntry {
+  state: RsvpState;
+  at: string;
+  representative?: { name: string; email: string; honorific?: string; language?: string };
+  /** Where it came from: `rsvp:<requestId>` or `registration:<registrationId>`. */
+  source: string;
+}
+
+/** An invitee: a person from `invitee.upserted`, with their RSVP state and its history. */
+export interface InviteeRow extends Recipient {
+  conferenceId: string;
+  inviteeId: string;
+  group?: string;
+  mayDesignate: boolean;
+  status: 'active' | 'removed';
+  rsvp: RsvpState;
+  /** When the state last changed. */
+  rsvpAt?: string;
+  /** The representative of a `delegated` answer. */
+  representative?: RsvpHistoryEntry['representative'];
+  history: RsvpHistoryEntry[];
+  /** Bumped by every answer: the optimistic lock, and part of the derived mail and event ids. */
+  revision: number;
+  /** The revision whose outbound event was last published. */
+  publishedRevision?: number;
+  eventTime: string;
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   BatchGetCommand,
   DeleteCommand,
@@ -429,12 +429,13 @@ export async function advancePlan(
   next: MailingRow['plan'],
   created: number,
 ): Promise<boolean> {
+  const write = randomUUID();
   try {
     await deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.mailing(mid),
-        UpdateExpression: 'SET #plan = :next ADD #total :n, #queued :n',
+        UpdateExpression: 'SET #plan = :next, #write = :write ADD #total :n, #queued :n',
         ConditionExpression: '#plan.#phase = :phase AND #plan.#pages = :pages',
         ExpressionAttributeNames: {
           '#plan': 'plan',
@@ -442,20 +443,42 @@ export async function advancePlan(
           '#pages': 'pages',
           '#total': 'total',
           '#queued': 'count_queued',
+          '#write': LAST_WRITE,
         },
         ExpressionAttributeValues: {
           ':next': next,
           ':n': created,
           ':phase': expected.phase,
           ':pages': expected.pages,
+          ':write': write,
         },
       }),
     );
     return true;
   } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
+    if (!isConditionFailed(error)) throw error;
+    return (await ownWrite(deps, keys.mailing(mid), write)) !== undefined;
   }
+}
+
+/**
+ * The attribute a conditional write stamps with its own random id. When the answer to a write
+ * is lost (a reset connection) the SDK sends it again, and the second attempt fails its
+ * condition because the first one took effect: reading the stamp back tells "someone else
+ * moved it" from "we did, and never heard".
+ */
+const LAST_WRITE = 'lastWrite';
+
+/** The item if its last conditional write was the one stamped `write`. */
+async function ownWrite(
+  deps: StoreDeps,
+  key: { pk: string; sk: string },
+  write: string,
+): Promise<Record<string, unknown> | undefined> {
+  const { Item } = await deps.db.send(
+    new GetCommand({ TableName: deps.table, Key: key, ConsistentRead: true }),
+  );
+  return Item?.[LAST_WRITE] === write ? Item : undefined;
 }
 
 /** Adds planned deliveries to a mailing's total and queued counters. */
@@ -543,7 +566,12 @@ export async function transitionDelivery(
   from.forEach((s, i) => {
     values[`:from${i}`] = s;
   });
-  const sets = ['#state = :to', 'gsi2pk = :gsi2pk', 'updatedAt = :now'];
+  // The state it left is kept beside the stamp, for a retried write that finds itself done.
+  const write = randomUUID();
+  names['#write'] = LAST_WRITE;
+  names['#prev'] = 'prevState';
+  values[':write'] = write;
+  const sets = ['#prev = #state', '#state = :to', 'gsi2pk = :gsi2pk', 'updatedAt = :now', '#write = :write'];
   for (const [k, v] of Object.entries(options.set ?? {})) {
     names[`#${k}`] = k;
     values[`:set_${k}`] = v;
@@ -568,8 +596,10 @@ export async function transitionDelivery(
     );
     old = result.Attributes as DeliveryRow;
   } catch (error) {
-    if (isConditionFailed(error)) return undefined;
-    throw error;
+    if (!isConditionFailed(error)) throw error;
+    const mine = await ownWrite(deps, keys.delivery(mid, contactKey), write);
+    if (!mine) return undefined;
+    old = { ...mine, state: mine.prevState } as DeliveryRow;
   }
   const counter = countedAs(old.state);
   if (counter !== countedAs(to)) {

@@ -119,21 +119,60 @@ function memo(key: string, load: () => Promise<UnsubscribeKeys>): Promise<Unsubs
   return pending;
 }
 
-function mac(secret: string, keyId: string, encodedClaims: string): string {
+function mac(label: string, secret: string, keyId: string, encodedClaims: string): string {
   return createHmac('sha256', Buffer.from(secret, 'base64'))
-    .update(`${MAC_LABEL}\n${keyId}\n${encodedClaims}`)
+    .update(`${label}\n${keyId}\n${encodedClaims}`)
     .digest('base64url');
+}
+
+/**
+ * Signs a list of claims under a label with the current key: `<keyId>.<claims>.<mac>`. The label
+ * is part of the MAC, so a token signed for one purpose (unsubscribe, RSVP) never verifies for
+ * another even under the same keys. Shared by every signed link of the project.
+ */
+export function signClaims(keys: UnsubscribeKeys, label: string, claims: readonly unknown[]): string {
+  const secret = keys.keys[keys.current];
+  if (secret === undefined) throw new ConfigurationError(`unsubscribe key ${keys.current} is missing`);
+  const encoded = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
+  return `${keys.current}.${encoded}.${mac(label, secret, keys.current, encoded)}`;
+}
+
+/**
+ * The claims of a genuine token signed under `label` with `arity` claims, or undefined for
+ * anything else: unknown key id, wrong shape, altered claims or MAC, truncation, another label.
+ * The MAC is compared in constant time over its canonical encoding.
+ */
+export function verifyClaims(
+  keys: UnsubscribeKeys,
+  label: string,
+  token: unknown,
+  arity: number,
+): unknown[] | undefined {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return undefined;
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  const [keyId, encoded, given] = parts as [string, string, string];
+  // `in` would also find Object.prototype members such as `constructor`.
+  if (!KEY_ID.test(keyId) || !Object.hasOwn(keys.keys, keyId)) return undefined;
+  const secret = keys.keys[keyId];
+  if (secret === undefined) return undefined;
+  const expected = Buffer.from(mac(label, secret, keyId, encoded), 'utf8');
+  const actual = Buffer.from(given, 'utf8');
+  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return undefined;
+  // Only a genuine token reaches this point, but its claims are still parsed defensively.
+  let claims: unknown;
+  try {
+    claims = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(claims) || claims.length !== arity) return undefined;
+  return claims;
 }
 
 /** Signs claims with the current key. */
 export function signUnsubscribeToken(keys: UnsubscribeKeys, claims: UnsubscribeClaims): string {
-  const secret = keys.keys[keys.current];
-  if (secret === undefined) throw new ConfigurationError(`unsubscribe key ${keys.current} is missing`);
-  const encoded = Buffer.from(
-    JSON.stringify([claims.conferenceId, claims.contactKey, claims.scope]),
-    'utf8',
-  ).toString('base64url');
-  return `${keys.current}.${encoded}.${mac(secret, keys.current, encoded)}`;
+  return signClaims(keys, MAC_LABEL, [claims.conferenceId, claims.contactKey, claims.scope]);
 }
 
 /**
@@ -161,26 +200,9 @@ export function verifyUnsubscribeToken(
   keys: UnsubscribeKeys,
   token: string,
 ): { conferenceId: string; contactKey: string; scope: 'bulk' } | undefined {
-  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return undefined;
-  const parts = token.split('.');
-  if (parts.length !== 3) return undefined;
-  const [keyId, encoded, given] = parts as [string, string, string];
-  // `in` would also find Object.prototype members such as `constructor`.
-  if (!KEY_ID.test(keyId) || !Object.hasOwn(keys.keys, keyId)) return undefined;
-  const secret = keys.keys[keyId];
-  if (secret === undefined) return undefined;
-  const expected = Buffer.from(mac(secret, keyId, encoded), 'utf8');
-  const actual = Buffer.from(given, 'utf8');
-  if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return undefined;
-  // Only a genuine token reaches this point, but its claims are still parsed defensively.
-  let claims: unknown;
-  try {
-    claims = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (!Array.isArray(claims) || claims.length !== 3) return undefined;
-  const [conferenceId, contactKey, scope] = claims as unknown[];
+  const claims = verifyClaims(keys, MAC_LABEL, token, 3);
+  if (!claims) return undefined;
+  const [conferenceId, contactKey, scope] = claims;
   if (typeof conferenceId !== 'string' || conferenceId === '') return undefined;
   if (typeof contactKey !== 'string' || contactKey === '') return undefined;
   if (scope !== 'bulk') return undefined;

@@ -146,20 +146,20 @@ async function checkPreview(page: Page, lang: 'en' | 'ru' | 'ar'): Promise<void>
   await page.locator(`input[name="preview-lang"][value="${lang}"]`).check();
   const frame = page.frameLocator('.preview iframe.frame');
   await expect
-    .poll(() => frame.locator('body').innerText(), { timeout: 20_000 })
+    .poll(() => frame.locator('body').textContent(), { timeout: 60_000 })
     .toContain(BODY[lang].replace(/\*\*/g, '').split(' ')[0]);
   // Markdown became markup: the bold word is a <strong> in the real rendered mail.
   expect(await frame.locator('strong').count()).toBeGreaterThan(0);
   const dir = await frame.locator('html').evaluate(directionOf);
   expect(dir).toBe(lang === 'ar' ? 'rtl' : 'ltr');
-  await expect.poll(() => page.locator('.preview .subject bdi').innerText()).toBe(SUBJECT[lang]);
+  await expect.poll(() => page.locator('.preview .subject bdi').textContent()).toBe(SUBJECT[lang]);
   // Phone width, then back; the plain-text part.
   await page.getByLabel('Phone').check();
   expect(await page.locator('.preview iframe.frame').evaluate(widthOf)).toBeLessThanOrEqual(375);
   await page.getByLabel('Desktop').check();
   await page.getByLabel('Plain text').check();
   await expect
-    .poll(() => page.locator('.preview pre[data-part="text"]').innerText())
+    .poll(() => page.locator('.preview pre[data-part="text"]').textContent())
     .toContain(BODY[lang].replace(/\*\*/g, '').split(' ').slice(-1)[0] ?? '');
   await page.getByLabel('HTML', { exact: true }).check();
 }
@@ -192,7 +192,7 @@ describe('organizer console in Chromium', () => {
 
       await compose(page);
       await expect
-        .poll(() => page.getByTestId('audience-count').innerText(), { timeout: 20_000 })
+        .poll(() => page.getByTestId('audience-count').textContent(), { timeout: 60_000 })
         .toMatch(/^200 recipient/);
       for (const lang of ['en', 'ru', 'ar'] as const) await checkPreview(page, lang);
       await expectAccessible(page, 'new mailing');
@@ -201,7 +201,8 @@ describe('organizer console in Chromium', () => {
       await page.getByRole('button', { name: 'Dry run' }).scrollIntoViewIfNeeded();
       await page.getByRole('button', { name: 'Dry run' }).click();
       await page.getByRole('heading', { name: 'Dry run: 200 recipient(s)' }).waitFor({ timeout: 30_000 });
-      const mailingId = (await page.locator('.notice.ok').innerText()).match(/Dry run (\S+):/)?.[1] ?? '';
+      const mailingId =
+        ((await page.locator('.notice.ok').textContent()) ?? '').match(/Dry run (\S+):/)?.[1] ?? '';
       expect(mailingId).toMatch(/^announcement-/);
 
       await page.locator('input[name="preview-lang"][value="ar"]').check();
@@ -221,21 +222,23 @@ describe('organizer console in Chromium', () => {
       await waitComplete(page);
       // SES delivery events follow the sends; the page keeps reading until they are in.
       await expect
-        .poll(() => page.getByTestId('progress-line').innerText(), { timeout: 60_000 })
+        .poll(() => page.getByTestId('progress-line').textContent(), { timeout: 60_000 })
         .toMatch(/delivered 200/);
       await expectAccessible(page, 'mailing');
       await shoot(page, 'mailing', width);
 
       // One recipient's delivery, by address search.
-      const first = (await page.locator('table.deliveries tbody tr td a').first().innerText()).trim();
+      const first = (
+        (await page.locator('table.deliveries tbody tr td a').first().textContent()) ?? ''
+      ).trim();
       await page.getByLabel('Address starts with').fill(first.slice(0, 8));
       await page.getByLabel('State').selectOption('delivered');
       await page.getByRole('button', { name: 'Find' }).click();
       await page.locator('table.deliveries a', { hasText: first }).first().click();
       await page.getByRole('heading', { name: `Delivery to ${first}` }).waitFor();
-      expect(await page.locator('.facts').innerText()).toContain('delivered');
+      expect(await page.locator('.facts').textContent()).toContain('delivered');
       const frame = page.frameLocator('iframe.frame');
-      await expect.poll(() => frame.locator('body').innerText()).toMatch(/Dushanbe|Душанбе|دوشانبي/);
+      await expect.poll(() => frame.locator('body').textContent()).toMatch(/Dushanbe|Душанбе|دوشانبي/);
       await expectAccessible(page, 'delivery');
       await shoot(page, 'delivery', width);
 
@@ -257,6 +260,10 @@ describe('organizer console in Chromium', () => {
         await shoot(page, name, width);
       }
       expect(problems).toEqual([]);
+    } catch (error) {
+      await shoot(page, 'failure', width);
+      console.error('page problems:', problems);
+      throw error;
     } finally {
       await context.close();
     }
@@ -272,9 +279,11 @@ describe('organizer console in Chromium', () => {
 
       await compose(page, 'ar');
       await expect
-        .poll(() => page.getByTestId('audience-count').innerText(), { timeout: 20_000 })
+        .poll(() => page.getByTestId('audience-count').textContent(), { timeout: 60_000 })
         .toMatch(/^\d+ recipient\(s\): ar \d+/);
-      const total = Number((await page.getByTestId('audience-count').innerText()).match(/^(\d+)/)?.[1]);
+      const total = Number(
+        ((await page.getByTestId('audience-count').textContent()) ?? '').match(/^(\d+)/)?.[1],
+      );
       await checkPreview(page, 'ar');
       await expectFits(page);
       await expectAccessible(page, 'new mailing at 375 px');

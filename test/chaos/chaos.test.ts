@@ -12,9 +12,9 @@ describe('chaos: the rules hold under random faults at every AWS call', () => {
     timeout: 900_000,
   }, async () => {
     const figures = await runChaos({
-      runs: Number(process.env.CHAOS_RUNS ?? 3),
+      runs: Number(process.env.CHAOS_RUNS ?? 2),
       seed: process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : undefined,
-      recipients: Number(process.env.CHAOS_RECIPIENTS ?? 120),
+      recipients: Number(process.env.CHAOS_RECIPIENTS ?? 60),
       template: sharedTemplate(),
       log: (line) => console.log(line),
     });

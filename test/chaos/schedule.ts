@@ -68,20 +68,24 @@ const kindArbitrary: fc.Arbitrary<Pick<Fault, 'kind' | 'error' | 'ms' | 'times'>
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('crash-after' as const), times: fc.constant(1) }) },
 );
 
-const faultArbitrary: fc.Arbitrary<Fault> = fc
-  .nat({ max: STEPS.length - 1 })
-  .chain((i) => {
-    const step = STEPS[i] ?? { fn: 'sender', op: 'SES.SendRawEmail', calls: 300 };
-    return fc.record({
-      fn: fc.constant(step.fn),
-      op: fc.constant(step.op),
-      nth: fc.integer({ min: 1, max: step.calls }),
-      spec: kindArbitrary,
-    });
-  })
-  .map(({ fn, op, nth, spec }) => ({ fn, op, nth, ...spec }));
+const faultArbitrary = (scale: number): fc.Arbitrary<Fault> =>
+  fc
+    .nat({ max: STEPS.length - 1 })
+    .chain((i) => {
+      const step = STEPS[i] ?? { fn: 'sender', op: 'SES.SendRawEmail', calls: 300 };
+      return fc.record({
+        fn: fc.constant(step.fn),
+        op: fc.constant(step.op),
+        nth: fc.integer({ min: 1, max: Math.max(1, Math.round(step.calls * scale)) }),
+        spec: kindArbitrary,
+      });
+    })
+    .map(({ fn, op, nth, spec }) => ({ fn, op, nth, ...spec }));
 
-/** A fault schedule: a handful of faults anywhere in the flow (shrinks towards fewer, earlier ones). */
-export function scheduleArbitrary(maxFaults = 12): fc.Arbitrary<Fault[]> {
-  return fc.array(faultArbitrary, { minLength: 1, maxLength: maxFaults });
+/**
+ * A fault schedule: a handful of faults anywhere in the flow (shrinks towards fewer, earlier
+ * ones). `recipients` scales the steps' call counts from the 120 they were measured with.
+ */
+export function scheduleArbitrary(maxFaults = 12, recipients = 120): fc.Arbitrary<Fault[]> {
+  return fc.array(faultArbitrary(Math.max(0.3, recipients / 120)), { minLength: 1, maxLength: maxFaults });
 }

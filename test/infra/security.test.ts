@@ -40,11 +40,11 @@ describe('data at rest and in transit', () => {
     }
   });
 
-  it('encrypts both topics with a rotating customer managed key and refuses publishing without TLS', () => {
+  it('encrypts every topic (SES events, alarms, invitation answers) with a rotating customer managed key and refuses publishing without TLS', () => {
     const [keyId, key] = s.ofType('AWS::KMS::Key')[0] ?? [];
     expect(key?.Properties.EnableKeyRotation).toBe(true);
     const topics = s.ofType('AWS::SNS::Topic');
-    expect(topics).toHaveLength(2);
+    expect(topics).toHaveLength(3);
     for (const [id, topic] of topics) {
       expect(topic.Properties.KmsMasterKeyId, id).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
       s.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -158,7 +158,7 @@ describe('least privilege', () => {
       const [fnId, fn] = s.functionByEntry(entry);
       const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       const named = Object.entries(env)
-        .filter(([name]) => name.endsWith('_URL') && name !== 'UNSUBSCRIBE_BASE_URL')
+        .filter(([name]) => name.endsWith('_URL') && !name.endsWith('_BASE_URL'))
         .map(([, value]) => (value as { Ref: string }).Ref)
         .sort();
       const sendTo = s
@@ -196,12 +196,12 @@ describe('least privilege', () => {
     }
   });
 
-  it('reads the unsubscribe key parameter with ssm:GetParameter only, in the sender and the endpoint', () => {
+  it('reads the unsubscribe key parameter with ssm:GetParameter only, in the sender and the endpoints', () => {
     const parameter = s.config.unsubscribeKeyParameter;
     for (const entry of Object.values(ENTRIES)) {
       const [fnId] = s.functionByEntry(entry);
       const ssm = s.roleStatements(fnId).filter((st) => actionsOf(st).some((a) => a.startsWith('ssm:')));
-      if (entry === ENTRIES.sender || entry === ENTRIES.unsubscribe) {
+      if (entry === ENTRIES.sender || entry === ENTRIES.unsubscribe || entry === ENTRIES.rsvp) {
         expect(ssm, entry).toHaveLength(1);
         expect(actionsOf(ssm[0] as Statement)).toEqual(['ssm:GetParameter']);
         expect(JSON.stringify(ssm[0]?.Resource)).toContain(`:parameter${parameter}"`);

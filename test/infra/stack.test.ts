@@ -63,7 +63,7 @@ describe('CommuniqueStack', () => {
 
   it('runs every function on Node.js 22 on arm64 with active tracing', () => {
     const functions = s.ofType('AWS::Lambda::Function').filter(([, r]) => r.Metadata?.['communique:entry']);
-    expect(functions.length).toBe(5);
+    expect(functions.length).toBe(7);
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -123,11 +123,13 @@ describe('CommuniqueStack', () => {
         'SEND_RATE_PER_INVOCATION',
         'SEND_LEASE_SECONDS',
         'UNSUBSCRIBE_BASE_URL',
+        'RSVP_BASE_URL',
         'UNSUBSCRIBE_KEY_PARAMETER',
       ],
       feedback: ['TABLE_NAME'],
       clock: ['TABLE_NAME', 'INTAKE_QUEUE_URL', 'SEND_QUEUE_URL'],
       unsubscribe: ['TABLE_NAME', 'UNSUBSCRIBE_KEY_PARAMETER'],
+      rsvp: ['TABLE_NAME', 'UNSUBSCRIBE_KEY_PARAMETER', 'SEND_QUEUE_URL', 'ANSWERS_TOPIC_ARN'],
     };
     for (const [name, entry] of Object.entries(ENTRIES)) {
       const [, fn] = s.functionByEntry(entry);

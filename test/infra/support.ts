@@ -69,4 +69,5 @@ export const ENTRIES = {
   feedback: 'functions/feedback.ts',
   clock: 'functions/clock.ts',
   unsubscribe: 'functions/unsubscribe.ts',
+  rsvp: 'functions/rsvp.ts',
 } as const;

@@ -202,6 +202,18 @@ const CASES: Case[] = [
     allowed: ADVISORY_WRITERS,
   },
   {
+    route: 'POST /api/mailings/:mid/resume',
+    name: 'resume an announcement',
+    path: m('announcement', '/resume'),
+    allowed: ORGANIZERS,
+  },
+  {
+    route: 'POST /api/mailings/:mid/resume',
+    name: 'resume an advisory',
+    path: m('advisory', '/resume'),
+    allowed: ADVISORY_WRITERS,
+  },
+  {
     route: 'POST /api/conferences/:cid/suppressions',
     name: 'suppress',
     path: () => `/api/conferences/${CID}/suppressions`,

@@ -107,7 +107,7 @@ describe('account pause and `mailing resume`', () => {
         message: 'Sending is paused for this account.',
       };
     });
-    await sendEvent(stack.current, mailingRequest('pause-all'));
+    await sendEvent(stack.current, mailingRequest('pause-all', { roles: ['delegate'] }));
     await eventually(
       async () => ((await getMailing(store(), 'pause-all'))?.state === 'paused' ? true : undefined),
       {

@@ -342,7 +342,8 @@ describe('sender under faults', () => {
     const dead = async (mailingId: string) => {
       const { delivery, job } = await one(mailingId);
       await transitionDelivery(store(), mailingId, delivery.contactKey, ['queued'], 'sending', {
-        set: { leaseUntil: Date.now() - 1000, leaseOwner: 'a-sender-that-died' },
+        // It got as far as SES (`submitting`, the last write before the call) and died.
+        set: { leaseUntil: Date.now() - 1000, leaseOwner: 'a-sender-that-died', submitting: true },
       });
       return { delivery, job };
     };

@@ -3,7 +3,7 @@
  * body with the real rendered mail beside it, embargo and sendAt, then dry run → test send →
  * confirm. A large audience asks for its size to be typed before it goes.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ApiFailure, get, type Me, post, type Rendered } from '../api';
 import { CONFERENCE } from '../conference';
 import { debounce, html, MailView, messageOf, Notice } from '../ui';
@@ -115,23 +115,35 @@ export function Compose({ me }: { me: Me }) {
   // A change after the dry run makes it stale: the organizer runs it again.
   useEffect(() => setDry(undefined), [key]);
 
+  // Answers can come back out of order: only the latest request's answer is shown.
+  const latest = useRef(0);
   const refresh = useMemo(
     () =>
       debounce((req: Record<string, unknown>) => {
+        const n = ++latest.current;
+        const current = () => n === latest.current;
         post<{ total: number; perLanguage: Record<string, number> }>(
           `/api/conferences/${CONFERENCE}/audience`,
           {
             kind: req.kind,
             audience: req.audience,
           },
-        ).then((c) => {
-          setCount(c);
-          setCountError(undefined);
-        }, setCountError);
-        post<{ languages: Rendered[] }>(`/api/conferences/${CONFERENCE}/preview`, req).then((p) => {
-          setPreview(p.languages);
-          setPreviewError(undefined);
-        }, setPreviewError);
+        ).then(
+          (c) => {
+            if (!current()) return;
+            setCount(c);
+            setCountError(undefined);
+          },
+          (e: unknown) => current() && setCountError(e),
+        );
+        post<{ languages: Rendered[] }>(`/api/conferences/${CONFERENCE}/preview`, req).then(
+          (p) => {
+            if (!current()) return;
+            setPreview(p.languages);
+            setPreviewError(undefined);
+          },
+          (e: unknown) => current() && setPreviewError(e),
+        );
       }, 350),
     [],
   );
@@ -213,7 +225,7 @@ export function Compose({ me }: { me: Me }) {
           <textarea name="contacts" rows="2" value=${contacts} onInput=${(e: Event) => setContacts((e.target as HTMLTextAreaElement).value)}></textarea>
         </label>
         <p class="count" role="status" aria-live="polite" data-testid="audience-count">
-          ${count ? html`<strong>${count.total}</strong> recipient(s)${Object.keys(count.perLanguage).length ? ': ' : ''}${Object.entries(count.perLanguage).map(([l, n]) => html`<span class="c">${l} ${n}</span> `)}` : 'Counting…'}
+          ${count ? html`<strong>${count.total}</strong> recipient(s)${Object.keys(count.perLanguage).length ? ': ' : ''}${Object.entries(count.perLanguage).map(([l, n]) => html`<span class="c">${l} ${n}</span> `)}` : countError ? 'The audience could not be counted (see below).' : 'Counting…'}
         </p>
         <${Notice} error=${countError} />
         ${

@@ -132,12 +132,12 @@ function Deliveries({ mailingId, version }: { mailingId: string; version: number
         ? html`<p>No deliveries${applied.state ? ` in state ${applied.state}` : ''}${applied.q ? ` whose address starts with “${applied.q}”` : ''}.</p>`
         : html`<div class="scroll"><table class="deliveries">
           <caption class="sr">Deliveries</caption>
-          <thead><tr><th scope="col">Address</th><th scope="col">Name</th><th scope="col">Lang</th><th scope="col">State</th><th scope="col">Updated (UTC)</th><th scope="col">Reason</th></tr></thead>
+          <thead><tr><th scope="col">Address</th><th scope="col" class="wide">Name</th><th scope="col">Lang</th><th scope="col">State</th><th scope="col" class="wide">Updated (UTC)</th><th scope="col">Reason</th></tr></thead>
           <tbody>${pages.map(
             (d) => html`<tr>
               <td><a href=${`#/mailings/${enc(mailingId)}/deliveries/${enc(d.contactKey)}`}>${d.email}</a></td>
-              <td><bdi>${d.name}</bdi></td><td>${d.language}</td><td><${StateBadge} state=${d.state} /></td>
-              <td>${shortTime(d.updatedAt)}</td><td>${d.reason ?? ''}</td>
+              <td class="wide"><bdi>${d.name}</bdi></td><td>${d.language}</td><td><${StateBadge} state=${d.state} /></td>
+              <td class="wide">${shortTime(d.updatedAt)}</td><td>${d.reason ?? ''}</td>
             </tr>`,
           )}</tbody>
         </table></div>`
@@ -146,7 +146,10 @@ function Deliveries({ mailingId, version }: { mailingId: string; version: number
   </section>`;
 }
 
-type Pending = { what: 'cancel' } | { what: 'resend'; states: ('failed' | 'uncertain')[]; count: number };
+type Pending =
+  | { what: 'cancel' }
+  | { what: 'resume' }
+  | { what: 'resend'; states: ('failed' | 'uncertain')[]; count: number };
 
 export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
   const { data, error, rate, reload } = useMailing(mailingId);
@@ -163,6 +166,9 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
       if (p.what === 'cancel') {
         await post(`/api/mailings/${enc(mailingId)}/cancel`);
         setOk('Cancelled: queued deliveries will not go.');
+      } else if (p.what === 'resume') {
+        await post(`/api/mailings/${enc(mailingId)}/resume`);
+        setOk('Resumed: queued deliveries go out again.');
       } else {
         const r = await post<{ resent: number }>(`/api/mailings/${enc(mailingId)}/resend`, {
           states: p.states,
@@ -192,7 +198,7 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
     ${
       data
         ? html`
-      <p>${data.kind} · <${StateBadge} state=${data.state} /> · requested by ${data.requestedBy} · created ${shortTime(data.createdAt)} UTC${data.sendAt ? ` · to go at ${data.sendAt}` : ''}</p>
+      <p>${data.kind} · <${StateBadge} state=${data.complete && data.state === 'sending' ? 'complete' : data.state} /> · requested by ${data.requestedBy} · created ${shortTime(data.createdAt)} UTC${data.sendAt ? ` · to go at ${data.sendAt}` : ''}</p>
       ${data.pausedReason ? html`<p class="notice error" role="alert">Paused: ${data.pausedReason}</p>` : null}
       <div class="card" aria-live="polite">
         <${Progress} value=${data.settled} max=${total} label="Deliveries settled" />
@@ -203,7 +209,8 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
         mayWrite
           ? html`<div class="row actions">
           ${data.state === 'dry-run' ? html`<a class="button" href="#/new">Back to composing</a>` : null}
-          ${['scheduled', 'planning', 'sending', 'paused', 'dry-run'].includes(data.state) ? html`<button type="button" class="danger" onClick=${() => setPending({ what: 'cancel' })}>Cancel mailing</button>` : null}
+          ${!data.complete && ['scheduled', 'planning', 'sending', 'paused', 'dry-run'].includes(data.state) ? html`<button type="button" class="danger" onClick=${() => setPending({ what: 'cancel' })}>Cancel mailing</button>` : null}
+          ${data.state === 'paused' ? html`<button type="button" class="primary" onClick=${() => setPending({ what: 'resume' })}>Resume mailing</button>` : null}
           ${failed > 0 ? html`<button type="button" onClick=${() => setPending({ what: 'resend', states: ['failed'], count: failed })}>Resend ${failed} failed</button>` : null}
           ${uncertain > 0 ? html`<button type="button" onClick=${() => setPending({ what: 'resend', states: ['uncertain'], count: uncertain })}>Resend ${uncertain} uncertain</button>` : null}
         </div>`
@@ -217,9 +224,17 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
             message=${
               pending.what === 'cancel'
                 ? `Cancel ${mailingId}? ${queued} queued delivery(ies) will not go; ${went} already went and cannot be recalled.`
-                : `Resend ${pending.count} ${pending.states.join(' and ')} delivery(ies)?${pending.states.includes('uncertain') ? ' Uncertain ones may already have arrived: those people may get it twice.' : ''}`
+                : pending.what === 'resume'
+                  ? `Resume ${mailingId}? ${queued} queued delivery(ies) go out again. Resume only after the problem it was paused for is fixed.`
+                  : `Resend ${pending.count} ${pending.states.join(' and ')} delivery(ies)?${pending.states.includes('uncertain') ? ' Uncertain ones may already have arrived: those people may get it twice.' : ''}`
             }
-            yes=${pending.what === 'cancel' ? `Yes, cancel (${queued} will not go)` : `Yes, resend ${pending.count}`}
+            yes=${
+              pending.what === 'cancel'
+                ? `Yes, cancel (${queued} will not go)`
+                : pending.what === 'resume'
+                  ? `Yes, resume (${queued} go out)`
+                  : `Yes, resend ${pending.count}`
+            }
             onYes=${() => run(pending)}
             onNo=${() => setPending(undefined)}
           />`

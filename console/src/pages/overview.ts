@@ -35,15 +35,15 @@ export function MailingsTable({ mailings }: { mailings: MailingSummary[] }) {
   if (mailings.length === 0) return html`<p>No mailings yet.</p>`;
   return html`<div class="scroll"><table class="mailings">
     <caption class="sr">Mailings</caption>
-    <thead><tr><th scope="col">Mailing</th><th scope="col">Kind</th><th scope="col">State</th><th scope="col">Progress</th><th scope="col">Created (UTC)</th></tr></thead>
+    <thead><tr><th scope="col">Mailing</th><th scope="col">Kind</th><th scope="col">State</th><th scope="col">Progress</th><th scope="col" class="wide">Created (UTC)</th></tr></thead>
     <tbody>
       ${mailings.map(
         (m) => html`<tr>
           <td><a href=${`#/mailings/${encodeURIComponent(m.mailingId)}`}>${m.mailingId}</a></td>
           <td>${m.kind}</td>
-          <td><${StateBadge} state=${m.state} /></td>
+          <td><${StateBadge} state=${m.state === 'sending' && m.total > 0 && m.settled === m.total ? 'complete' : m.state} /></td>
           <td>${m.state === 'dry-run' ? html`${m.total} recipient(s), not sent` : html`<${Progress} value=${m.settled} max=${m.total} label=${`Progress of ${m.mailingId}`} /><${CountsLine} counts=${m.counts} compact=${true} />`}</td>
-          <td>${shortTime(m.createdAt)}</td>
+          <td class="wide">${shortTime(m.createdAt)}</td>
         </tr>`,
       )}
     </tbody>

@@ -273,6 +273,8 @@ describe('render: untrusted data', () => {
       'agenda-change',
       'cancellation',
       'confirmation',
+      'representative-note',
+      'rsvp-confirmation',
     ]);
   });
 });

@@ -1,0 +1,411 @@
+/**
+ * `invitees import FILE.csv`, `invitees list`, `invitees answers`: the invitation list, its RSVP
+ * states, and the answers as the registration system receives them.
+ *
+ * The import checks every row with the `invitee.upserted` schema before anything is queued, like
+ * the press import: rows that pass are imported, rows that do not are reported with their line and
+ * reason, and importing the same file again updates the same invitees (ids derive from addresses).
+ */
+import { createHash } from 'node:crypto';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { contactKeyOf, isValidEmail } from '../../functions/events/email.js';
+import { validateIntakeEvent } from '../../functions/events/schemas.js';
+import { listInvitees } from '../../functions/store/invitees.js';
+import type { InviteeRow, RsvpState } from '../../functions/store/model.js';
+import type { Context } from '../lib/context.js';
+import { headerKey, readCsv } from '../lib/csv.js';
+import { RefusedError } from '../lib/errors.js';
+import { cloudEvent, type OutgoingEvent, sendBodies, waitForOutcomes } from '../lib/intake.js';
+import { hint, printJson, progressBar, say, shortTime, table } from '../lib/output.js';
+import { readInput } from './events.js';
+
+type Field =
+  | 'inviteeId'
+  | 'email'
+  | 'name'
+  | 'givenName'
+  | 'familyName'
+  | 'honorific'
+  | 'organization'
+  | 'country'
+  | 'language'
+  | 'timeZone'
+  | 'group'
+  | 'mayDesignate';
+
+/** Header spellings accepted for each field (see headerKey). */
+const HEADERS: Record<string, Field> = {
+  id: 'inviteeId',
+  inviteeid: 'inviteeId',
+  email: 'email',
+  emailaddress: 'email',
+  mail: 'email',
+  name: 'name',
+  fullname: 'name',
+  givenname: 'givenName',
+  firstname: 'givenName',
+  familyname: 'familyName',
+  lastname: 'familyName',
+  surname: 'familyName',
+  honorific: 'honorific',
+  title: 'honorific',
+  organization: 'organization',
+  organisation: 'organization',
+  country: 'country',
+  language: 'language',
+  lang: 'language',
+  timezone: 'timeZone',
+  group: 'group',
+  invitationgroup: 'group',
+  maydesignate: 'mayDesignate',
+  representative: 'mayDesignate',
+};
+
+const COLUMNS_HELP =
+  'Columns: email, and name or givenName (required); familyName, honorific, organization, country, language, timeZone, group, mayDesignate, inviteeId.';
+
+/** One row's fate. */
+export interface InviteeImportRow {
+  line: number;
+  email?: string;
+  inviteeId?: string;
+  status: 'accepted' | 'refused';
+  reason?: string;
+  eventId?: string;
+}
+
+/** A stable invitee id for an address, so importing the same list twice updates, never duplicates. */
+export function inviteeIdFor(email: string): string {
+  const key = isValidEmail(email) ? contactKeyOf(email) : email.trim().toLowerCase();
+  return `inv-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+}
+
+const YES = new Set(['yes', 'y', 'true', '1', 'да', 'نعم']);
+const NO = new Set(['no', 'n', 'false', '0', 'нет', 'لا']);
+
+/** Parses and validates an invitee list; pure (no stack), so it is also what `--dry-run` runs. */
+export function checkInviteeList(
+  text: string,
+  conferenceId: string,
+): { rows: InviteeImportRow[]; events: Map<number, OutgoingEvent> } {
+  const rows: InviteeImportRow[] = [];
+  const events = new Map<number, OutgoingEvent>();
+  const { records, unreadable } = readCsv(text);
+  for (const { line, reason } of unreadable) rows.push({ line, status: 'refused', reason });
+  const [header, ...body] = records;
+  if (!header) throw new RefusedError(`The CSV file is empty: expected a header row. ${COLUMNS_HELP}`);
+  const columns: Field[] = [];
+  header.record.forEach((raw, i) => {
+    const field = HEADERS[headerKey(raw)];
+    if (!field)
+      throw new RefusedError(`Unknown column "${raw}" (column ${i + 1} of the header). ${COLUMNS_HELP}`);
+    if (columns.includes(field)) throw new RefusedError(`Column "${raw}" appears twice in the header.`);
+    columns.push(field);
+  });
+  if (!columns.includes('email')) throw new RefusedError(`The header has no "email" column. ${COLUMNS_HELP}`);
+  if (!columns.includes('name') && !columns.includes('givenName')) {
+    throw new RefusedError(`The header has neither a "name" nor a "givenName" column. ${COLUMNS_HELP}`);
+  }
+  if (body.length === 0 && rows.length === 0)
+    throw new RefusedError('The CSV file has a header but no rows.');
+
+  const seen = new Map<string, number>();
+  for (const { record, info } of body) {
+    const line = info.lines;
+    const value = (f: Field): string | undefined => {
+      const i = columns.indexOf(f);
+      const v = i < 0 ? undefined : record[i];
+      return v === undefined || v === '' ? undefined : v;
+    };
+    if (record.length !== columns.length) {
+      rows.push({
+        line,
+        ...(value('email') ? { email: value('email') } : {}),
+        status: 'refused',
+        reason: `has ${record.length} field${record.length === 1 ? '' : 's'} but the header has ${columns.length} (${columns.join(', ')}); check for a stray or missing comma`,
+      });
+      continue;
+    }
+    const email = value('email') ?? '';
+    const inviteeId = value('inviteeId') ?? inviteeIdFor(email);
+    let givenName = value('givenName');
+    let familyName = value('familyName');
+    if (givenName === undefined && value('name') !== undefined) {
+      const [first, ...rest] = (value('name') ?? '').split(/\s+/);
+      givenName = first;
+      familyName ??= rest.join(' ');
+    }
+    const person: Record<string, unknown> = {
+      email,
+      givenName: givenName ?? '',
+      familyName: familyName ?? '',
+    };
+    for (const f of ['honorific', 'organization', 'country', 'language', 'timeZone'] as const) {
+      const v = value(f);
+      if (v !== undefined) person[f] = v;
+    }
+    const data: Record<string, unknown> = { conferenceId, inviteeId, person };
+    const group = value('group');
+    if (group !== undefined) data.group = group;
+    const may = value('mayDesignate')?.toLowerCase();
+    if (may !== undefined) {
+      if (YES.has(may)) data.mayDesignate = true;
+      else if (NO.has(may)) data.mayDesignate = false;
+      else {
+        rows.push({
+          line,
+          email,
+          inviteeId,
+          status: 'refused',
+          reason: `mayDesignate must be yes or no (got "${may}")`,
+        });
+        continue;
+      }
+    }
+    const event = cloudEvent('invitee.upserted', data);
+    const result = validateIntakeEvent(event);
+    if (!result.ok) {
+      rows.push({
+        line,
+        ...(email ? { email } : {}),
+        inviteeId,
+        status: 'refused',
+        // Issues name event paths (data.person.email); a spreadsheet user knows columns.
+        reason: result.rejection.issues.map((i) => i.message.replace(/^data\.(person\.)?/, '')).join('; '),
+      });
+      continue;
+    }
+    const key = isValidEmail(email) ? contactKeyOf(email) : email;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      rows.push({ line, email, inviteeId, status: 'refused', reason: `the same address as line ${first}` });
+      continue;
+    }
+    seen.set(key, line);
+    rows.push({ line, email, inviteeId, status: 'accepted', eventId: event.id });
+    events.set(line, event);
+  }
+  rows.sort((a, b) => a.line - b.line);
+  return { rows, events };
+}
+
+/** `invitees import FILE.csv [--dry-run]`. */
+export async function inviteesImport(
+  ctx: Context,
+  file: string,
+  options: { dryRun?: boolean },
+): Promise<void> {
+  const text = await readInput(file);
+  const { rows, events } = checkInviteeList(text, ctx.conference);
+  if (!options.dryRun && events.size > 0) {
+    const target = await ctx.target();
+    const bodies = [...events.values()].map((e) => JSON.stringify(e));
+    await sendBodies(target, bodies);
+    const bar = progressBar(ctx.io, 'Importing', bodies.length);
+    const outcomes = await waitForOutcomes(
+      target,
+      [...events.values()].map((e) => e.id),
+      { onProgress: (n) => bar.update(n) },
+    ).finally(() => bar.stop());
+    const byEvent = new Map(outcomes.map((o) => [o.id, o]));
+    for (const row of rows) {
+      const outcome = row.eventId ? byEvent.get(row.eventId) : undefined;
+      if (row.status === 'accepted' && outcome?.outcome === 'rejected') {
+        row.status = 'refused';
+        row.reason = `rejected by the stack: ${outcome.reason}`;
+      }
+    }
+  }
+  const accepted = rows.filter((r) => r.status === 'accepted');
+  const refused = rows.filter((r) => r.status === 'refused');
+  if (ctx.io.json) {
+    printJson({
+      conferenceId: ctx.conference,
+      dryRun: options.dryRun === true,
+      accepted: accepted.map(({ line, email, inviteeId }) => ({ line, email, inviteeId })),
+      refused: refused.map(({ line, email, reason }) => ({ line, email, reason })),
+    });
+  } else {
+    if (refused.length > 0) {
+      say(
+        ctx.io,
+        table(
+          ['line', 'email', 'refused because'],
+          refused.map((r) => [r.line, r.email, r.reason]),
+          { keep: [1] },
+        ),
+      );
+    }
+    const verb = options.dryRun ? 'would be imported' : 'imported';
+    say(
+      ctx.io,
+      `${accepted.length} row(s) ${verb} as invitees of ${ctx.conference}; ${refused.length} refused.`,
+    );
+    if (refused.length > 0)
+      hint('Fix the refused rows and import the file again: accepted rows are updated, not duplicated.');
+  }
+  if (refused.length > 0) process.exitCode = 1;
+}
+
+const RSVP_STATES: readonly RsvpState[] = ['invited', 'accepted', 'declined', 'delegated', 'registered'];
+/** `--rsvp` values: the states, and the audience filter's spelling of `invited`. */
+const RSVP_OPTION: Record<string, RsvpState> = {
+  ...Object.fromEntries(RSVP_STATES.map((s) => [s, s])),
+  'no-answer': 'invited',
+  noanswer: 'invited',
+};
+
+/** One invitee as `invitees list --json` prints it. */
+function listed(row: InviteeRow) {
+  return {
+    inviteeId: row.inviteeId,
+    email: row.email,
+    name: [row.honorific, row.givenName, row.familyName].filter(Boolean).join(' '),
+    ...(row.group ? { group: row.group } : {}),
+    ...(row.language ? { language: row.language } : {}),
+    rsvp: row.rsvp,
+    ...(row.rsvpAt ? { rsvpAt: row.rsvpAt } : {}),
+    ...(row.representative ? { representative: row.representative } : {}),
+    mayDesignate: row.mayDesignate !== false,
+    ...(row.status === 'removed' ? { removed: true } : {}),
+    history: row.history,
+  };
+}
+
+/** A CSV cell: quoted when needed, and defused when a spreadsheet would read it as a formula. */
+function csvCell(value: string | undefined): string {
+  let text = value ?? '';
+  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** `invitees list [--rsvp STATE] [--all] [--csv]`. */
+export async function inviteesList(
+  ctx: Context,
+  options: { rsvp?: string; all?: boolean; csv?: boolean },
+): Promise<void> {
+  let state: RsvpState | undefined;
+  if (options.rsvp !== undefined) {
+    state = RSVP_OPTION[options.rsvp.toLowerCase()];
+    if (!state) {
+      throw new RefusedError(
+        `--rsvp: unknown state "${options.rsvp}"; use no-answer (invited), accepted, declined, delegated or registered.`,
+      );
+    }
+  }
+  const target = await ctx.target();
+  const rows = (await listInvitees(target.store, ctx.conference))
+    .filter((r) => options.all || r.status === 'active')
+    .filter((r) => state === undefined || r.rsvp === state);
+  if (ctx.io.json) {
+    printJson(rows.map(listed));
+    return;
+  }
+  if (options.csv) {
+    const header = [
+      'inviteeId',
+      'email',
+      'name',
+      'group',
+      'language',
+      'rsvp',
+      'rsvpAt',
+      'representativeName',
+      'representativeEmail',
+    ];
+    const lines = rows.map((r) => {
+      const l = listed(r);
+      return [
+        l.inviteeId,
+        l.email,
+        l.name,
+        l.group,
+        l.language,
+        l.rsvp,
+        l.rsvpAt,
+        r.representative?.name,
+        r.representative?.email,
+      ]
+        .map(csvCell)
+        .join(',');
+    });
+    process.stdout.write(`${[header.join(','), ...lines].join('\n')}\n`);
+    return;
+  }
+  say(
+    ctx.io,
+    table(
+      ['invitee', 'email', 'group', 'rsvp', 'since', 'representative'],
+      rows.map((r) => [
+        r.inviteeId,
+        r.email,
+        r.group ?? '',
+        r.rsvp,
+        shortTime(r.rsvpAt),
+        r.representative?.email ?? '',
+      ]),
+      { keep: [1] },
+    ),
+  );
+  say(ctx.io, `${rows.length} invitee(s)${state ? ` in state ${state}` : ''} of ${ctx.conference}.`);
+}
+
+/**
+ * `invitees answers`: reads (and so consumes) the outbound answer events from the local queue
+ * subscribed to the answers topic — what the registration system would receive.
+ */
+export async function inviteesAnswers(ctx: Context): Promise<void> {
+  const target = await ctx.target();
+  const queueUrl = target.outputs.InvitationAnswersQueueUrl;
+  if (!queueUrl) {
+    throw new RefusedError(
+      `${target.label} has no local answers queue; in AWS, subscribe the registration system to the InvitationAnswersTopicArn output.`,
+    );
+  }
+  const events: unknown[] = [];
+  for (;;) {
+    const { Messages = [] } = await target.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if (Messages.length === 0) break;
+    for (const m of Messages) events.push(JSON.parse(m.Body ?? 'null'));
+    await target.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+      }),
+    );
+  }
+  if (ctx.io.json) {
+    printJson(events);
+    return;
+  }
+  const shown = events as {
+    id?: string;
+    type?: string;
+    data?: {
+      inviteeId?: string;
+      person?: { email?: string };
+      representative?: { email?: string };
+      answeredAt?: string;
+    };
+  }[];
+  say(
+    ctx.io,
+    table(
+      ['type', 'invitee', 'email', 'representative', 'answered'],
+      shown.map((e) => [
+        e.type,
+        e.data?.inviteeId,
+        e.data?.person?.email,
+        e.data?.representative?.email ?? '',
+        shortTime(e.data?.answeredAt),
+      ]),
+      { keep: [2] },
+    ),
+  );
+  say(
+    ctx.io,
+    `${events.length} answer event(s) read (reading consumes them, as the registration system would).`,
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * Violations the chaos property found beyond the fourteen defects of issue 11, each pinned by
+ * the one fault that caused it (the fault layer's named steps), on the embedded stack.
+ */
+import { describe, expect, it } from 'vitest';
+import { getMailing, listDeliveries } from '../../functions/store/store.js';
+import { createFaultLayer } from '../../local/faults.js';
+import { eventually, sharedTemplate, useLocalStack } from '../integration/support/local-stack.js';
+import {
+  acceptedFor,
+  fixture,
+  freshId,
+  sendAndWait,
+  sendEvent,
+  storeOf,
+} from '../integration/support/pipeline.js';
+import { withTimeouts } from './property.js';
+
+const cid = 'dushanbe-2022';
+const layer = createFaultLayer();
+
+describe('chaos regressions', { timeout: 180_000 }, () => {
+  const stack = useLocalStack({
+    // Timeouts shorter than the leases, both short, so a dead claim runs out within the test.
+    template: withTimeouts(sharedTemplate(), { sender: 2, intake: 3 }),
+    faults: layer,
+    scheduleEverySeconds: 1,
+    // A dead invocation's records come back after the event claim ran out, as in AWS.
+    failedVisibilitySeconds: 3,
+    environment: { SEND_RATE_PER_INVOCATION: '1000', SEND_LEASE_SECONDS: '3', EVENT_LEASE_SECONDS: '4' },
+  });
+  const store = () => storeOf(stack.current);
+  const registration = (n: number) => {
+    const e = fixture('registration.created');
+    e.id = freshId('reg');
+    e.data = {
+      ...e.data,
+      registrationId: `chaos-${n}`,
+      person: { ...(e.data.person as object), email: `chaos-${n}@example.org` },
+    };
+    return e;
+  };
+  /** The mailing once it is complete and its deliveries are all past sending. */
+  const settledMailing = (mailingId: string) =>
+    eventually(
+      async () => {
+        const m = await getMailing(store(), mailingId);
+        const rows = await listDeliveries(store(), mailingId);
+        const open = rows.some((r) => r.state === 'queued' || r.state === 'sending');
+        return m?.state === 'complete' && rows.length > 0 && !open ? m : undefined;
+      },
+      { timeoutMs: 150_000, what: `${mailingId} complete` },
+    );
+
+  it('counts a confirmation once when the intake dies right after writing its delivery', async () => {
+    await sendAndWait(stack.current, fixture('conference.upserted'));
+    await sendAndWait(stack.current, fixture('agenda.changed'));
+    layer.setSchedule([
+      { fn: 'intake', op: 'DynamoDB.PutItem', where: 'DELIVERY#', nth: 1, kind: 'crash-after' },
+    ]);
+    await sendEvent(stack.current, registration(1));
+    const mailingId = `confirmation-${cid}-chaos-1`;
+    const mailing = await settledMailing(mailingId);
+    expect(layer.injected.map((i) => i.fault.kind)).toEqual(['crash-after']);
+    const rows = await listDeliveries(store(), mailingId);
+    expect(rows.map((r) => r.state)).toEqual([expect.stringMatching(/^(sent|delivered)$/)]);
+    expect(mailing.total).toBe(1);
+    expect(mailing.count_queued).toBe(0);
+    expect(acceptedFor(stack.current, mailingId)).toHaveLength(1);
+  });
+
+  it('sends, once, a delivery whose sender died after claiming it and before calling SES — never `uncertain`', async () => {
+    // The claim is the sender's first write to the delivery (it sets the lease owner).
+    layer.setSchedule([
+      { fn: 'sender', op: 'DynamoDB.UpdateItem', where: 'set_leaseOwner', nth: 1, kind: 'crash-after' },
+    ]);
+    const before = layer.injected.length;
+    await sendEvent(stack.current, registration(2));
+    const mailingId = `confirmation-${cid}-chaos-2`;
+    await settledMailing(mailingId);
+    expect(layer.injected.slice(before).map((i) => i.fault.kind)).toEqual(['crash-after']);
+    const rows = await listDeliveries(store(), mailingId);
+    expect(rows.map((r) => r.state)).toEqual([expect.stringMatching(/^(sent|delivered)$/)]);
+    expect(acceptedFor(stack.current, mailingId)).toHaveLength(1);
+  });
+
+  it('marks `uncertain` a delivery whose sender died after its last write before SES', async () => {
+    layer.setSchedule([
+      { fn: 'sender', op: 'DynamoDB.UpdateItem', where: 'set_submitting', nth: 1, kind: 'crash-after' },
+    ]);
+    await sendEvent(stack.current, registration(3));
+    const mailingId = `confirmation-${cid}-chaos-3`;
+    const row = await eventually(
+      async () => (await listDeliveries(store(), mailingId)).find((r) => r.state === 'uncertain'),
+      { timeoutMs: 150_000, what: 'the delivery uncertain' },
+    );
+    expect(row.reason).toMatch(/may or may not/);
+    expect(acceptedFor(stack.current, mailingId)).toHaveLength(0);
+  });
+
+  it('moves the counters once when the answer to a delivery’s state change is lost and the SDK resends it', async () => {
+    // The write recording `sent` takes effect; its answer is lost; the SDK's retry then fails
+    // its condition (the row is already sent), which must not read as "someone else moved it".
+    layer.setSchedule([
+      { fn: 'sender', op: 'DynamoDB.UpdateItem', where: 'set_sesMessageId', nth: 1, kind: 'lost' },
+    ]);
+    await sendEvent(stack.current, registration(4));
+    const mailingId = `confirmation-${cid}-chaos-4`;
+    const mailing = await settledMailing(mailingId);
+    expect(layer.injected.at(-1)?.fault.kind).toBe('lost');
+    const [row] = await listDeliveries(store(), mailingId);
+    const state = row?.state ?? 'missing';
+    expect(state).toMatch(/^(sent|delivered)$/);
+    expect(mailing.count_queued).toBe(0);
+    expect(mailing[`count_${state}`]).toBe(1);
+  });
+});

@@ -1,0 +1,113 @@
+/**
+ * `npm run chaos -- --runs N [--seed S] [--path P] [--recipients R] [--shrink] [--keep-going]`
+ *
+ * Runs the chaos property (test/chaos/property.ts) for N random fault schedules
+ * and prints the figures: schedules tried, faults injected by kind, violations.
+ * Long runs go in chunks of `--per-process` schedules, each in a fresh process
+ * (a fresh embedded stack) with seed S + chunk; a failure prints the chunk's
+ * seed and path, which `--seed S --path P --runs 1` replays (add `--shrink` to shrink it).
+ */
+import { spawnSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { defaultConfig, synthTemplate } from '../../infra/synth.js';
+import { type ChaosFigures, runChaos } from './property.js';
+
+const { values } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '20' },
+    seed: { type: 'string' },
+    path: { type: 'string' },
+    recipients: { type: 'string', default: '120' },
+    'per-process': { type: 'string', default: '40' },
+    shrink: { type: 'boolean', default: false },
+    'keep-going': { type: 'boolean', default: false },
+    child: { type: 'boolean', default: false },
+  },
+  allowPositionals: true,
+});
+
+const runs = Number(values.runs);
+const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 2 ** 31;
+const perProcess = Number(values['per-process']);
+
+async function child(): Promise<void> {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'ERROR';
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  const figures = await runChaos({
+    runs,
+    seed,
+    path: values.path,
+    recipients: Number(values.recipients),
+    shrink: values.shrink,
+    keepGoing: values['keep-going'],
+    template: synthTemplate(defaultConfig()),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  process.stdout.write(`CHAOS-FIGURES ${JSON.stringify(figures)}\n`);
+  process.exit(figures.failure ? 1 : 0);
+}
+
+function main(): void {
+  const total: ChaosFigures = { seed, schedules: 0, faults: {}, violations: 0, calls: {}, deliveries: 0 };
+  const failures: string[] = [];
+  for (let done = 0, chunk = 0; done < runs; chunk++) {
+    const n = Math.min(perProcess, runs - done);
+    const chunkSeed = seed + chunk;
+    const args = [
+      '--import',
+      'tsx',
+      process.argv[1] ?? 'test/chaos/run.ts',
+      '--child',
+      '--runs',
+      String(n),
+      '--seed',
+      String(chunkSeed),
+      '--recipients',
+      String(values.recipients),
+    ];
+    if (values.path) args.push('--path', values.path);
+    if (values.shrink) args.push('--shrink');
+    if (values['keep-going']) args.push('--keep-going');
+    process.stderr.write(`chunk ${chunk + 1}: ${n} schedules, seed ${chunkSeed}\n`);
+    const result = spawnSync(process.execPath, args, {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      encoding: 'utf8',
+    });
+    const line = result.stdout.split('\n').find((l) => l.startsWith('CHAOS-FIGURES '));
+    if (!line) {
+      failures.push(`chunk with seed ${chunkSeed} ended without figures (exit ${result.status})`);
+      break;
+    }
+    const figures = JSON.parse(line.slice('CHAOS-FIGURES '.length)) as ChaosFigures;
+    total.schedules += figures.schedules;
+    total.violations += figures.violations;
+    total.deliveries += figures.deliveries;
+    for (const [k, v] of Object.entries(figures.faults)) total.faults[k] = (total.faults[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(figures.calls)) total.calls[k] = (total.calls[k] ?? 0) + v;
+    if (figures.failure) {
+      failures.push(figures.failure);
+      if (!values['keep-going']) break;
+    }
+    done += n;
+  }
+  const injected = Object.values(total.faults).reduce((a, b) => a + b, 0);
+  console.log(`\nchaos: seed ${seed}, ${total.schedules} schedules, ${total.deliveries} deliveries planned`);
+  console.log(
+    `faults injected: ${injected} (${Object.entries(total.faults)
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})`,
+  );
+  console.log(
+    `AWS calls seen: ${Object.entries(total.calls)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+  );
+  console.log(`violations: ${total.violations}`);
+  for (const f of failures) console.log(`\n${f}`);
+  process.exit(failures.length > 0 || total.violations > 0 ? 1 : 0);
+}
+
+if (values.child) void child();
+else main();
