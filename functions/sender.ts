@@ -23,6 +23,7 @@ const env = loadEnv([
   'SEND_RATE_PER_INVOCATION',
   'SENDER_CONCURRENCY',
   'SEND_LEASE_SECONDS',
+  'SEND_HOLD_SECONDS',
   'SENDER_DOMAIN',
   'FROM_ADDRESS',
   'UNSUBSCRIBE_BASE_URL',
@@ -92,7 +93,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     // Only a job that SES did not take comes back; everything else is settled in the table.
     if (outcome === 'retry' || outcome === 'throttled')
       await retryLater(sqsClient(), env.SEND_QUEUE_URL, job, { fault: outcome === 'retry' });
-    else if (outcome === 'held') await holdLater(sqsClient(), env.SEND_QUEUE_URL, job);
+    else if (outcome === 'held') await holdLater(sqsClient(), env.SEND_QUEUE_URL, job, env.SEND_HOLD_SECONDS);
   };
   pacer.plan(event.Records.length);
   try {

@@ -53,6 +53,11 @@ export async function retryLater(
 }
 
 /** Puts a held job (its mailing is paused) back for a later look, unchanged. */
-export async function holdLater(sqs: SQSClient, queueUrl: string, job: SendJob): Promise<void> {
-  await putBack(sqs, queueUrl, job, HOLD_SECONDS);
+export async function holdLater(
+  sqs: SQSClient,
+  queueUrl: string,
+  job: SendJob,
+  seconds: number = HOLD_SECONDS,
+): Promise<void> {
+  await putBack(sqs, queueUrl, job, Math.min(seconds, HOLD_SECONDS));
 }
