@@ -6,9 +6,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { sweepOpenMailings } from '../../functions/clock/sweep.js';
 import { CounterBatch } from '../../functions/store/counters.js';
 import { keys } from '../../functions/store/model.js';
-import { createMailing, getMailing, moveCounters, type StoreDeps } from '../../functions/store/store.js';
+import {
+  countPlanned,
+  createDelivery,
+  createMailing,
+  deliveryIdOf,
+  getMailing,
+  moveCounters,
+  type StoreDeps,
+} from '../../functions/store/store.js';
 import { createFaultLayer } from '../../local/faults.js';
 import { runInvocation } from '../../local/invocation.js';
 import { useLocalStack } from '../integration/support/local-stack.js';
@@ -90,5 +99,60 @@ describe('counter flush', { timeout: 120_000 }, () => {
     );
     expect(Item).toBeUndefined();
     expect(batch.pending).toBe(0);
+  });
+
+  it('does not complete a mailing whose counters went below zero before the recount repairs them', async () => {
+    const deps = store();
+    const mailingId = await mailing(deps);
+    // A move no row made: the mailing has no delivery at all, its counters say −1 queued, 1 sent.
+    await moveCounters(deps, mailingId, 'queued', 'sent');
+    const sweep = () =>
+      sweepOpenMailings({
+        ...deps,
+        sqs: stack.current.clients.sqs,
+        sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
+        countersQuietMs: 0,
+      });
+    // Two looks (the recount's proof of quiet), then the completion; each sweep is one clock tick.
+    for (let tick = 0; tick < 3; tick++) {
+      const m = await getMailing(deps, mailingId);
+      if (m?.state === 'complete') break;
+      await sweep();
+    }
+    const m = await getMailing(deps, mailingId);
+    expect(m?.state).toBe('complete');
+    expect([m?.count_queued, m?.count_sent]).toEqual([0, 0]);
+  });
+
+  it('recounts a mailing whose flush was lost and completes it, as the clock sweeps the open list', async () => {
+    const deps = store();
+    const mailingId = await mailing(deps);
+    // One delivery sent, but the batch died before its flush: the counters still say queued.
+    const contactKey = 'lost-flush@example.org';
+    await createDelivery(deps, {
+      mailingId,
+      contactKey,
+      deliveryId: deliveryIdOf(mailingId, contactKey),
+      conferenceId: 'dushanbe-2022',
+      kind: 'invitation',
+      state: 'sent',
+      recipient: { email: contactKey, name: 'Lost Flush' },
+      attempts: 1,
+    } as Parameters<typeof createDelivery>[1]);
+    await countPlanned(deps, mailingId, 1);
+    const sweep = () =>
+      sweepOpenMailings({
+        ...deps,
+        sqs: stack.current.clients.sqs,
+        sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
+        countersQuietMs: 0,
+      });
+    for (let tick = 0; tick < 3; tick++) {
+      if ((await getMailing(deps, mailingId))?.state === 'complete') break;
+      await sweep();
+    }
+    const m = await getMailing(deps, mailingId);
+    expect(m?.state).toBe('complete');
+    expect([m?.count_queued, m?.count_sent, m?.total]).toEqual([0, 1, 1]);
   });
 });
