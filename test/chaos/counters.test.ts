@@ -136,9 +136,17 @@ describe('counter flush', { timeout: 120_000 }, () => {
       conferenceId: 'dushanbe-2022',
       kind: 'invitation',
       state: 'sent',
-      recipient: { email: contactKey, name: 'Lost Flush' },
+      recipient: {
+        contactKey,
+        email: contactKey,
+        givenName: 'Lost',
+        familyName: 'Flush',
+        role: 'delegate',
+        sessions: [],
+        contactId: 'lost-flush',
+      },
       attempts: 1,
-    } as Parameters<typeof createDelivery>[1]);
+    });
     await countPlanned(deps, mailingId, 1);
     const sweep = () =>
       sweepOpenMailings({
