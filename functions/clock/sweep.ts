@@ -12,10 +12,19 @@ import {
   setMailingState,
 } from '../store/store.js';
 
-type SweepDeps = StoreDeps & Pick<PipelineDeps, 'sqs' | 'sendQueueUrl'> & { count?: CountMetric };
+type SweepDeps = StoreDeps &
+  Pick<PipelineDeps, 'sqs' | 'sendQueueUrl'> & {
+    count?: CountMetric;
+    /** How long a recount waits between its two looks (default {@link COUNTERS_QUIET_MS}). */
+    countersQuietMs?: number;
+  };
 
 /** How long a recount waits between its two looks: longer than any function's timeout. */
-const COUNTERS_QUIET_MS = 120_000;
+export const COUNTERS_QUIET_MS = 120_000;
+
+/** A counter below zero: moves were counted that no row made (a crash, a lost answer) — never final. */
+const drifted = (m: MailingRow | undefined): boolean =>
+  Object.entries(m ?? {}).some(([k, v]) => k.startsWith('count_') && Number(v) < 0);
 
 export interface SweepResult {
   leasesExpired: number;
@@ -64,7 +73,11 @@ async function expireDeadClaims(
  */
 export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
   const result: SweepResult = { leasesExpired: 0, completed: [] };
-  for (const mailing of await openMailings(deps)) {
+  for (const listed of await openMailings(deps)) {
+    // The open list is an index that projects ids, not state or plan (infra GSI2_ATTRIBUTES):
+    // every decision below reads the mailing itself.
+    const mailing = await getMailing(deps, listed.mailingId);
+    if (!mailing) continue;
     const { expired, live } = await expireDeadClaims(deps, mailing);
     result.leasesExpired += expired;
     if (mailing.state === 'planning' && mailing.plan.phase === 'done') {
@@ -75,12 +88,16 @@ export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
     let progress = await mailingProgress(deps, mailing.mailingId);
     // Counters move once per batch; a batch that died before writing them leaves them short of
     // the rows. Once the mailing is provably quiet, recount from the rows (store/counters.ts).
-    if (progress && !progress.complete && mailing.state === 'sending' && !live) {
-      const row = await getMailing(deps, mailing.mailingId);
-      if (row && (await repairCounters(deps, row, COUNTERS_QUIET_MS)))
+    // Progress reads a negative counter as zero, so a drifted mailing looks complete: it is
+    // recounted first, and completes only once its counters are whole again.
+    const row =
+      progress && mailing.state === 'sending' ? await getMailing(deps, mailing.mailingId) : undefined;
+    if (row && (!progress?.complete || drifted(row)) && !live) {
+      if (await repairCounters(deps, row, deps.countersQuietMs ?? COUNTERS_QUIET_MS))
         progress = await mailingProgress(deps, mailing.mailingId);
     }
-    if (progress?.complete && (await getMailing(deps, mailing.mailingId))?.state === 'sending') {
+    const latest = progress?.complete ? await getMailing(deps, mailing.mailingId) : undefined;
+    if (latest?.state === 'sending' && !drifted(latest)) {
       if (await setMailingState(deps, mailing.mailingId, ['sending'], 'complete'))
         result.completed.push(mailing.mailingId);
     }

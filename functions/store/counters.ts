@@ -10,6 +10,7 @@
  * and repairs that once the mailing is provably quiet (the clock calls it).
  */
 
+import { randomUUID } from 'node:crypto';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DELIVERY_STATES, type DeliveryState, deliveryStateIndex, keys, type MailingRow } from './model.js';
 import type { StoreDeps } from './store.js';
@@ -45,29 +46,46 @@ export class CounterBatch {
   }
 }
 
-/** `ADD count_<state> :n` for each state, and stamps when the counters last moved. */
-async function addCounters(
+/**
+ * `ADD count_<state> :n` for each state, and stamps when the counters last moved.
+ *
+ * An ADD is not idempotent, so each flush carries its own token and may not
+ * apply where the item already holds it: when the answer to a flush that took
+ * effect is lost, the SDK sends it again, and that second attempt fails its
+ * condition instead of adding twice. It may also not create the mailing: an
+ * ADD on a missing key would make a phantom item of counters alone.
+ */
+export async function addCounters(
   deps: StoreDeps,
   mailingId: string,
   moves: Partial<Record<DeliveryState, number>>,
 ): Promise<void> {
-  const names: Record<string, string> = { '#moved': 'countersMovedAt' };
-  const values: Record<string, unknown> = { ':moved': new Date().toISOString() };
+  const names: Record<string, string> = { '#moved': 'countersMovedAt', '#flush': LAST_FLUSH };
+  const values: Record<string, unknown> = { ':moved': new Date().toISOString(), ':flush': randomUUID() };
   const adds = Object.entries(moves).map(([state, n], i) => {
     names[`#c${i}`] = `count_${state}`;
     values[`:n${i}`] = n;
     return `#c${i} :n${i}`;
   });
-  await deps.db.send(
-    new UpdateCommand({
-      TableName: deps.table,
-      Key: keys.mailing(mailingId),
-      UpdateExpression: `SET #moved = :moved ADD ${adds.join(', ')}`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }),
-  );
+  try {
+    await deps.db.send(
+      new UpdateCommand({
+        TableName: deps.table,
+        Key: keys.mailing(mailingId),
+        UpdateExpression: `SET #moved = :moved, #flush = :flush ADD ${adds.join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#flush) OR #flush <> :flush)',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (error) {
+    // Either the mailing does not exist (nothing to count) or this very flush already applied.
+    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+  }
 }
+
+/** The attribute a counter flush stamps with its own token (see {@link addCounters}). */
+const LAST_FLUSH = 'lastCounterFlush';
 
 /** Counts a mailing's delivery rows in one state (Select COUNT on the by-state index). */
 async function countState(deps: StoreDeps, mailingId: string, state: DeliveryState): Promise<number> {

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { eventInstant } from '../domain/event-time.js';
 import { isConditionFailed } from '../lib/errors.js';
-import type { CounterBatch } from './counters.js';
+import { addCounters, type CounterBatch } from './counters.js';
 import {
   type AgendaRow,
   type ConferenceRow,
@@ -623,15 +623,8 @@ export async function moveCounters(
   from: DeliveryState,
   to: DeliveryState,
 ): Promise<void> {
-  await deps.db.send(
-    new UpdateCommand({
-      TableName: deps.table,
-      Key: keys.mailing(mid),
-      UpdateExpression: 'ADD #from :minus, #to :one',
-      ExpressionAttributeNames: { '#from': `count_${from}`, '#to': `count_${to}` },
-      ExpressionAttributeValues: { ':minus': -1, ':one': 1 },
-    }),
-  );
+  // One flush of one move: idempotent under the SDK's retry, and never a phantom mailing.
+  await addCounters(deps, mid, { [from]: -1, [to]: 1 });
 }
 
 /** Deliveries of a mailing in one state (GSI2), a page at a time. */

@@ -4,6 +4,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { COUNTERS_QUIET_MS } from '../../functions/clock/sweep.js';
 import { DELIVERY_STATES, type DeliveryRow, type MailingRow } from '../../functions/store/model.js';
 import {
   countedAs,
@@ -63,6 +64,9 @@ interface Snapshot {
   invocations: number;
 }
 
+/** How long settle() waits with nothing moving: the recount's quiet period and a few clock ticks. */
+export const STALL_MS = COUNTERS_QUIET_MS + 30_000;
+
 async function snapshot(stack: LocalStack, store: StoreDeps, cid: string): Promise<Snapshot> {
   const queues = await Promise.all(WORK_QUEUES.map((q) => queueDepth(stack.clients.sqs, stack.outputs[q])));
   const mailings = await listMailings(store, cid);
@@ -83,12 +87,14 @@ async function snapshot(stack: LocalStack, store: StoreDeps, cid: string): Promi
  * queues empty (visible, in flight and delayed), no invocation running, every
  * mailing final or paused. Waits on progress, not on a deadline: it gives up
  * only when nothing at all has moved for `stallMs`, and says what was left.
+ * The clock's counter recount moves nothing for its quiet period (two looks
+ * that far apart), so the stall allowance is longer than that.
  */
 export async function settle(
   stack: LocalStack,
   store: StoreDeps,
   cid: string,
-  { stallMs = 60_000, intervalMs = 500 } = {},
+  { stallMs = STALL_MS, intervalMs = 500 } = {},
 ): Promise<{ settled: boolean; last: Snapshot }> {
   let last = '';
   let lastChange = Date.now();

@@ -8,7 +8,7 @@ import { listMailings } from '../../functions/store/store.js';
 import { createFaultLayer, describeFault, type Fault } from '../../local/faults.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { storeOf } from '../integration/support/pipeline.js';
-import { checkInvariants, settle } from './check.js';
+import { checkInvariants, STALL_MS, settle } from './check.js';
 import { type FlowShape, flowArbitrary, prepareFlow, sendFlow } from './flow.js';
 import { scheduleArbitrary } from './schedule.js';
 
@@ -131,7 +131,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
         if (paused.length > 0) settled = await settle(stack, store, intended.conferenceId);
         const violations = await checkInvariants(stack, store, layer, intended);
         if (!settled.settled)
-          violations.push(`did not settle; nothing moved for 60 s: ${JSON.stringify(settled.last)}`);
+          violations.push(
+            `did not settle; nothing moved for ${STALL_MS / 1000} s: ${JSON.stringify(settled.last)}`,
+          );
         for (const m of await listMailings(store, intended.conferenceId))
           figures.deliveries += Number(m.total ?? 0);
         log(

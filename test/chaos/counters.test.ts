@@ -1,0 +1,166 @@
+/**
+ * The per-batch counter flush under the faults the chaos property found around it: a lost
+ * answer that the SDK retries (an ADD is not idempotent) and a flush for a mailing that does
+ * not exist (an ADD creates the item). Real DynamoDB (dynalite), the fault layer on the client.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { sweepOpenMailings } from '../../functions/clock/sweep.js';
+import { CounterBatch } from '../../functions/store/counters.js';
+import { keys } from '../../functions/store/model.js';
+import {
+  countPlanned,
+  createDelivery,
+  createMailing,
+  deliveryIdOf,
+  getMailing,
+  moveCounters,
+  type StoreDeps,
+} from '../../functions/store/store.js';
+import { createFaultLayer } from '../../local/faults.js';
+import { runInvocation } from '../../local/invocation.js';
+import { useLocalStack } from '../integration/support/local-stack.js';
+import { freshId } from '../integration/support/pipeline.js';
+
+describe('counter flush', { timeout: 120_000 }, () => {
+  const stack = useLocalStack();
+  const layer = createFaultLayer();
+  /** A store whose client has the fault layer and the SDK's usual retries. */
+  const store = (): StoreDeps => {
+    const client = new DynamoDBClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      endpoint: stack.current.endpoints.dynamodb,
+      maxAttempts: 3,
+    });
+    layer.install(client);
+    return {
+      db: DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } }),
+      table: stack.current.outputs.TableName ?? '',
+      now: () => new Date(),
+      retentionDays: 30,
+    };
+  };
+  const mailing = async (deps: StoreDeps) => {
+    const mailingId = freshId('counters');
+    await createMailing(deps, {
+      mailingId,
+      conferenceId: 'dushanbe-2022',
+      kind: 'invitation',
+      audience: {},
+      state: 'sending',
+      requestedBy: 'test@example.org',
+      plan: { phase: 'done', pages: 1 },
+    });
+    return mailingId;
+  };
+  const lostFlush = () =>
+    layer.setSchedule([{ fn: 'probe', op: 'DynamoDB.UpdateItem', where: 'count_', nth: 1, kind: 'lost' }]);
+
+  it('moves the counters once when the answer to a flush is lost and the SDK sends it again', async () => {
+    const deps = store();
+    const mailingId = await mailing(deps);
+    lostFlush();
+    const before = layer.injected.length;
+    const batch = new CounterBatch();
+    batch.add(mailingId, 'queued', 'sent');
+    batch.add(mailingId, 'queued', 'sent');
+    const result = await runInvocation('probe', 30, () => batch.flush(deps));
+    layer.clear();
+    expect(result.kind).toBe('returned');
+    expect(layer.injected.slice(before).map((i) => i.fault.kind)).toEqual(['lost']);
+    const m = await getMailing(deps, mailingId);
+    expect([m?.count_sent, m?.count_queued]).toEqual([2, -2]);
+  });
+
+  it('moves the counters once when the answer to a single move is lost', async () => {
+    const deps = store();
+    const mailingId = await mailing(deps);
+    lostFlush();
+    const before = layer.injected.length;
+    const result = await runInvocation('probe', 30, () => moveCounters(deps, mailingId, 'sent', 'delivered'));
+    layer.clear();
+    expect(result.kind).toBe('returned');
+    expect(layer.injected.slice(before).map((i) => i.fault.kind)).toEqual(['lost']);
+    const m = await getMailing(deps, mailingId);
+    expect([m?.count_sent, m?.count_delivered]).toEqual([-1, 1]);
+  });
+
+  it('creates no phantom mailing when it flushes for a mailing that does not exist', async () => {
+    const deps = store();
+    const mailingId = freshId('missing');
+    const batch = new CounterBatch();
+    batch.add(mailingId, 'queued', 'cancelled');
+    await batch.flush(deps);
+    await moveCounters(deps, mailingId, 'sent', 'delivered');
+    const { Item } = await deps.db.send(
+      new GetCommand({ TableName: deps.table, Key: keys.mailing(mailingId), ConsistentRead: true }),
+    );
+    expect(Item).toBeUndefined();
+    expect(batch.pending).toBe(0);
+  });
+
+  it('does not complete a mailing whose counters went below zero before the recount repairs them', async () => {
+    const deps = store();
+    const mailingId = await mailing(deps);
+    // A move no row made: the mailing has no delivery at all, its counters say −1 queued, 1 sent.
+    await moveCounters(deps, mailingId, 'queued', 'sent');
+    const sweep = () =>
+      sweepOpenMailings({
+        ...deps,
+        sqs: stack.current.clients.sqs,
+        sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
+        countersQuietMs: 0,
+      });
+    // Two looks (the recount's proof of quiet), then the completion; each sweep is one clock tick.
+    for (let tick = 0; tick < 3; tick++) {
+      const m = await getMailing(deps, mailingId);
+      if (m?.state === 'complete') break;
+      await sweep();
+    }
+    const m = await getMailing(deps, mailingId);
+    expect(m?.state).toBe('complete');
+    expect([m?.count_queued, m?.count_sent]).toEqual([0, 0]);
+  });
+
+  it('recounts a mailing whose flush was lost and completes it, as the clock sweeps the open list', async () => {
+    const deps = store();
+    const mailingId = await mailing(deps);
+    // One delivery sent, but the batch died before its flush: the counters still say queued.
+    const contactKey = 'lost-flush@example.org';
+    await createDelivery(deps, {
+      mailingId,
+      contactKey,
+      deliveryId: deliveryIdOf(mailingId, contactKey),
+      conferenceId: 'dushanbe-2022',
+      kind: 'invitation',
+      state: 'sent',
+      recipient: {
+        contactKey,
+        email: contactKey,
+        givenName: 'Lost',
+        familyName: 'Flush',
+        role: 'delegate',
+        sessions: [],
+        contactId: 'lost-flush',
+      },
+      attempts: 1,
+    });
+    await countPlanned(deps, mailingId, 1);
+    const sweep = () =>
+      sweepOpenMailings({
+        ...deps,
+        sqs: stack.current.clients.sqs,
+        sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
+        countersQuietMs: 0,
+      });
+    for (let tick = 0; tick < 3; tick++) {
+      if ((await getMailing(deps, mailingId))?.state === 'complete') break;
+      await sweep();
+    }
+    const m = await getMailing(deps, mailingId);
+    expect(m?.state).toBe('complete');
+    expect([m?.count_queued, m?.count_sent, m?.total]).toEqual([0, 1, 1]);
+  });
+});
