@@ -94,17 +94,30 @@ export async function settle(
   stack: LocalStack,
   store: StoreDeps,
   cid: string,
-  { stallMs = STALL_MS, intervalMs = 500 } = {},
+  {
+    stallMs = STALL_MS,
+    intervalMs = 500,
+    resume,
+  }: {
+    stallMs?: number;
+    intervalMs?: number;
+    /**
+     * The organizer's documented way on for a paused mailing (`mailing resume`): called for each
+     * one seen. Its held jobs keep coming back, so without it a paused mailing never settles.
+     */
+    resume?: (mailingId: string) => Promise<unknown>;
+  } = {},
 ): Promise<{ settled: boolean; last: Snapshot }> {
   let last = '';
   let lastChange = Date.now();
   let quietChecks = 0;
   for (;;) {
     const now = await snapshot(stack, store, cid);
+    if (resume) for (const m of now.mailings) if (m.state === 'paused') await resume(m.id);
     const done =
       now.queues.every((n) => n === 0) &&
       now.busy === 0 &&
-      now.mailings.every((m) => FINAL_MAILING.has(m.state) || m.state === 'paused');
+      now.mailings.every((m) => FINAL_MAILING.has(m.state));
     if (done && ++quietChecks >= 3) return { settled: true, last: now };
     if (!done) quietChecks = 0;
     const signature = JSON.stringify(now);
