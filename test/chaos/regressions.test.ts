@@ -10,6 +10,7 @@ import {
   acceptedFor,
   fixture,
   freshId,
+  mailingRequest,
   sendAndWait,
   sendEvent,
   storeOf,
@@ -113,5 +114,34 @@ describe('chaos regressions', { timeout: 180_000 }, () => {
     expect(state).toMatch(/^(sent|delivered)$/);
     expect(mailing.count_queued).toBe(0);
     expect(mailing[`count_${state}`]).toBe(1);
+  });
+  it('finishes a bulk mailing when the answer to its planning cursor move is lost and the SDK resends it', async () => {
+    // The move takes effect (page 1, the page's deliveries counted queued); its answer is lost;
+    // the SDK's retry then fails its condition, which must read as our own move, not another's.
+    layer.clear();
+    await sendAndWait(stack.current, fixture('conference.upserted'));
+    for (const n of [11, 12]) await sendAndWait(stack.current, registration(n));
+    layer.setSchedule([{ fn: 'intake', op: 'DynamoDB.UpdateItem', where: ':pages', nth: 1, kind: 'lost' }]);
+    const before = layer.injected.length;
+    const mailingId = freshId('bulk-lost');
+    await sendEvent(
+      stack.current,
+      mailingRequest(
+        mailingId,
+        { roles: ['delegate'] },
+        {
+          kind: 'announcement',
+          content: { subject: { en: 'Practical information' }, body: { en: 'Badges at the **venue**.' } },
+        },
+      ),
+    );
+    const mailing = await settledMailing(mailingId);
+    expect(layer.injected.slice(before).map((i) => i.fault.kind)).toEqual(['lost']);
+    const rows = await listDeliveries(store(), mailingId);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(mailing.total).toBe(rows.length);
+    expect(mailing.count_queued).toBe(0);
+    expect(mailing.plan.phase).toBe('done');
+    expect(acceptedFor(stack.current, mailingId)).toHaveLength(rows.length);
   });
 });
