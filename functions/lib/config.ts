@@ -21,6 +21,8 @@ export interface Env {
   SEND_LEASE_SECONDS: number;
   /** How long the intake's claim on an event id lasts (longer than the intake's timeout); default 120. */
   EVENT_LEASE_SECONDS: number;
+  /** How long a sending mailing stays still before the clock re-enqueues its queued deliveries; default 1000. */
+  STALE_QUEUED_SECONDS: number;
   CONFIGURATION_SET: string;
   FROM_ADDRESS: string;
   SENDER_DOMAIN: string;
@@ -75,6 +77,7 @@ const readers: Record<keyof Env, Reader> = {
   INTAKE_DLQ_URL: text(),
   SEND_LEASE_SECONDS: positive({ fallback: 120 }),
   EVENT_LEASE_SECONDS: positive({ fallback: 120 }),
+  STALE_QUEUED_SECONDS: positive({ fallback: 1000 }),
   CONFIGURATION_SET: text(),
   FROM_ADDRESS: required((v) => {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) throw new Error(`must be an e-mail address, got "${v}"`);

@@ -46,7 +46,7 @@ export interface ChaosFigures {
  */
 export const CHAOS_TIMING = {
   timeouts: { sender: 8, intake: 10 },
-  environment: { SEND_LEASE_SECONDS: '10', EVENT_LEASE_SECONDS: '12' },
+  environment: { SEND_LEASE_SECONDS: '10', EVENT_LEASE_SECONDS: '12', STALE_QUEUED_SECONDS: '15' },
   failedVisibilitySeconds: 5,
 };
 

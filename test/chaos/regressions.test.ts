@@ -28,7 +28,12 @@ describe('chaos regressions', { timeout: 180_000 }, () => {
     scheduleEverySeconds: 1,
     // A dead invocation's records come back after the event claim ran out, as in AWS.
     failedVisibilitySeconds: 3,
-    environment: { SEND_RATE_PER_INVOCATION: '1000', SEND_LEASE_SECONDS: '3', EVENT_LEASE_SECONDS: '4' },
+    environment: {
+      SEND_RATE_PER_INVOCATION: '1000',
+      SEND_LEASE_SECONDS: '3',
+      EVENT_LEASE_SECONDS: '4',
+      STALE_QUEUED_SECONDS: '5',
+    },
   });
   const store = () => storeOf(stack.current);
   const registration = (n: number) => {
@@ -143,5 +148,31 @@ describe('chaos regressions', { timeout: 180_000 }, () => {
     expect(mailing.count_queued).toBe(0);
     expect(mailing.plan.phase).toBe('done');
     expect(acceptedFor(stack.current, mailingId)).toHaveLength(rows.length);
+  });
+  it('sends a confirmation whose send job never went out (every intake of its event died just before enqueuing it)', async () => {
+    layer.clear();
+    await sendAndWait(stack.current, fixture('conference.upserted'));
+    await sendAndWait(stack.current, fixture('agenda.changed'));
+    // Every delivery of the event dies just before the job goes out: the delivery row is written,
+    // and however often the event comes back (until the DLQ) only the clock can still see it queued.
+    layer.setSchedule([
+      {
+        fn: 'intake',
+        op: 'SQS.SendMessageBatch',
+        where: 'chaos-21',
+        nth: 1,
+        times: 20,
+        kind: 'crash-before',
+      },
+    ]);
+    await sendEvent(stack.current, registration(21));
+    const mailingId = `confirmation-${cid}-chaos-21`;
+    const mailing = await settledMailing(mailingId);
+    expect(layer.injected.filter((i) => i.fault.where === 'chaos-21').length).toBeGreaterThan(0);
+    const rows = await listDeliveries(store(), mailingId);
+    expect(rows.map((r) => r.state)).toEqual([expect.stringMatching(/^(sent|delivered)$/)]);
+    expect(mailing.total).toBe(1);
+    expect(mailing.count_queued).toBe(0);
+    expect(acceptedFor(stack.current, mailingId)).toHaveLength(1);
   });
 });
