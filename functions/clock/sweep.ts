@@ -71,10 +71,8 @@ async function expireDeadClaims(
  * sender claims a delivery conditionally. Only when the mailing's counters have not moved for
  * the bound either, so a slow (paced) mailing's backlog is not doubled.
  */
-async function requeueStaleQueued(deps: SweepDeps, mailingId: string): Promise<number> {
-  // The open list's index projects no state or plan: read the row itself.
-  const mailing = await getMailing(deps, mailingId);
-  if (mailing?.state !== 'sending') return 0;
+async function requeueStaleQueued(deps: SweepDeps, mailing: MailingRow): Promise<number> {
+  if (mailing.state !== 'sending') return 0;
   if (mailing.plan.phase !== 'done' && mailing.plan.phase !== 'explicit') return 0;
   const bound = deps.now().getTime() - (deps.staleQueuedMs ?? STALE_QUEUED_MS);
   const row = mailing as MailingRow & { countersMovedAt?: string; staleRequeuedAt?: string };
@@ -107,7 +105,10 @@ async function requeueStaleQueued(deps: SweepDeps, mailingId: string): Promise<n
  */
 export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
   const result: SweepResult = { leasesExpired: 0, completed: [] };
-  for (const mailing of await openMailings(deps)) {
+  for (const listed of await openMailings(deps)) {
+    // The open list's index projects keys only (no state, no plan): read the row itself.
+    const mailing = await getMailing(deps, listed.mailingId);
+    if (!mailing) continue;
     const { expired, live } = await expireDeadClaims(deps, mailing);
     result.leasesExpired += expired;
     if (mailing.state === 'planning' && mailing.plan.phase === 'done') {
@@ -115,7 +116,7 @@ export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
     } else if (mailing.state === 'cancelled' && !live) {
       await closeCancelledMailing(deps, mailing.mailingId);
     } else {
-      await requeueStaleQueued(deps, mailing.mailingId);
+      await requeueStaleQueued(deps, mailing);
     }
     let progress = await mailingProgress(deps, mailing.mailingId);
     // Counters move once per batch; a batch that died before writing them leaves them short of
