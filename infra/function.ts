@@ -36,9 +36,27 @@ export const TABLE_ACTIONS = {
   ],
 } as const;
 
+/** An AWS action a function's own code calls (test/infra/iam-coverage.test.ts checks the list against the bundle). */
+export type CalledAction = `${'dynamodb' | 'sqs' | 'ses' | 'sns' | 'ssm'}:${string}`;
+
+/** DynamoDB actions that read; the rest of a function's table actions write. */
+const TABLE_READS = new Set([
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+]);
+
 export interface CommuniqueFunctionProps {
   /** Entry file relative to the repository root, e.g. `functions/intake.ts`. */
   readonly entry: string;
+  /**
+   * Every AWS action the function's code calls — and so the most its role may
+   * hold: each `bind…` grants only declared actions and refuses a binding whose
+   * action is not declared. The infra test fails when the list names an action
+   * the bundle never calls, or when the role holds one the list does not name.
+   */
+  readonly calls?: readonly CalledAction[];
   readonly description: string;
   readonly timeout?: Duration;
   readonly memorySize?: number;
@@ -55,6 +73,11 @@ export interface CommuniqueFunctionProps {
  * X-Ray's, which has no resource-level permissions.
  */
 export class CommuniqueFunction extends NodejsFunction {
+  /** The entry file, as given. */
+  readonly entry: string;
+  /** The AWS actions its code calls, as declared beside its definition. */
+  readonly calls: readonly CalledAction[] | undefined;
+
   constructor(scope: Construct, id: string, props: CommuniqueFunctionProps) {
     const logGroup = new logs.LogGroup(scope, `${id}-logs`, {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -98,6 +121,8 @@ export class CommuniqueFunction extends NodejsFunction {
       },
     });
     (this.node.defaultChild as lambda.CfnFunction).addMetadata(ENTRY_METADATA_KEY, props.entry);
+    this.entry = props.entry;
+    this.calls = props.calls;
 
     Validations.of(this).acknowledge({
       id: 'AwsSolutions-L1',
@@ -111,21 +136,50 @@ export class CommuniqueFunction extends NodejsFunction {
     });
   }
 
+  /** The declared actions among `wanted` (all of `wanted` for a function that declares nothing yet). */
+  private declared(wanted: readonly string[]): string[] {
+    return this.calls ? wanted.filter((a) => this.calls?.includes(a as CalledAction)) : [...wanted];
+  }
+
+  /** Refuses a binding whose action the function does not declare it calls. */
+  private requireDeclared(action: CalledAction): void {
+    if (this.calls && !this.calls.includes(action)) {
+      throw new Error(`${this.node.id}: binds ${action}, which its declared calls do not include`);
+    }
+  }
+
   /**
-   * Table access plus the variable naming it. Queries are allowed on the named
-   * indexes only (no `index/*`), and the item actions on the table itself.
+   * Table access plus the variable naming it: the declared actions of `access`
+   * on the table, Query on the named indexes only (no `index/*`). With
+   * `writeLeadingKeys`, writes are allowed only on items whose partition key
+   * matches one of the patterns (`dynamodb:LeadingKeys`).
    */
   bindTable(
     table: dynamodb.ITable,
     envName: string,
     access: keyof typeof TABLE_ACTIONS,
     indexNames: readonly string[],
+    options: { writeLeadingKeys?: readonly string[] } = {},
   ): this {
     this.addEnvironment(envName, table.tableName);
-    this.addToRolePolicy(
-      new iam.PolicyStatement({ actions: [...TABLE_ACTIONS[access]], resources: [table.tableArn] }),
-    );
-    if (indexNames.length > 0) {
+    const actions = this.declared(TABLE_ACTIONS[access]);
+    const reads = actions.filter((a) => TABLE_READS.has(a));
+    const writes = actions.filter((a) => !TABLE_READS.has(a));
+    const leading = options.writeLeadingKeys;
+    const together = leading ? reads : actions;
+    if (together.length > 0) {
+      this.addToRolePolicy(new iam.PolicyStatement({ actions: together, resources: [table.tableArn] }));
+    }
+    if (leading && writes.length > 0) {
+      this.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: writes,
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...leading] } },
+        }),
+      );
+    }
+    if (indexNames.length > 0 && actions.includes('dynamodb:Query')) {
       this.addToRolePolicy(
         new iam.PolicyStatement({
           actions: ['dynamodb:Query'],
@@ -138,6 +192,7 @@ export class CommuniqueFunction extends NodejsFunction {
 
   /** `sqs:SendMessage` (which also covers SendMessageBatch) on one queue, plus the variable holding its URL. */
   bindQueueSend(queue: sqs.IQueue, envName: string): this {
+    this.requireDeclared('sqs:SendMessage');
     this.addEnvironment(envName, queue.queueUrl);
     queue.grant(this, 'sqs:SendMessage');
     // A KMS-encrypted queue also needs the key; the stack's queues use SQS-managed keys.
@@ -151,6 +206,7 @@ export class CommuniqueFunction extends NodejsFunction {
    * wildcard action this project does not need.)
    */
   bindTopicPublish(topic: sns.ITopic, envName: string): this {
+    this.requireDeclared('sns:Publish');
     this.addEnvironment(envName, topic.topicArn);
     this.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [topic.topicArn] }));
     topic.masterKey?.grant(this, 'kms:GenerateDataKey', 'kms:Decrypt');
@@ -168,6 +224,7 @@ export class CommuniqueFunction extends NodejsFunction {
     configurationSetArn: string,
     configurationSetName: string,
   ): this {
+    this.requireDeclared('ses:SendRawEmail');
     this.addEnvironment('CONFIGURATION_SET', configurationSetName);
     this.addToRolePolicy(
       new iam.PolicyStatement({
@@ -183,6 +240,7 @@ export class CommuniqueFunction extends NodejsFunction {
    * under the default `aws/ssm` key needs no KMS grant; a customer key would.
    */
   bindParameter(parameter: ssm.IParameter, envName: string): this {
+    this.requireDeclared('ssm:GetParameter');
     this.addEnvironment(envName, parameter.parameterName);
     this.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [parameter.parameterArn] }),

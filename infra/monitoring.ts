@@ -286,7 +286,7 @@ export class CommuniqueMonitoring extends Construct {
         title: '4 · Sender outcomes',
         width: 8,
         stacked: true,
-        left: ['Sent', 'Failed', 'Throttled', 'Uncertain'].map((m) => pipelineMetric(m)),
+        left: ['Sent', 'Failed', 'Throttled', 'Retried', 'Uncertain'].map((m) => pipelineMetric(m)),
       }),
       new cloudwatch.GraphWidget({
         title: '5 · Sender concurrency and duration',

@@ -187,6 +187,15 @@ export class CommuniqueStack extends Stack {
     const intake = new CommuniqueFunction(this, 'intake', {
       entry: 'functions/intake.ts',
       description: 'Validates events, updates projections, plans mailings',
+      calls: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'sqs:SendMessage',
+      ],
       timeout: intakeTimeout,
       environment: common,
       logRetention,
@@ -207,11 +216,13 @@ export class CommuniqueStack extends Stack {
     const unsubscribe = new CommuniqueFunction(this, 'unsubscribe', {
       entry: 'functions/unsubscribe.ts',
       description: 'RFC 8058 one-click unsubscribe endpoint',
+      // Public URL: it reads what the page shows and writes suppression rows, nothing else.
+      calls: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'ssm:GetParameter'],
       timeout: Duration.seconds(10),
       environment: common,
       logRetention,
     })
-      .bindTable(this.table, 'TABLE_NAME', 'readWrite', TABLE_INDEXES)
+      .bindTable(this.table, 'TABLE_NAME', 'readWrite', [], { writeLeadingKeys: ['SUPPRESSION#*'] })
       .bindParameter(unsubscribeKeys, 'UNSUBSCRIBE_KEY_PARAMETER');
     const unsubscribeUrl = unsubscribe.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.NONE });
 
@@ -221,6 +232,14 @@ export class CommuniqueStack extends Stack {
     const rsvp = new CommuniqueFunction(this, 'rsvp', {
       entry: 'functions/rsvp.ts',
       description: "Invitees' RSVP endpoint: answer form, answers recorded and published upstream",
+      calls: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'sqs:SendMessage',
+        'sns:Publish',
+        'ssm:GetParameter',
+      ],
       timeout: Duration.seconds(10),
       environment: common,
       logRetention,
@@ -237,6 +256,14 @@ export class CommuniqueStack extends Stack {
     const sender = new CommuniqueFunction(this, 'sender', {
       entry: 'functions/sender.ts',
       description: 'Claims a delivery, renders, sends through SES, records the state',
+      calls: [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'sqs:SendMessage',
+        'ses:SendRawEmail',
+        'ssm:GetParameter',
+      ],
       timeout: senderTimeout,
       environment: {
         ...common,
@@ -267,6 +294,7 @@ export class CommuniqueStack extends Stack {
     const feedback = new CommuniqueFunction(this, 'feedback', {
       entry: 'functions/feedback.ts',
       description: 'SES events to delivery state and suppressions',
+      calls: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       timeout: feedbackTimeout,
       environment: common,
       logRetention,
@@ -284,6 +312,14 @@ export class CommuniqueStack extends Stack {
     const clock = new CommuniqueFunction(this, 'clock', {
       entry: 'functions/clock.ts',
       description: 'Per-minute tick: due reminders, deferred mailings, expired send leases',
+      calls: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'sqs:SendMessage',
+      ],
       timeout: Duration.seconds(60),
       environment: common,
       logRetention,
@@ -300,6 +336,16 @@ export class CommuniqueStack extends Stack {
     const api = new CommuniqueFunction(this, 'api', {
       entry: 'functions/api.ts',
       description: 'Organizer console API: reads, previews, and mailing and suppression changes via intake',
+      calls: [
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'sqs:SendMessage',
+        'ses:SendRawEmail',
+      ],
       timeout: Duration.seconds(29),
       environment: { ...common, UNSUBSCRIBE_BASE_URL: config.unsubscribeBaseUrl || unsubscribeUrl.url },
       logRetention,

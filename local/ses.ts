@@ -68,6 +68,10 @@ export async function startLocalSes(options: LocalSesOptions): Promise<LocalSes>
   const stats = { accepted: 0, throttled: 0, faults: 0 };
 
   const server = http.createServer((req, res) => {
+    // One connection per call. A kept-alive socket that sat idle past the server's timeout can be
+    // closed just as the SDK reuses it; the reset then reads as "no answer", and the sender
+    // (rightly, since SES makes one attempt) records `uncertain` for mail that never arrived.
+    res.setHeader('connection', 'close');
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {

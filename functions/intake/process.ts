@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { parseIntakeEvent } from '../events/schemas.js';
-import { TransientError } from '../lib/errors.js';
 import { continuationSchema, isInternalType } from '../mailing/internal.js';
 import { cancelPage, type PipelineDeps, planPage, requeuePage } from '../mailing/plan.js';
 import { claimEvent, finishEvent, releaseEvent } from '../store/event-claims.js';
@@ -22,7 +21,30 @@ export interface IntakeDeps extends PipelineDeps {
  */
 export const EVENT_CLAIM_LEASE_MS = 120_000;
 
-export type IntakeOutcome = 'applied' | 'duplicate' | 'rejected' | 'continued';
+export type IntakeOutcome = 'applied' | 'duplicate' | 'rejected' | 'continued' | 'deferred';
+
+/** The longest a backed-off copy waits before it looks again (SQS allows up to 900 s). */
+const DEFER_MAX_SECONDS = 10;
+
+/**
+ * Backs off from an event another invocation holds: a delayed copy of the body
+ * goes back on the intake queue and this record succeeds. Failing the record
+ * instead would spend one of the queue's five receives per look, and a claim
+ * whose holder died would outlive them all (locally a failed record is back
+ * in a second) — parking a good event in the DLQ with no reason. The copy
+ * looks again in a few seconds, and claims the event once the lease lapsed.
+ */
+async function deferEvent(deps: IntakeDeps, body: string, leaseUntil: number): Promise<'deferred'> {
+  const wait = Math.ceil((leaseUntil - deps.now().getTime()) / 1000) + 1;
+  await deps.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: deps.intakeQueueUrl,
+      MessageBody: body,
+      DelaySeconds: Math.min(DEFER_MAX_SECONDS, Math.max(1, wait)),
+    }),
+  );
+  return 'deferred';
+}
 
 /** How much of a rejected payload is kept beside the reason. */
 const PAYLOAD_HEAD_BYTES = 512;
@@ -102,10 +124,7 @@ export async function processIntakeRecord(
   // Claimed before the effect, so two copies handled at once (one batch is processed in
   // parallel) cannot both apply it; see store/event-claims.ts.
   const claim = await claimEvent(deps, event.id, event.type, deps.eventLeaseMs ?? EVENT_CLAIM_LEASE_MS);
-  if (!claim.claimed) {
-    if (claim.done) return 'duplicate';
-    throw new TransientError(`event ${event.id} is being applied by another invocation; retrying later`);
-  }
+  if (!claim.claimed) return claim.done ? 'duplicate' : deferEvent(deps, body, claim.leaseUntil);
   try {
     await applyEvent(deps, event);
   } catch (error) {

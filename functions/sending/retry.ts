@@ -24,6 +24,13 @@ async function putBack(sqs: SQSClient, queueUrl: string, job: SendJob, delay: nu
 }
 
 /**
+ * Throttling stays near the account's one-second window (the pacer backs off too): its delay
+ * grows 1, 2, 4, 8 s and no further. A fault's delay grows to two minutes, over the ten tries
+ * it gets (see MAX_SEND_RETRIES).
+ */
+const THROTTLE_STEPS = 4;
+
+/**
  * Throttling and 5xx are retries, never failures — and never a step towards
  * the DLQ. Failing the record would spend one of its `maxReceiveCount`
  * receives on every throttle, so a long throttled stretch would park good mail
@@ -39,8 +46,8 @@ export async function retryLater(
   { fault }: { fault: boolean },
 ): Promise<number> {
   const retries = (job.retries ?? 0) + 1;
-  const delay = backoffSeconds(retries);
   const faults = (job.faults ?? 0) + (fault ? 1 : 0);
+  const delay = fault ? backoffSeconds(faults) : backoffSeconds(Math.min(retries - faults, THROTTLE_STEPS));
   await putBack(sqs, queueUrl, { ...job, retries, faults }, delay);
   return delay;
 }

@@ -68,27 +68,57 @@ const messageOf = (error: unknown) =>
  * delivery is already claimed is a redelivery or a race and sends nothing; if
  * the claim's lease ran out, the sender that held it died somewhere between
  * claiming and recording, and the delivery becomes `uncertain` — resent only
- * when an organizer says so.
+ * when an organizer says so. Everything that can fail before SES (the reads,
+ * the suppression check, rendering) runs before the claim, so a fault or a
+ * crash there leaves the delivery queued, never a claim that runs out into a
+ * false `uncertain`: the send slot is taken before the claim too, so nothing
+ * but the claim itself stands between it and the SES call.
  */
 export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutcome> {
+  const settleQueued = async (
+    to: 'failed' | 'suppressed' | 'cancelled',
+    reason: string,
+    metric?: 'Failed' | 'Suppressed',
+  ): Promise<SendOutcome> => {
+    const moved = await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], to, {
+      set: { reason },
+    });
+    if (!moved) return 'duplicate';
+    if (metric) deps.count?.(metric);
+    return to;
+  };
+
+  let current: (DeliveryRow & { leaseOwner?: string }) | undefined;
   let mailing: MailingRow | undefined;
+  let message: { raw: Buffer; from: string };
   try {
+    current = await getDelivery(deps, job.mailingId, job.contactKey);
+    if (current?.state !== 'queued') return await settleUnclaimed(deps, current);
     mailing = await deps.mailing(job.mailingId);
+    if (mailing && !SENDING_STATES.has(mailing.state) && deps.freshMailing) {
+      // The cache may be older than a resume: look again before holding a job for a quarter hour.
+      mailing = (await deps.freshMailing(job.mailingId)) ?? mailing;
+      deps.mailingChanged?.(job.mailingId);
+    }
+    if (!mailing || mailing.state === 'cancelled')
+      return await settleQueued('cancelled', mailing ? 'mailing cancelled' : 'mailing not found');
+    // A paused (or not yet started) mailing keeps its deliveries queued and its jobs coming back.
+    if (!SENDING_STATES.has(mailing.state)) return 'held';
+    const blocking = blocks(await deps.suppressions(job.contactKey, mailing.conferenceId), mailing.kind);
+    if (blocking !== undefined)
+      return await settleQueued('suppressed', blockedReason(blocking), 'Suppressed');
+    message = await deps.compose(current, mailing);
+    // The send slot too (the fleet pacer reads and writes the table): nothing with I/O is left
+    // between the claim and the SES call. A job that then finds its delivery claimed wastes a slot.
+    await deps.pacer.acquire();
   } catch (error) {
-    return retryOrGiveUp(deps, job, undefined, `could not read the mailing: ${messageOf(error)}`);
+    if (error instanceof RenderError || error instanceof PermanentError)
+      return settleQueued('failed', `could not render: ${error.message}`, 'Failed');
+    // SES was not called and nothing is claimed: a passing fault (a throttled read…) is a retry.
+    return retryOrGiveUp(deps, job, undefined, `before sending: ${messageOf(error)}`);
   }
-  // A paused (or not yet started) mailing keeps its deliveries queued and its jobs coming back.
-  if (mailing && mailing.state !== 'cancelled' && !SENDING_STATES.has(mailing.state)) return 'held';
 
   const owner = randomUUID();
-  const now = deps.now().getTime();
-  const claimed =
-    (await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'sending', {
-      set: { leaseUntil: now + deps.leaseSeconds * 1000, leaseOwner: owner },
-      remove: [SUBMITTING],
-    })) ?? (await ownClaim(deps, job, owner));
-  if (!claimed) return settleUnclaimed(deps, job);
-  const delivery: DeliveryRow = { ...claimed, state: 'sending' };
   const release: Release = (to, set = {}) =>
     transitionDelivery(deps, job.mailingId, job.contactKey, ['sending'], to, {
       set,
@@ -96,32 +126,27 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
       condition: 'leaseOwner = :owner',
       values: { ':owner': owner },
     });
-
-  if (!mailing || mailing.state === 'cancelled') {
-    await release('cancelled', { reason: mailing ? 'mailing cancelled' : 'mailing not found' });
-    return 'cancelled';
-  }
-
-  let message: { raw: Buffer; from: string };
+  let claimed: DeliveryRow | undefined;
   try {
-    const blocking = blocks(await deps.suppressions(job.contactKey, mailing.conferenceId), mailing.kind);
-    if (blocking !== undefined) {
-      await release('suppressed', { reason: blockedReason(blocking) });
-      deps.count?.('Suppressed');
-      return 'suppressed';
+    claimed = await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'sending', {
+      set: { leaseUntil: deps.now().getTime() + deps.leaseSeconds * 1000, leaseOwner: owner },
+      remove: [SUBMITTING],
+    });
+    if (!claimed) {
+      const now = (await getDelivery(deps, job.mailingId, job.contactKey)) as typeof current;
+      // The claim's answer can be lost after it took effect, and the SDK's retry then loses the
+      // condition to our own claim: recognised by the owner, it is ours to send (not in-progress,
+      // which would leave it to run out into a false `uncertain`).
+      if (now?.state !== 'sending' || now.leaseOwner !== owner) return await settleUnclaimed(deps, now);
+      claimed = now;
     }
-    message = await deps.compose(delivery, mailing);
   } catch (error) {
-    if (error instanceof RenderError || error instanceof PermanentError) {
-      await release('failed', { reason: `could not render: ${error.message}` });
-      deps.count?.('Failed');
-      return 'failed';
-    }
-    // SES was not called: a passing fault (a throttled read…) is a retry, never `failed` or `uncertain`.
-    return retryOrGiveUp(deps, job, release, `before sending: ${messageOf(error)}`);
+    // The claim may have taken effect: give it back (best effort) so it cannot run out into `uncertain`.
+    await release('queued').catch(() => undefined);
+    return retryOrGiveUp(deps, job, undefined, `claiming: ${messageOf(error)}`);
   }
+  const delivery: DeliveryRow = { ...claimed, state: 'sending' };
 
-  await deps.pacer.acquire();
   // The last write before SES. A claim that runs out before it certainly sent nothing and
   // goes back to the queue (lease.ts); after it, the mail may have gone and it becomes
   // `uncertain`. It also stops a sender whose claim was taken from it meanwhile.
@@ -240,23 +265,13 @@ async function retryOrGiveUp(
 }
 
 /**
- * The claim's answer can be lost after it took effect; the SDK's retry then loses the condition
- * to our own claim. Recognised by the owner, so the delivery is sent (or released) now instead
- * of waiting for its lease to run out into a false `uncertain`.
- */
-async function ownClaim(deps: SenderDeps, job: SendJob, owner: string): Promise<DeliveryRow | undefined> {
-  const current = (await getDelivery(deps, job.mailingId, job.contactKey)) as
-    | (DeliveryRow & { leaseOwner?: string })
-    | undefined;
-  return current?.state === 'sending' && current.leaseOwner === owner ? current : undefined;
-}
-
-/**
  * A job whose delivery could not be claimed: already handled, held by a live
  * claim, or held by a dead one (lease expired → uncertain).
  */
-async function settleUnclaimed(deps: SenderDeps, job: SendJob): Promise<SendOutcome> {
-  const current = await getDelivery(deps, job.mailingId, job.contactKey);
+async function settleUnclaimed(
+  deps: SenderDeps,
+  current: (DeliveryRow & { leaseOwner?: string }) | undefined,
+): Promise<SendOutcome> {
   if (!current) return 'duplicate';
   if (current.state !== 'sending') return 'duplicate';
   if ((current.leaseUntil ?? 0) > deps.now().getTime()) return 'in-progress';

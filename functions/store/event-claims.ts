@@ -10,14 +10,18 @@ import { expiresAt, type StoreDeps } from './store.js';
  * `in-progress` marker that carries a lease, and marks it `done` after:
  *
  * - a concurrent copy (same id in the same batch, or a redelivery while the
- *   first is still running) finds a live claim and backs off — its record fails
- *   and comes back after the visibility timeout, when the event is done;
+ *   first is still running) finds a live claim and backs off — it comes back
+ *   later as a delayed copy of itself (intake/process.ts), when the event is done;
  * - a holder that crashed mid-effect leaves a claim that lapses: a redelivery
  *   after the lease takes it over and applies the (idempotent) effect again.
  *
  * Markers written before claims existed have no `status` and count as done.
  */
-export type EventClaim = { claimed: true; owner: string } | { claimed: false; done: boolean };
+export type EventClaim =
+  | { claimed: true; owner: string }
+  | { claimed: false; done: true }
+  /** Someone else holds a live claim until `leaseUntil` (epoch ms). */
+  | { claimed: false; done: false; leaseUntil: number };
 
 interface MarkerRow {
   status?: 'in-progress' | 'done';
@@ -62,7 +66,10 @@ export async function claimEvent(
   const { Item } = await deps.db.send(
     new GetCommand({ TableName: deps.table, Key: keys.event(eventId), ConsistentRead: true }),
   );
-  return { claimed: false, done: isDone(Item as MarkerRow | undefined) };
+  const marker = Item as MarkerRow | undefined;
+  if (isDone(marker)) return { claimed: false, done: true };
+  // Gone meanwhile (released after a failure): it can be claimed now.
+  return { claimed: false, done: false, leaseUntil: marker?.leaseUntil ?? now };
 }
 
 /** Marks a claimed event applied. A claim taken over meanwhile is marked done all the same: both applied it. */

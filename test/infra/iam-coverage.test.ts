@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CommuniqueFunction } from '../../infra/function.js';
 import { actionsOf, ENTRIES, type Synthesized, synthesize } from './support.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -71,38 +71,68 @@ const COMMAND_ACTIONS: Record<string, string[]> = {
  */
 const IMPORTED_NOT_SENT: Partial<Record<keyof typeof ENTRIES, Record<string, string>>> = {};
 
-/** AWS SDK command names imported by a source file. */
-function commandsIn(file: string): string[] {
-  const source = readFileSync(path.join(root, file), 'utf8');
-  const names: string[] = [];
-  for (const match of source.matchAll(
-    /import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*['"]@aws-sdk\/[^'"]+['"]/g,
-  )) {
-    for (const part of (match[1] ?? '').split(',')) {
-      const name = part
-        .trim()
-        .replace(/^type\s+/, '')
-        .split(/\s+as\s+/)[0];
-      if (name?.endsWith('Command') && !part.trim().startsWith('type ')) names.push(name);
-    }
-  }
-  return names;
-}
-
-/** The repository's own source files that end up in a function's bundle (packages stay external). */
-async function sourcesOf(entry: string): Promise<string[]> {
+/**
+ * AWS SDK commands a function's code sends: esbuild bundles the entry as the
+ * deployment does (packages external, tree-shaken), so a shared module's code
+ * this function never reaches is dropped; every `new XCommand(` left in the
+ * bundle is a command it sends, and the bundle's imports say from which package
+ * (esbuild may suffix a renamed binding with a digit).
+ */
+async function commandsOf(entry: string): Promise<Map<string, string>> {
   const result = await build({
     absWorkingDir: root,
     entryPoints: [entry],
     bundle: true,
     write: false,
-    metafile: true,
     platform: 'node',
     format: 'esm',
     packages: 'external',
     logLevel: 'silent',
   });
-  return Object.keys(result.metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
+  const text = result.outputFiles?.[0]?.text ?? '';
+  const packageOf = new Map<string, string>();
+  for (const match of text.matchAll(/import\s*\{([^}]*)\}\s*from\s*["'](@aws-sdk\/[^"']+)["']/g)) {
+    for (const part of (match[1] ?? '').split(',')) {
+      const [name, alias] = part.trim().split(/\s+as\s+/);
+      if (name) packageOf.set(alias ?? name, `${match[2]} (${name})`);
+    }
+  }
+  const commands = new Map<string, string>();
+  for (const match of text.matchAll(/new\s+(\w+Command)(\d*)\s*\(/g)) {
+    const binding = `${match[1]}${match[2]}`;
+    const from = packageOf.get(binding);
+    if (from) commands.set(match[1] ?? binding, from);
+  }
+  return commands;
+}
+
+/**
+ * Actions a role holds for the platform rather than for the function's code:
+ * the log group its logs go to, X-Ray's trace upload, and the queue actions the
+ * Lambda event source mapping uses to poll on the function's behalf.
+ */
+const PLATFORM_ACTIONS: Record<string, string> = {
+  'logs:CreateLogStream': 'Lambda writes the function log group',
+  'logs:PutLogEvents': 'Lambda writes the function log group',
+  'xray:PutTraceSegments': 'active tracing',
+  'xray:PutTelemetryRecords': 'active tracing',
+  'sqs:ReceiveMessage': 'the event source mapping polls the queue',
+  'sqs:ChangeMessageVisibility': 'the event source mapping returns failed records',
+  'sqs:GetQueueUrl': 'the event source mapping resolves the queue',
+  'sqs:DeleteMessage': 'the event source mapping deletes handled records',
+  'sqs:GetQueueAttributes': 'the event source mapping reads the queue',
+  'kms:GenerateDataKey': 'the key of an encrypted topic or queue the function sends to (granted with it)',
+  'kms:Decrypt': 'the key of an encrypted topic or queue the function sends to (granted with it)',
+};
+
+/** The stack's functions with the calls each declares beside its definition (infra/stack.ts). */
+function declaredCalls(s: Synthesized): Map<string, readonly string[] | undefined> {
+  return new Map(
+    s.stack.node
+      .findAll()
+      .filter((c): c is CommuniqueFunction => c instanceof CommuniqueFunction)
+      .map((fn) => [fn.entry, fn.calls]),
+  );
 }
 
 describe('IAM covers what the handlers call', () => {
@@ -111,11 +141,7 @@ describe('IAM covers what the handlers call', () => {
 
   beforeAll(async () => {
     s = synthesize();
-    for (const entry of Object.values(ENTRIES)) {
-      const commands = new Map<string, string>();
-      for (const file of await sourcesOf(entry)) for (const c of commandsIn(file)) commands.set(c, file);
-      used.set(entry, commands);
-    }
+    for (const entry of Object.values(ENTRIES)) used.set(entry, await commandsOf(entry));
   }, 120_000);
 
   it('exempts only commands the function really bundles', () => {
@@ -140,8 +166,45 @@ describe('IAM covers what the handlers call', () => {
       .flatMap(([command, file]) =>
         (COMMAND_ACTIONS[command] ?? [])
           .filter((a) => !granted.has(a))
-          .map((a) => `${a} (${command} in ${file})`),
+          .map((a) => `${a} (${command} from ${file})`),
       );
     expect(missing).toEqual([]);
+  });
+
+  it('declares, beside every function, the AWS actions its code calls', () => {
+    const declared = declaredCalls(s);
+    for (const entry of Object.values(ENTRIES)) expect(declared.has(entry), entry).toBe(true);
+    for (const [entry, calls] of declared) expect(calls, entry).toBeDefined();
+  });
+
+  it.each(Object.entries(ENTRIES))('declares for %s only actions its code calls', (_name, entry) => {
+    const called = new Set(
+      [...(used.get(entry) ?? new Map<string, string>()).keys()].flatMap((c) => COMMAND_ACTIONS[c] ?? []),
+    );
+    const declared = declaredCalls(s).get(entry) ?? [];
+    expect(declared.filter((a) => !called.has(a))).toEqual([]);
+  });
+
+  it.each(Object.entries(ENTRIES))('gives %s no action its function never calls', (_name, entry) => {
+    const [fnId] = s.functionByEntry(entry);
+    const declared = new Set(declaredCalls(s).get(entry) ?? []);
+    const extra = s
+      .roleStatements(fnId)
+      .flatMap(actionsOf)
+      .filter((a) => !declared.has(a) && !(a in PLATFORM_ACTIONS));
+    expect([...new Set(extra)]).toEqual([]);
+  });
+
+  it('lets the public unsubscribe function write suppression rows only', () => {
+    const [fnId] = s.functionByEntry(ENTRIES.unsubscribe);
+    const writes = s
+      .roleStatements(fnId)
+      .filter((st) => actionsOf(st).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)));
+    expect(writes.length).toBeGreaterThan(0);
+    for (const st of writes) {
+      expect(st.Condition).toEqual({
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SUPPRESSION#*'] },
+      });
+    }
   });
 });

@@ -139,6 +139,7 @@ describe('alarms and dashboard', () => {
       'Sent',
       'Failed',
       'Throttled',
+      'Retried',
       'Uncertain',
       'Delivered',
       'Bounced',

@@ -17,6 +17,7 @@ import { validateIntakeEvent } from '../../functions/events/schemas.js';
 import { clockOffsetMs, getPressById, listRejections, wasProcessed } from '../../functions/store/store.js';
 import { useLocalStack } from './support/local-stack.js';
 import { sendAndWait, sendEvent, storeOf, waitProcessed } from './support/pipeline.js';
+import { waitDrained } from './support/progress.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const bin = path.join(root, 'cli', 'bin.js');
@@ -183,7 +184,8 @@ describe('communique CLI (spawned) against the embedded stack', () => {
     expect(error.events[1]).toMatchObject({ valid: false });
     expect(error.events[1]?.reason).toMatch(/data\.person\.email: "jane@" is not a valid e-mail address/);
     // Nothing reached the queue: the valid event was not applied either, and nothing was rejected.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Once the intake queue holds nothing, anything sent would have been applied or rejected.
+    await waitDrained(stack.current, stack.current.outputs.IntakeQueueUrl, 'intake queue');
     expect(await wasProcessed(store(), valid.id)).toBe(false);
     expect((await listRejections(store())).some((r) => r.eventId === invalid.id)).toBe(false);
   });

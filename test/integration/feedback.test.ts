@@ -221,9 +221,16 @@ describe('feedback on the embedded stack', () => {
 
     it('wait for the sender when an event overtakes its write of the message id', async () => {
       const d = await sentDelivery('sending');
+      const failedBefore = stack.current.runner.stats.failedRecords;
       await publish(sesEvent('delivery', d));
-      // The event comes back (1 s locally) until the sender records what SES answered.
-      await new Promise((r) => setTimeout(r, 1500));
+      // The event comes back (1 s locally) until the sender records what SES answered: once the
+      // feedback function has turned it away, the delivery must still be `sending`.
+      await eventually(
+        async () => (stack.current.runner.stats.failedRecords > failedBefore ? true : undefined),
+        {
+          what: 'the feedback function deferring the early event',
+        },
+      );
       expect((await stateOf(d)).state).toBe('sending');
       await transitionDelivery(store(), d.mailingId, d.contactKey, ['sending'], 'sent', {
         set: { sesMessageId: d.messageId },

@@ -1,12 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetQueueAttributesCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { processIntakeRecord } from '../../functions/intake/process.js';
 import { claimEvent, finishEvent } from '../../functions/store/event-claims.js';
-import { getDelivery } from '../../functions/store/store.js';
+import { getDelivery, getRegistrationById } from '../../functions/store/store.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import { acceptedFor, fixture, freshId, sendAndWait, storeOf, waitProcessed } from './support/pipeline.js';
+import { waitDrained } from './support/progress.js';
 
 /** Defect 2 of issue 11: the same event id twice in one batch must have the effect of once. */
 describe('one event id, one effect', () => {
@@ -39,22 +40,7 @@ describe('one event id, one effect', () => {
     );
     // The copy that backed off comes back after the failed-record visibility (1 s) and must
     // find the event done; wait until the intake queue is empty before counting.
-    await eventually(
-      async () => {
-        const { Attributes } = await stack.current.clients.sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl: stack.current.outputs.IntakeQueueUrl,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-          }),
-        );
-        return Number(Attributes?.ApproximateNumberOfMessages) +
-          Number(Attributes?.ApproximateNumberOfMessagesNotVisible) ===
-          0
-          ? true
-          : undefined;
-      },
-      { what: 'the intake queue drained' },
-    );
+    await waitDrained(stack.current, stack.current.outputs.IntakeQueueUrl, 'intake queue');
     const { Items } = await store().db.send(
       new QueryCommand({
         TableName: store().table,
@@ -124,13 +110,39 @@ describe('one event id, one effect', () => {
       processIntakeRecord(deps, body, 'copy-a'),
       processIntakeRecord(deps, body, 'copy-b'),
     ]);
-    expect(outcomes.filter((o) => o.status === 'fulfilled').map((o) => o.value)).toEqual(['applied']);
-    const backedOff = outcomes.find((o) => o.status === 'rejected');
-    expect(String(backedOff?.reason)).toMatch(/being applied/);
+    // One applies it; the other backs off: it puts a delayed copy of itself back on the queue.
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : String(o.reason))).sort()).toEqual([
+      'applied',
+      'deferred',
+    ]);
     expect(sendJobs).toBe(1);
     // The copy that backed off comes back later and finds the event done.
     expect(await processIntakeRecord(deps, body, 'copy-b')).toBe('duplicate');
     expect(sendJobs).toBe(1);
+  });
+
+  it('defers, without spending receives, an event whose claim is held by a holder that died, and applies it after the lease', async () => {
+    const event = fixture('registration.created');
+    event.id = freshId('dead-holder');
+    Object.assign(event.data, { registrationId: 'reg-dead-holder' });
+    Object.assign(event.data.person as object, { email: 'dead-holder@example.org' });
+    // An intake claimed the event and died mid-effect; its claim lapses in 3 s.
+    expect(await claimEvent(store(), event.id, String(event.type), 3_000)).toMatchObject({ claimed: true });
+    const deps = {
+      ...store(),
+      sqs: stack.current.clients.sqs,
+      sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
+      intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
+      intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
+    };
+    // More redeliveries than the queue's maxReceiveCount (5): none may fail the record, or the
+    // event would be parked in the DLQ with no reason while its claim is still live.
+    for (let i = 0; i < 6; i++) {
+      expect(await processIntakeRecord(deps, JSON.stringify(event), `redelivery-${i}`)).toBe('deferred');
+    }
+    // The deferred copies come back after the lease and one of them applies the event.
+    await waitProcessed(stack.current, event.id);
+    expect((await getRegistrationById(store(), cid, 'reg-dead-holder'))?.status).toBe('active');
   });
 
   it('lets a redelivery take over a claim whose holder died, only after the lease', async () => {
@@ -142,6 +154,7 @@ describe('one event id, one effect', () => {
     expect(await claimEvent(at(59_000), id, 'registration.created', 60_000)).toEqual({
       claimed: false,
       done: false,
+      leaseUntil: t0.getTime() + 60_000,
     });
     // The holder crashed mid-effect: after the lease a redelivery retries the effect.
     const retry = await claimEvent(at(61_000), id, 'registration.created', 60_000);

@@ -31,9 +31,11 @@ describe('account pause and `mailing resume`', () => {
 
   function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
+      // A person's shell, not the handlers' environment the stack put on this process.
+      const { AWS_LAMBDA_MAX_CONCURRENCY: _handlersOnly, ...shell } = process.env;
       const child = spawn(process.execPath, [path.join(root, 'cli', 'bin.js'), ...args], {
         cwd: dir,
-        env: { ...process.env, COMMUNIQUE_STACK_FILE: stackFile, COMMUNIQUE_USER: 'tester@example.org' },
+        env: { ...shell, COMMUNIQUE_STACK_FILE: stackFile, COMMUNIQUE_USER: 'tester@example.org' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';

@@ -219,6 +219,30 @@ describe('sender under faults', () => {
     });
   });
 
+  describe('defect 3 (sender side): jobs of a mailing that is not sending are held, SES is not called', () => {
+    it.each(['paused', 'dry-run', 'scheduled'] as const)(
+      '%s: held, the delivery untouched',
+      async (state) => {
+        const { delivery, job } = await one(`held-${state}`, state);
+        let calls = 0;
+        stack.current.ses.setFault(({ destinations }) => {
+          if (destinations.some((d) => d.startsWith(`held-${state}-`))) calls++;
+          return undefined;
+        });
+        try {
+          expect(await sendOne(senderDeps(stack.current), job)).toBe('held');
+        } finally {
+          stack.current.ses.setFault(undefined);
+        }
+        expect(calls).toBe(0);
+        const after = (await row(delivery)) as DeliveryRow & { leaseOwner?: string };
+        expect(after.state).toBe('queued');
+        expect(after.leaseOwner).toBeUndefined();
+        expect(acceptedFor(stack.current, `held-${state}`)).toHaveLength(0);
+      },
+    );
+  });
+
   describe('defect 10: only throttling, 5xx and refused connections are retried, and not for ever', () => {
     const fault = (prefix: string, answer: { status: number; code: string; message: string }) =>
       stack.current.ses.setFault(({ destinations }) =>

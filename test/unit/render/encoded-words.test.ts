@@ -104,7 +104,7 @@ describe('RFC 2047 encoded-words in untrusted header text', () => {
           await expectHarmless(`${before}${word}${after}`, `${after} ${word} ${before}`);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 
