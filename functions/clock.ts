@@ -11,6 +11,7 @@ const env = loadEnv([
   'RETENTION_DAYS',
   'REMINDER_OFFSETS',
   'COMMUNIQUE_LOCAL',
+  'STALE_QUEUED_SECONDS',
 ]);
 const deps = pipelineDeps(env);
 
@@ -25,7 +26,11 @@ export const handler = async (): Promise<void> => {
   let result: Awaited<ReturnType<typeof tick>>;
   try {
     result = await tick(
-      { ...deps, count: (name) => metrics.addMetric(name, MetricUnit.Count, 1) },
+      {
+        ...deps,
+        count: (name) => metrics.addMetric(name, MetricUnit.Count, 1),
+        staleQueuedMs: env.STALE_QUEUED_SECONDS * 1000,
+      },
       now,
       env.REMINDER_OFFSETS,
     );

@@ -17,7 +17,12 @@ type SweepDeps = StoreDeps &
     count?: CountMetric;
     /** How long a recount waits between its two looks (default {@link COUNTERS_QUIET_MS}). */
     countersQuietMs?: number;
+    /** How long a sending mailing and a queued delivery of it stay still before its job is re-enqueued. */
+    staleQueuedMs?: number;
   };
+
+/** Default for {@link SweepDeps.staleQueuedMs}: longer than a send job's longest back-off (SQS's 900 s delay cap). */
+export const STALE_QUEUED_MS = 1_000_000;
 
 /** How long a recount waits between its two looks: longer than any function's timeout. */
 export const COUNTERS_QUIET_MS = 120_000;
@@ -65,6 +70,39 @@ async function expireDeadClaims(
 }
 
 /**
+ * Re-enqueues the send jobs of a quiet sending mailing's long-queued deliveries (one page a
+ * tick, at most once per bound). A job can be lost where no write records it — an intake that died after writing the
+ * delivery and before enqueuing, whose event then ran out of redeliveries or was marked done by
+ * a copy — and nothing else would ever send that delivery. A duplicate job sends nothing: the
+ * sender claims a delivery conditionally. Only when the mailing's counters have not moved for
+ * the bound either, so a slow (paced) mailing's backlog is not doubled.
+ */
+async function requeueStaleQueued(deps: SweepDeps, mailing: MailingRow): Promise<number> {
+  if (mailing.state !== 'sending') return 0;
+  if (mailing.plan.phase !== 'done' && mailing.plan.phase !== 'explicit') return 0;
+  const bound = deps.now().getTime() - (deps.staleQueuedMs ?? STALE_QUEUED_MS);
+  const row = mailing as MailingRow & { countersMovedAt?: string; staleRequeuedAt?: string };
+  const stillSince = Math.max(
+    ...[row.createdAt, row.countersMovedAt, row.staleRequeuedAt].map((t) => (t ? Date.parse(t) : 0)),
+  );
+  if (stillSince > bound) return 0;
+  const { items } = await deliveriesInState(deps, mailing.mailingId, 'queued', { limit: 100 });
+  if (items.length === 0) return 0;
+  // Stamped first, so that at most one round of duplicates goes out per bound.
+  if (
+    !(await setMailingState(deps, mailing.mailingId, ['sending'], 'sending', {
+      staleRequeuedAt: deps.now().toISOString(),
+    }))
+  )
+    return 0;
+  await enqueueSendJobs(
+    deps,
+    items.map((d) => ({ mailingId: mailing.mailingId, contactKey: d.contactKey })),
+  );
+  return items.length;
+}
+
+/**
  * The clock's sweep over every mailing that is not final (planning, sending,
  * paused, cancelled with claims left): a send claim whose lease ran out becomes
  * `uncertain` whatever state its mailing is in, a mailing whose planning ended
@@ -84,6 +122,8 @@ export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
       await setMailingState(deps, mailing.mailingId, ['planning'], 'sending');
     } else if (mailing.state === 'cancelled' && !live) {
       await closeCancelledMailing(deps, mailing.mailingId);
+    } else {
+      await requeueStaleQueued(deps, mailing);
     }
     let progress = await mailingProgress(deps, mailing.mailingId);
     // Counters move once per batch; a batch that died before writing them leaves them short of

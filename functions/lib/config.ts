@@ -23,6 +23,8 @@ export interface Env {
   EVENT_LEASE_SECONDS: number;
   /** How long a held job (its mailing is paused) waits before it looks again; default 900, SQS's longest delay. */
   SEND_HOLD_SECONDS: number;
+  /** How long a sending mailing stays still before the clock re-enqueues its queued deliveries; default 1000. */
+  STALE_QUEUED_SECONDS: number;
   CONFIGURATION_SET: string;
   FROM_ADDRESS: string;
   SENDER_DOMAIN: string;
@@ -78,6 +80,7 @@ const readers: Record<keyof Env, Reader> = {
   SEND_LEASE_SECONDS: positive({ fallback: 120 }),
   EVENT_LEASE_SECONDS: positive({ fallback: 120 }),
   SEND_HOLD_SECONDS: positive({ fallback: 900 }),
+  STALE_QUEUED_SECONDS: positive({ fallback: 1000 }),
   CONFIGURATION_SET: text(),
   FROM_ADDRESS: required((v) => {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) throw new Error(`must be an e-mail address, got "${v}"`);

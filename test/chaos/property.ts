@@ -51,7 +51,12 @@ export interface ChaosFigures {
 export const CHAOS_TIMING = {
   timeouts: { sender: 8, intake: 10 },
   // A paused mailing's held jobs look again after 3 s instead of 15 min, so a resumed run settles.
-  environment: { SEND_LEASE_SECONDS: '10', EVENT_LEASE_SECONDS: '12', SEND_HOLD_SECONDS: '3' },
+  environment: {
+    SEND_LEASE_SECONDS: '10',
+    EVENT_LEASE_SECONDS: '12',
+    SEND_HOLD_SECONDS: '3',
+    STALE_QUEUED_SECONDS: '15',
+  },
   failedVisibilitySeconds: 5,
 };
 

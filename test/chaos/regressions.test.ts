@@ -10,6 +10,7 @@ import {
   acceptedFor,
   fixture,
   freshId,
+  mailingRequest,
   sendAndWait,
   sendEvent,
   storeOf,
@@ -27,7 +28,12 @@ describe('chaos regressions', { timeout: 180_000 }, () => {
     scheduleEverySeconds: 1,
     // A dead invocation's records come back after the event claim ran out, as in AWS.
     failedVisibilitySeconds: 3,
-    environment: { SEND_RATE_PER_INVOCATION: '1000', SEND_LEASE_SECONDS: '3', EVENT_LEASE_SECONDS: '4' },
+    environment: {
+      SEND_RATE_PER_INVOCATION: '1000',
+      SEND_LEASE_SECONDS: '3',
+      EVENT_LEASE_SECONDS: '4',
+      STALE_QUEUED_SECONDS: '5',
+    },
   });
   const store = () => storeOf(stack.current);
   const registration = (n: number) => {
@@ -113,5 +119,60 @@ describe('chaos regressions', { timeout: 180_000 }, () => {
     expect(state).toMatch(/^(sent|delivered)$/);
     expect(mailing.count_queued).toBe(0);
     expect(mailing[`count_${state}`]).toBe(1);
+  });
+  it('finishes a bulk mailing when the answer to its planning cursor move is lost and the SDK resends it', async () => {
+    // The move takes effect (page 1, the page's deliveries counted queued); its answer is lost;
+    // the SDK's retry then fails its condition, which must read as our own move, not another's.
+    layer.clear();
+    await sendAndWait(stack.current, fixture('conference.upserted'));
+    for (const n of [11, 12]) await sendAndWait(stack.current, registration(n));
+    layer.setSchedule([{ fn: 'intake', op: 'DynamoDB.UpdateItem', where: ':pages', nth: 1, kind: 'lost' }]);
+    const before = layer.injected.length;
+    const mailingId = freshId('bulk-lost');
+    await sendEvent(
+      stack.current,
+      mailingRequest(
+        mailingId,
+        { roles: ['delegate'] },
+        {
+          kind: 'announcement',
+          content: { subject: { en: 'Practical information' }, body: { en: 'Badges at the **venue**.' } },
+        },
+      ),
+    );
+    const mailing = await settledMailing(mailingId);
+    expect(layer.injected.slice(before).map((i) => i.fault.kind)).toEqual(['lost']);
+    const rows = await listDeliveries(store(), mailingId);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(mailing.total).toBe(rows.length);
+    expect(mailing.count_queued).toBe(0);
+    expect(mailing.plan.phase).toBe('done');
+    expect(acceptedFor(stack.current, mailingId)).toHaveLength(rows.length);
+  });
+  it('sends a confirmation whose send job never went out (every intake of its event died just before enqueuing it)', async () => {
+    layer.clear();
+    await sendAndWait(stack.current, fixture('conference.upserted'));
+    await sendAndWait(stack.current, fixture('agenda.changed'));
+    // Every delivery of the event dies just before the job goes out: the delivery row is written,
+    // and however often the event comes back (until the DLQ) only the clock can still see it queued.
+    layer.setSchedule([
+      {
+        fn: 'intake',
+        op: 'SQS.SendMessageBatch',
+        where: 'chaos-21',
+        nth: 1,
+        times: 20,
+        kind: 'crash-before',
+      },
+    ]);
+    await sendEvent(stack.current, registration(21));
+    const mailingId = `confirmation-${cid}-chaos-21`;
+    const mailing = await settledMailing(mailingId);
+    expect(layer.injected.filter((i) => i.fault.where === 'chaos-21').length).toBeGreaterThan(0);
+    const rows = await listDeliveries(store(), mailingId);
+    expect(rows.map((r) => r.state)).toEqual([expect.stringMatching(/^(sent|delivered)$/)]);
+    expect(mailing.total).toBe(1);
+    expect(mailing.count_queued).toBe(0);
+    expect(acceptedFor(stack.current, mailingId)).toHaveLength(1);
   });
 });
