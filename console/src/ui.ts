@@ -105,7 +105,7 @@ export function MailView({ mail, idPrefix }: { mail: Rendered; idPrefix: string 
   const [part, setPart] = useState<'html' | 'text'>('html');
   const name = `${idPrefix}-${mail.language}`;
   return html`<div class="mail" lang=${mail.rendered} dir=${mail.dir}>
-    <p class="subject"><span class="label" lang="en" dir="ltr">Subject: </span><bdi>${mail.subject}</bdi></p>
+    <p class="subject" dir="ltr"><span class="label" lang="en">Subject: </span><bdi>${mail.subject}</bdi></p>
     <div class="row" lang="en" dir="ltr">
       <fieldset class="seg">
         <legend class="sr">Width (${mail.language})</legend>
