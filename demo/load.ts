@@ -6,6 +6,7 @@
  */
 import type { OutgoingEvent } from '../functions/events/producer.js';
 import { DEMO_CONFERENCE_ID, DEMO_PRESS_CONTACTS, DEMO_REGISTRATIONS, demoEvents } from './data.js';
+import { DEMO_INVITEES, demoInviteeEvents } from './invitees.js';
 
 /** Applies a group of events; resolves when all are applied, rejects when one is refused. */
 export type SendEvents = (events: readonly OutgoingEvent[], what: string) => Promise<void>;
@@ -13,7 +14,7 @@ export type SendEvents = (events: readonly OutgoingEvent[], what: string) => Pro
 /** The commands `npm start` suggests once the demo is loaded. */
 export const DEMO_NEXT_STEPS = [
   'Try it (in another terminal):',
-  '  npx communique mailing create --kind invitation --audience roles=delegate,languages=ru',
+  '  npx communique mailing create --kind invitation --audience "groups=heads of delegation"   # the invitees',
   '  npx communique mailings list',
   '  npx communique mailing status <ID> --watch',
   '  npx communique deliveries <ID>',
@@ -25,7 +26,7 @@ export const DEMO_NEXT_STEPS = [
 export function demoLoadedLine(ms: number): string {
   return (
     `demo conference ${DEMO_CONFERENCE_ID} loaded in ${(ms / 1000).toFixed(1)} s ` +
-    `(${DEMO_REGISTRATIONS} delegates in en/ru/ar, ${DEMO_PRESS_CONTACTS} press contacts)`
+    `(${DEMO_REGISTRATIONS} delegates in en/ru/ar, ${DEMO_PRESS_CONTACTS} press contacts, ${DEMO_INVITEES.length} invitees)`
   );
 }
 
@@ -41,5 +42,6 @@ export async function loadDemo(send: SendEvents): Promise<number> {
   await send([conference], 'conference');
   await send([agenda], 'agenda');
   await send(people, 'registration and press');
+  await send(demoInviteeEvents(), 'invitees');
   return Date.now() - started;
 }

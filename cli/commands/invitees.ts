@@ -6,9 +6,8 @@
  * the press import: rows that pass are imported, rows that do not are reported with their line and
  * reason, and importing the same file again updates the same invitees (ids derive from addresses).
  */
-import { createHash } from 'node:crypto';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { contactKeyOf, isValidEmail } from '../../functions/events/email.js';
+import { contactKeyOf, inviteeIdFor, isValidEmail } from '../../functions/events/email.js';
 import { validateIntakeEvent } from '../../functions/events/schemas.js';
 import { listInvitees } from '../../functions/store/invitees.js';
 import type { InviteeRow, RsvpState } from '../../functions/store/model.js';
@@ -72,12 +71,6 @@ export interface InviteeImportRow {
   status: 'accepted' | 'refused';
   reason?: string;
   eventId?: string;
-}
-
-/** A stable invitee id for an address, so importing the same list twice updates, never duplicates. */
-export function inviteeIdFor(email: string): string {
-  const key = isValidEmail(email) ? contactKeyOf(email) : email.trim().toLowerCase();
-  return `inv-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
 }
 
 const YES = new Set(['yes', 'y', 'true', '1', 'да', 'نعم']);

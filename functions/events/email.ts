@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 
 /**
@@ -93,4 +94,10 @@ export function normalizeEmail(input: string): NormalizedEmail {
  */
 export function contactKeyOf(input: string): string {
   return normalizeEmail(input).contactKey;
+}
+
+/** A stable invitee id for an address, so importing the same list twice updates, never duplicates. */
+export function inviteeIdFor(email: string): string {
+  const key = isValidEmail(email) ? contactKeyOf(email) : email.trim().toLowerCase();
+  return `inv-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
 }
