@@ -24,18 +24,4 @@ describe('chaos: the rules hold under random faults at every AWS call', () => {
     // The schedules did inject faults, and of more than one kind.
     expect(Object.keys(figures.faults).length).toBeGreaterThan(1);
   });
-
-  it('brings a mailing that SES paused (AccessDenied) to its end once an organizer resumes it', {
-    timeout: 900_000,
-  }, async () => {
-    const figures = await runChaos({
-      runs: 1,
-      recipients: 30,
-      schedule: [{ fn: 'sender', op: 'SES.SendRawEmail', nth: 3, kind: 'error', error: 'access-denied' }],
-      template: sharedTemplate(),
-      log: (line) => console.log(line),
-    });
-    if (figures.failure) throw new Error(figures.failure);
-    expect(figures.faults['error:access-denied']).toBe(1);
-  });
 });
