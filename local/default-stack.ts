@@ -37,6 +37,7 @@ export async function startDefaultLocalStack(
   // table that outlived its queues would hold deliveries no queue will ever deliver.
   await rm(outbox, { recursive: true, force: true });
   await mkdir(outbox, { recursive: true });
+  await mkdir(stateDir, { recursive: true });
   const stack = await startLocalStack({
     ports: {
       sqs: port('COMMUNIQUE_SQS_PORT', 4566),
