@@ -2,6 +2,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { documentClient, snsClient, sqsClient } from './lib/clients.js';
 import { loadEnv } from './lib/config.js';
+import { readFunctionUrlRequest, TEMPORARILY_UNAVAILABLE } from './lib/function-url.js';
 import { logger } from './lib/logger.js';
 import { handleRsvp } from './rsvp/endpoint.js';
 import { loadUnsubscribeKeys } from './unsubscribe/token.js';
@@ -23,10 +24,6 @@ export const handler = async (
   event: LambdaFunctionURLEvent,
   context: Context,
 ): Promise<LambdaFunctionURLResult> => {
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
-  const body =
-    event.body === undefined ? undefined : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
   try {
     const keys = await loadUnsubscribeKeys(env);
     const client = snsClient();
@@ -50,26 +47,12 @@ export const handler = async (
           );
         },
       },
-      {
-        method: event.requestContext.http.method,
-        query: event.queryStringParameters ?? {},
-        headers,
-        body,
-        requestId: event.requestContext.requestId ?? context.awsRequestId,
-      },
+      readFunctionUrlRequest(event, context),
     );
   } catch (error) {
     // A bare 502 helps nobody; the invitee gets a line that says to try again (the answer, if
     // recorded, stays recorded, and the same POST again completes what is missing).
     logger.error('rsvp failed', error as Error);
-    return {
-      statusCode: 503,
-      headers: {
-        'content-type': 'text/plain; charset=utf-8',
-        'cache-control': 'no-store',
-        'retry-after': '30',
-      },
-      body: 'Temporarily unavailable. Please try again in a minute.',
-    };
+    return TEMPORARILY_UNAVAILABLE;
   }
 };

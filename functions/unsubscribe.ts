@@ -1,6 +1,7 @@
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { documentClient } from './lib/clients.js';
 import { loadEnv } from './lib/config.js';
+import { readFunctionUrlRequest, TEMPORARILY_UNAVAILABLE } from './lib/function-url.js';
 import { logger } from './lib/logger.js';
 import { handleUnsubscribe } from './unsubscribe/endpoint.js';
 import { loadUnsubscribeKeys } from './unsubscribe/token.js';
@@ -15,10 +16,6 @@ export const handler = async (
   event: LambdaFunctionURLEvent,
   context: Context,
 ): Promise<LambdaFunctionURLResult> => {
-  const headers: Record<string, string | undefined> = {};
-  for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
-  const body =
-    event.body === undefined ? undefined : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
   try {
     const keys = await loadUnsubscribeKeys(env);
     return await handleUnsubscribe(
@@ -30,25 +27,11 @@ export const handler = async (
         keys,
         log: logger,
       },
-      {
-        method: event.requestContext.http.method,
-        query: event.queryStringParameters ?? {},
-        headers,
-        body,
-        requestId: event.requestContext.requestId ?? context.awsRequestId,
-      },
+      readFunctionUrlRequest(event, context),
     );
   } catch (error) {
     // The function URL would answer a bare 502; a person gets a page that says to try again.
     logger.error('unsubscribe failed', error as Error);
-    return {
-      statusCode: 503,
-      headers: {
-        'content-type': 'text/plain; charset=utf-8',
-        'cache-control': 'no-store',
-        'retry-after': '30',
-      },
-      body: 'Temporarily unavailable. Please try again in a minute.',
-    };
+    return TEMPORARILY_UNAVAILABLE;
   }
 };
