@@ -6,6 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+// The kind registry loads no other runtime code, so `--help` still loads no schema code.
+import { MAILING_KINDS } from '../functions/kinds/index.js';
 import { type Context, type GlobalOptions, makeContext } from './lib/context.js';
 import { CliError, ExitCode } from './lib/errors.js';
 import { ioFrom, printJson } from './lib/output.js';
@@ -78,9 +80,6 @@ const contacts = () => import('./commands/contacts.js');
 const invitees = () => import('./commands/invitees.js');
 const previews = () => import('./commands/preview.js');
 const clocks = () => import('./commands/clock.js');
-
-/** Kinds an organizer can request (kept here so `--help` loads no schema code). */
-const MAILING_KINDS = ['invitation', 'reminder', 'media-advisory', 'announcement'];
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 

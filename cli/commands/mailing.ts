@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { isValidEmail } from '../../functions/events/email.js';
-import { MAILING_KINDS, validateIntakeEvent } from '../../functions/events/schemas.js';
+import { validateIntakeEvent } from '../../functions/events/schemas.js';
+import { isListedByDefault, MAILING_KINDS } from '../../functions/kinds/index.js';
 import { newMailingId } from '../../functions/mailing/ids.js';
 import {
   type MailingProgress,
@@ -544,8 +545,6 @@ export async function mailingResend(
 // ---------------------------------------------------------------------------------------------------
 // list
 
-const ONE_PERSON_KINDS = new Set(['confirmation', 'cancellation']);
-
 /** `mailings list [--all]`. */
 export async function mailingsList(ctx: Context, options: { all?: boolean }): Promise<void> {
   const target = await ctx.target();
@@ -553,8 +552,7 @@ export async function mailingsList(ctx: Context, options: { all?: boolean }): Pr
   const rows = (await listMailings(target.store, ctx.conference)).filter(
     (m) =>
       options.all ||
-      (!ONE_PERSON_KINDS.has(m.kind) &&
-        !(m.state === 'cancelled' && m.total === 0 && m.preview?.total === 0)),
+      (isListedByDefault(m.kind) && !(m.state === 'cancelled' && m.total === 0 && m.preview?.total === 0)),
   );
   const view = rows.map((m) => ({
     mailingId: m.mailingId,

@@ -9,6 +9,7 @@
  * | press-office | read the conference, press contacts and media advisories; compose, test, confirm, cancel and resend media advisories |
  * | viewers | every read (including previews and audience counts); no change, no test send |
  */
+import { KINDS_WITH_CONTENT, MAILING_KINDS } from '../kinds/index.js';
 import type { Group, Identity } from './http.js';
 
 export type Action =
@@ -53,9 +54,9 @@ export function capabilities(identity: Identity) {
     read: may(identity, 'read'),
     readPress: may(identity, 'read-press'),
     compose: mayForSomeKind(identity, 'mailing-write'),
-    composeKinds: ['invitation', 'reminder', 'media-advisory', 'announcement'].filter((k) =>
-      may(identity, 'mailing-write', k),
-    ),
+    composeKinds: MAILING_KINDS.filter((k) => may(identity, 'mailing-write', k)),
+    /** The kinds whose subject and body the organizer writes (the compose form asks for them). */
+    contentKinds: [...KINDS_WITH_CONTENT],
     suppressions: may(identity, 'suppression-write'),
   };
 }

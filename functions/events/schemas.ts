@@ -19,6 +19,7 @@
  *   this pipeline knows them. Unknown envelope attributes are kept (CloudEvents extensions).
  */
 import { z } from 'zod';
+import { KINDS_WITH_CONTENT, MAILING_KINDS } from '../kinds/index.js';
 import { singleLine } from '../lib/text.js';
 import { isValidEmail, normalizeEmail } from './email.js';
 
@@ -30,10 +31,8 @@ export const DEFAULT_MAX_BODY_BYTES = 262_144;
 
 /** Participant roles; press contacts from `press-contact.*` count as `press` in audiences. */
 export const ROLES = ['delegate', 'speaker', 'observer', 'press', 'staff'] as const;
-/** Kinds of organizer-requested mailings. */
-export const MAILING_KINDS = ['invitation', 'reminder', 'media-advisory', 'announcement'] as const;
-/** Mailing kinds whose text comes from the organizer, so `data.content` is required. */
-export const KINDS_WITH_CONTENT = ['media-advisory', 'announcement'] as const;
+// Kinds of organizer-requested mailings, and those whose text the organizer writes: the registry's.
+export { KINDS_WITH_CONTENT, MAILING_KINDS };
 /** RSVP states an invitation audience can select; `no-answer` is an invitee still `invited`. */
 export const RSVP_FILTERS = ['no-answer', 'accepted', 'declined', 'delegated'] as const;
 /** Agenda session states. */

@@ -1,16 +1,10 @@
 import type { Audience } from '../events/schemas.js';
+import { isBulkKind } from '../kinds/index.js';
 import { primaryLanguage } from '../lib/text.js';
 import type { MailKind, PressRow, Recipient, RegistrationRow } from '../store/model.js';
 
-/** Kinds that are bulk mail: they carry List-Unsubscribe and skip suppressed addresses. */
-export const BULK_MAIL_KINDS: ReadonlySet<MailKind> = new Set([
-  'invitation',
-  'reminder',
-  'media-advisory',
-  'announcement',
-]);
-
-export const isBulk = (kind: MailKind): boolean => BULK_MAIL_KINDS.has(kind);
+/** Whether `kind` is bulk mail (List-Unsubscribe, suppressed addresses skipped): the registry decides. */
+export const isBulk = (kind: MailKind): boolean => isBulkKind(kind);
 
 /**
  * Which contact lists a mailing reads. An invitation reads invitees unless it
