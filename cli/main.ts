@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 // The kind registry loads no other runtime code, so `--help` still loads no schema code.
-import { MAILING_KINDS } from '../functions/kinds/index.js';
+import { MAIL_KINDS, MAILING_KINDS } from '../functions/kinds/index.js';
 import { type Context, type GlobalOptions, makeContext } from './lib/context.js';
 import { CliError, ExitCode } from './lib/errors.js';
 import { ioFrom, printJson } from './lib/output.js';
@@ -330,10 +330,7 @@ Content file (--content), one Markdown file for every language (details: docs/cl
   program
     .command('preview')
     .description('render one kind of mail with sample data and write the HTML (no stack needed)')
-    .argument(
-      '<kind>',
-      'invitation, confirmation, cancellation, reminder, agenda-change, media-advisory, announcement, rsvp-confirmation, representative-note',
-    )
+    .argument('<kind>', MAIL_KINDS.join(', '))
     .option('--lang <lang>', `language (${LANGUAGE_LIST}; others fall back to English)`, 'en')
     .option('--variant <variant>', 'sample variant (reminder: conference or session)')
     .option('--out <dir>', 'where to write (default preview/kinds)')
