@@ -1,6 +1,7 @@
 /** `announcement` (bulk, organizer mailing): organizer-written subject and Markdown body. */
 import type { BulkMailBase, Localized } from '../render/types.js';
 import { defineKind } from './define.js';
+import { organizerText, organizerTextContext } from './organizer-text.js';
 
 /** The view data of an announcement. */
 export interface AnnouncementData extends BulkMailBase {
@@ -18,16 +19,7 @@ export const announcement = defineKind<AnnouncementData>()({
   viewData: (input) => ({
     ...input.base,
     unsubscribeUrl: input.unsubscribeUrl,
-    subject: input.mailing.content?.subject ?? { en: '' },
-    body: input.mailing.content?.body ?? { en: '' },
+    ...organizerText(input.mailing),
   }),
-  context: (data, ctx, h) => {
-    const body = h.markdown(h.pick(data.body));
-    return {
-      ...ctx,
-      headline: h.singleLine(h.pick(data.subject)),
-      bodyHtml: body.html,
-      bodyText: body.text,
-    };
-  },
+  context: (data, ctx, h) => ({ ...ctx, ...organizerTextContext(data, h) }),
 });

@@ -70,6 +70,11 @@ export interface KindSpec<Data extends MailBase> {
   readonly listedByDefault: boolean;
   /** Carries the invitee's personal RSVP link when the recipient is an invitee. */
   readonly rsvpLink: boolean;
+  /**
+   * Labels its subject template already starts with, in every catalog language, lower-case: an
+   * organizer subject that starts with one loses it, so the mail says it once.
+   */
+  readonly subjectLabels?: readonly string[] | undefined;
   /** The calendar entries it attaches; none when absent. */
   calendars?(data: Data, agenda: AgendaRow | undefined): KindCalendars;
   /** Its view data from the projections and the delivery (nothing here is trusted or rendered). */

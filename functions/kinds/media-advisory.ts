@@ -1,6 +1,7 @@
 /** `media-advisory` (bulk, organizer mailing to the press): organizer text, embargo line, accreditation. */
 import type { BulkMailBase, Localized } from '../render/types.js';
 import { defineKind } from './define.js';
+import { organizerText, organizerTextContext } from './organizer-text.js';
 
 /** Accreditation details in a media advisory. */
 export interface Accreditation {
@@ -28,27 +29,36 @@ export const mediaAdvisory = defineKind<MediaAdvisoryData>()({
   organizerContent: true,
   listedByDefault: true,
   rsvpLink: false,
+  subjectLabels: [
+    'media advisory',
+    'press advisory',
+    'media alert',
+    'информация для сми',
+    'анонс для сми',
+    'медиа-анонс',
+    'пресс-анонс',
+    'مذكرة إعلامية',
+    'مذكرة للإعلام',
+  ],
   viewData: (input) => ({
     ...input.base,
     unsubscribeUrl: input.unsubscribeUrl,
-    subject: input.mailing.content?.subject ?? { en: '' },
-    body: input.mailing.content?.body ?? { en: '' },
+    ...organizerText(input.mailing),
     embargoUntil: input.mailing.content?.embargoUntil,
     accreditation: { url: input.conference.website },
   }),
   context: (data, ctx, h) => {
-    const body = h.markdown(h.pick(data.body));
     const accreditation = data.accreditation;
     const note = accreditation?.note === undefined ? null : h.markdown(h.pick(accreditation.note));
     return {
       ...ctx,
+      ...organizerTextContext(data, h),
+      // "Media advisory:" is the template's own lead; an organizer who typed it too gets it once.
       headline: h.withoutKindPrefix('media-advisory', h.singleLine(h.pick(data.subject))),
       embargo:
         data.embargoUntil === undefined
           ? null
           : h.dates.atVenue(h.instant(data.embargoUntil, 'embargoUntil'), null, h.venueZone, h.city),
-      bodyHtml: body.html,
-      bodyText: body.text,
       accreditation:
         accreditation === undefined
           ? null

@@ -6,7 +6,7 @@
  */
 
 import type { MailDataOf, MailKind } from '../kinds/index.js';
-import type { Gender, PersonTitle } from './address.js';
+import type { Addressee } from './address.js';
 
 /** Text in several languages; `en` is always present and is the fallback. */
 export type Localized = { readonly en: string } & { readonly [language: string]: string | undefined };
@@ -14,20 +14,9 @@ export type Localized = { readonly en: string } & { readonly [language: string]:
 /** Participant roles (from `registration.*`). */
 export type Role = 'delegate' | 'speaker' | 'observer' | 'press' | 'staff';
 
-/** The recipient. */
-export interface Person {
+/** The recipient: how to address them (see address.ts), their address and their zone. */
+export interface Person extends Addressee {
   readonly email: string;
-  readonly givenName: string;
-  readonly familyName: string;
-  /**
-   * Free text as registered ("H.E. Mr.", "Prof. Dr.", "г-н", «معالي الدكتورة»…), parsed into parts
-   * that choose the salutation by rank (see address.ts); unknown words are not shown in ru/ar.
-   */
-  readonly honorific?: string | undefined;
-  /** Grammatical gender for Russian and Arabic forms; absent or `unspecified`: neutral forms. */
-  readonly gender?: Gender | undefined;
-  /** Structured title; overrides what the free-text honorific says. */
-  readonly title?: PersonTitle | undefined;
   readonly organization?: string | undefined;
   /** IANA zone of the recipient; when it differs from the venue's, times are shown in both. */
   readonly timeZone?: string | undefined;

@@ -5,20 +5,9 @@ import {
   MAILING_KINDS,
   parseIntakeEvent,
 } from '../../../functions/events/schemas.js';
-import { fixtureObject, INVALID_DIR } from './fixtures.js';
+import { fixtureObject, INVALID_DIR, invalidCases } from './fixtures.js';
 
-interface InvalidCase {
-  /** Body file in `test/fixtures/events/invalid/`; `.txt` when it is not JSON on purpose. */
-  file: string;
-  /** Expected `rejection.code`. */
-  code: string;
-  /** A substring the `rejection.reason` must contain; `{MAILING_KINDS}` stands for the registry's list. */
-  reason: string;
-  /** Why this case is in the corpus. */
-  why: string;
-}
-
-const cases = JSON.parse(readFileSync(`${INVALID_DIR}cases.json`, 'utf8')) as InvalidCase[];
+const cases = invalidCases();
 
 function eventIdOf(body: string): unknown {
   try {
