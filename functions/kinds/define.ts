@@ -56,6 +56,11 @@ export interface KindSpec<Data extends MailBase> {
   readonly bulk: boolean;
   /** An organizer may request it (`mailing.requested`, `mailing create`, the console). */
   readonly organizerMailing: boolean;
+  /**
+   * The contact list a mailing of this kind reads when its audience names no role (nor, for
+   * invitees, a session): the invitees, the press contacts, or — when absent — the registrants.
+   */
+  readonly audience?: 'invitees' | 'press' | undefined;
   /** Its subject and body are the organizer's (`data.content` required in `mailing.requested`). */
   readonly organizerContent: boolean;
   /**

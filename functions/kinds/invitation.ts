@@ -20,6 +20,7 @@ export const invitation = defineKind<InvitationData>()({
   bulk: true,
   organizerMailing: true,
   organizerContent: false,
+  audience: 'invitees',
   listedByDefault: true,
   rsvpLink: true,
   viewData: (input) => ({

@@ -27,6 +27,7 @@ export const mediaAdvisory = defineKind<MediaAdvisoryData>()({
   bulk: true,
   organizerMailing: true,
   organizerContent: true,
+  audience: 'press',
   listedByDefault: true,
   rsvpLink: false,
   subjectLabels: [

@@ -22,7 +22,7 @@ import {
   MAIL_KINDS,
   MAILING_KINDS,
 } from '../../../functions/kinds/index.js';
-import { isBulk } from '../../../functions/mailing/audience.js';
+import { isBulk, phasesFor } from '../../../functions/mailing/audience.js';
 import { RESERVED_MAILING_ID_PREFIXES, reservedFamilyOf } from '../../../functions/mailing/derived-ids.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -86,6 +86,13 @@ describe('kind registry: lists derived elsewhere agree with it', () => {
     expect([...MAILING_KINDS].sort()).toEqual(
       MAIL_KINDS.filter((k) => kindDefinition(k).organizerMailing).sort(),
     );
+  });
+
+  it('a mailing with no role filter reads the contact list its kind names', () => {
+    for (const kind of MAIL_KINDS) {
+      const reads = kindDefinition(kind).audience ?? 'registrations';
+      expect(phasesFor(kind, {}), kind).toEqual([reads]);
+    }
   });
 
   it('organizer content is asked for exactly where the kind says', () => {
