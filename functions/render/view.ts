@@ -154,14 +154,12 @@ export class ViewHelpers {
   }
 }
 
-type Helpers = ViewHelpers;
-
 // A mailing renders the same conference and sessions for thousands of recipients; their views
 // depend only on the object, the language and (for sessions) the recipient's zone, so they are
 // cached by object identity. The data objects are therefore treated as immutable (see render()).
 const sessionCache = new WeakMap<SessionInfo, Map<string, SessionView>>();
 
-function sessionView(session: SessionInfo, h: Helpers): SessionView {
+function sessionView(session: SessionInfo, h: ViewHelpers): SessionView {
   const key = `${h.language}|${h.recipientZone ?? ''}|${h.venueZone}|${h.city}`;
   let byKey = sessionCache.get(session);
   const cached = byKey?.get(key);
@@ -189,14 +187,14 @@ function sessionView(session: SessionInfo, h: Helpers): SessionView {
   return view;
 }
 
-function sessionViews(sessions: readonly SessionInfo[] | undefined, h: Helpers): SessionView[] {
+function sessionViews(sessions: readonly SessionInfo[] | undefined, h: ViewHelpers): SessionView[] {
   return [...(sessions ?? [])]
     .sort((a, b) => Date.parse(a.start) - Date.parse(b.start))
     .map((session) => sessionView(session, h));
 }
 
 /** A date or date-time given as ISO text: dates stay calendar days, date-times get the venue zone. */
-function dayOrTime(iso: string, what: string, h: Helpers): string {
+function dayOrTime(iso: string, what: string, h: ViewHelpers): string {
   if (/^\d{4}-\d{2}-\d{2}$/.test(iso.trim())) return h.dates.day(parseCalendarDate(iso, what));
   return h.dates.atVenue(parseInstant(iso, what), null, h.venueZone, h.city);
 }
@@ -273,7 +271,7 @@ function commonContext(
   kind: MailKind,
   data: MailBase,
   catalogs: ViewCatalogs,
-): { ctx: TemplateContext; h: Helpers } {
+): { ctx: TemplateContext; h: ViewHelpers } {
   const { catalog } = catalogs;
   const language = catalog.language;
   const conference: ConferenceInfo = data.conference;
@@ -329,7 +327,7 @@ function commonContext(
   return { ctx, h };
 }
 
-function leadTime(startsIn: LeadTime | undefined, h: Helpers): string | null {
+function leadTime(startsIn: LeadTime | undefined, h: ViewHelpers): string | null {
   if (startsIn === undefined || !Number.isFinite(startsIn.amount)) return null;
   return h.dates.relative(startsIn.amount, startsIn.unit);
 }
