@@ -148,7 +148,7 @@ export class ViewHelpers {
     return parseCalendarDate(iso, what);
   }
 
-  /** The subject without a leading "Media advisory:" the template adds itself. */
+  /** `text` without the kind's `subjectLabels` ("Media advisory: …"), which its template adds itself. */
   withoutKindPrefix(kind: string, text: string): string {
     return withoutKindPrefix(kind as MailKind, text);
   }
