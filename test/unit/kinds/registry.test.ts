@@ -5,6 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../../cli/main.js';
 import { minimalSamplesFor, sampleRecipient, samplesFor } from '../../../demo/samples.js';
@@ -134,5 +135,25 @@ describe('kind registry: lists derived elsewhere agree with it', () => {
       const hidden = !isListedByDefault(kind);
       if (hidden) expect(isBulkKind(kind) || kindDefinition(kind).organizerMailing, kind).toBe(false);
     }
+  });
+});
+
+describe('kind registry: light enough for every function', () => {
+  it('bundles from its own folder alone (no renderer, no schema library, no package)', async () => {
+    // Act: what a function that imports the registry gets from it.
+    const result = await build({
+      entryPoints: [path.join(ROOT, 'functions/kinds/index.ts')],
+      bundle: true,
+      write: false,
+      platform: 'node',
+      format: 'esm',
+      metafile: true,
+      logLevel: 'silent',
+    });
+
+    // Assess
+    const inputs = Object.keys(result.metafile.inputs).map((f) => path.relative(ROOT, path.resolve(f)));
+    expect(inputs.length).toBeGreaterThanOrEqual(MAIL_KINDS.length);
+    for (const input of inputs) expect(input).toMatch(/^functions\/kinds\/[a-z-]+\.ts$/);
   });
 });
