@@ -3,7 +3,7 @@
  * and suppressions. Each is a Query (no Scan) over the same store the CLI reads.
  */
 import { listSuppressionEntries, suppressionScope } from '../feedback/operations.js';
-import { isListedByDefault } from '../kinds/index.js';
+import { isListedByDefault, isPressKind } from '../kinds/index.js';
 import { primaryLanguage } from '../lib/text.js';
 import type { MailingRow, PressRow, RegistrationRow } from '../store/model.js';
 import { DELIVERY_STATES } from '../store/model.js';
@@ -69,7 +69,7 @@ export async function overview(deps: ApiDeps, conferenceId: string, options: { p
   };
   const mailings = (await listMailings(deps.pipeline, conferenceId))
     .filter((m) => isListedByDefault(m.kind))
-    .filter((m) => !options.pressOnly || m.kind === 'media-advisory')
+    .filter((m) => !options.pressOnly || isPressKind(m.kind))
     .slice(0, 20)
     .map(mailingSummary);
   if (options.pressOnly) return { conference: facts, pressContacts: press.length, mailings };
@@ -118,7 +118,7 @@ export async function mailingsPage(
 ) {
   const rows = (await listMailings(deps.pipeline, conferenceId))
     .filter((m) => query.all === '1' || isListedByDefault(m.kind))
-    .filter((m) => !options.pressOnly || m.kind === 'media-advisory')
+    .filter((m) => !options.pressOnly || isPressKind(m.kind))
     .map(mailingSummary);
   return pageOf(rows, query);
 }

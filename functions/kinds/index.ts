@@ -54,8 +54,11 @@ export type DerivedKind = Extract<Definition, { derived: object }>['name'];
 /** At least one element: what `z.enum` wants. */
 type NonEmpty<T> = readonly [T, ...T[]];
 
-function namesWhere<K extends MailKind>(keep: (d: Definition) => boolean): NonEmpty<K> {
-  return DEFINITIONS.filter(keep).map((d) => d.name) as unknown as NonEmpty<K>;
+/** The definitions as one type, for reading a field every kind may have. */
+const SPECS: readonly KindSpec<MailBase>[] = DEFINITIONS as unknown as readonly KindSpec<MailBase>[];
+
+function namesWhere<K extends MailKind>(keep: (d: KindSpec<MailBase>) => boolean): NonEmpty<K> {
+  return SPECS.filter(keep).map((d) => d.name) as unknown as NonEmpty<K>;
 }
 
 /** Every kind of mail, in the order the preview gallery shows them. */
@@ -67,7 +70,7 @@ export const MAILING_KINDS: NonEmpty<MailingKind> = namesWhere((d) => d.organize
 /** Mailing kinds whose text comes from the organizer, so `data.content` is required. */
 export const KINDS_WITH_CONTENT: NonEmpty<ContentKind> = namesWhere((d) => d.organizerContent);
 
-const BY_NAME: ReadonlyMap<string, Definition> = new Map(DEFINITIONS.map((d) => [d.name, d]));
+const BY_NAME: ReadonlyMap<string, KindSpec<MailBase>> = new Map(SPECS.map((d) => [d.name, d]));
 
 /** Whether `value` names a known mail kind. */
 export function isMailKind(value: string): value is MailKind {
@@ -81,7 +84,7 @@ export function isMailKind(value: string): value is MailKind {
 export function kindDefinition(kind: MailKind): KindSpec<MailBase> {
   const definition = BY_NAME.get(kind);
   if (definition === undefined) throw new Error(`unknown mail kind ${JSON.stringify(kind)}`);
-  return definition as unknown as KindSpec<MailBase>;
+  return definition;
 }
 
 /** Whether `kind` is bulk mail (needs one-click unsubscribe), as opposed to transactional mail. */
@@ -97,6 +100,14 @@ export function isMailingKind(kind: unknown): kind is MailingKind {
 /** Whether mail of `kind` carries organizer-written content. */
 export function hasOrganizerContent(kind: unknown): kind is ContentKind {
   return typeof kind === 'string' && BY_NAME.get(kind)?.organizerContent === true;
+}
+
+/** Kinds whose mailings go to the press by default (`audience: 'press'`): a press officer's kinds. */
+export const PRESS_KINDS: readonly MailKind[] = namesWhere((d) => d.audience === 'press');
+
+/** Whether mail of `kind` goes to the press by default. */
+export function isPressKind(kind: unknown): boolean {
+  return typeof kind === 'string' && BY_NAME.get(kind)?.audience === 'press';
 }
 
 /** Whether mailings of `kind` are shown in mailing lists without `--all`. */

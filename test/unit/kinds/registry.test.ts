@@ -128,6 +128,10 @@ describe('kind registry: lists derived elsewhere agree with it', () => {
     const can = capabilities({ user: 'o', groups: ['organizers'] });
     expect(can.composeKinds).toEqual([...MAILING_KINDS]);
     expect(can.contentKinds).toEqual([...KINDS_WITH_CONTENT]);
+    // A press officer composes the kinds that go to the press, and only those.
+    const press = capabilities({ user: 'p', groups: ['press-office'] });
+    expect(press.composeKinds).toEqual(MAILING_KINDS.filter((k) => kindDefinition(k).audience === 'press'));
+    expect(press.composeKinds.length).toBeGreaterThan(0);
   });
 
   it('one-person transactional mail is the only mail hidden from mailing lists', () => {
