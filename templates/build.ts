@@ -735,7 +735,7 @@ export async function computeSourceHash(
   const renderDir = path.join(HERE, '..', 'functions', 'render');
   code.push(...['kinds.ts', 'view.ts', 'format.ts', 'types.ts'].map((f) => path.join(renderDir, f)));
   // The kind registry: the list of kinds and each kind's template-context builder.
-  const kindsDir = path.join(HERE, '..', 'functions', 'kinds');
+  const kindsDir = path.join(TEMPLATES_DIR, '..', 'functions', 'kinds');
   code.push(
     ...(await readdir(kindsDir))
       .filter((f) => f.endsWith('.ts'))
