@@ -73,17 +73,6 @@ export interface MailingSummary {
   sendAt?: string;
 }
 
-export interface Page<T> {
-  items: T[];
-  next?: string;
-}
-
-export interface Rendered {
-  language: string;
-  rendered: string;
-  dir: 'ltr' | 'rtl';
-  subject: string;
-  html: string;
-  text: string;
-  recipient: string;
-}
+export type { Page } from '../../functions/api/http';
+/** The API's own answer types (type-only: nothing of functions/ is bundled). */
+export type { RenderedView as Rendered } from '../../functions/api/render';

@@ -2,24 +2,13 @@
 import htm from 'htm';
 import { h, type VNode } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { DELIVERY_STATES } from '../../functions/store/model';
 import { ApiFailure, type Counts, type Rendered } from './api';
 
 export const html = htm.bind(h) as (strings: TemplateStringsArray, ...values: unknown[]) => VNode;
 
-/** The delivery states in pipeline order (as the CLI shows them). */
-export const STATES = [
-  'queued',
-  'sending',
-  'sent',
-  'delivered',
-  'bounced',
-  'complained',
-  'suppressed',
-  'failed',
-  'uncertain',
-  'cancelled',
-  'delayed',
-] as const;
+/** The delivery states in pipeline order (as the CLI shows them): the store's own list. */
+export const STATES = DELIVERY_STATES;
 
 export function messageOf(error: unknown): string {
   return error instanceof ApiFailure || error instanceof Error ? error.message : String(error);

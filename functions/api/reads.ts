@@ -3,7 +3,9 @@
  * and suppressions. Each is a Query (no Scan) over the same store the CLI reads.
  */
 import { listSuppressionEntries, suppressionScope } from '../feedback/operations.js';
+import { inviteeTally } from '../invitations/listing.js';
 import { primaryLanguage } from '../lib/text.js';
+import { listInvitees } from '../store/invitees.js';
 import type { MailingRow, PressRow, RegistrationRow } from '../store/model.js';
 import { DELIVERY_STATES } from '../store/model.js';
 import { listMailings, listRejections, pageOfContacts } from '../store/store.js';
@@ -53,7 +55,7 @@ export function mailingSummary(m: MailingRow) {
   };
 }
 
-/** The conference with its registrations by role, language and country, press count and mailings. */
+/** The conference with its registrations by role, language and country, invitees by answer and group, press count and mailings. */
 export async function overview(deps: ApiDeps, conferenceId: string, options: { pressOnly: boolean }) {
   const conference = await requireConference(deps, conferenceId);
   const press = (await allContacts<PressRow>(deps, conferenceId, 'PRESS#')).filter(
@@ -89,6 +91,7 @@ export async function overview(deps: ApiDeps, conferenceId: string, options: { p
     sessions: [...new Set(registrations.flatMap((r) => r.sessions))].sort(),
     countries: [...new Set(registrations.map((r) => r.country).filter((c): c is string => !!c))].sort(),
     pressContacts: press.length,
+    invitees: inviteeTally(await listInvitees(deps.pipeline, conferenceId)),
     mailings,
   };
 }

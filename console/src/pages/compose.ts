@@ -15,6 +15,8 @@ const LANGS = [
   { tag: 'ar', name: 'Arabic', dir: 'rtl' },
 ] as const;
 const WITH_CONTENT = new Set(['announcement', 'media-advisory']);
+/** The audience filter's RSVP spellings (functions/events/schemas.ts, RSVP_FILTERS). */
+const RSVP_FILTERS = ['no-answer', 'accepted', 'declined', 'delegated'];
 /** Above this many recipients the count must be typed (the API enforces the same). */
 const TYPE_ABOVE = 50;
 
@@ -39,9 +41,10 @@ function Checks(props: {
   options: string[];
   value: string[];
   onChange: (v: string[]) => void;
+  noneMeans?: string;
 }) {
   return html`<fieldset class="checks">
-    <legend>${props.legend} <span class="muted">(none ticked: everyone)</span></legend>
+    <legend>${props.legend} <span class="muted">(none ticked: ${props.noneMeans ?? 'everyone'})</span></legend>
     ${props.options.map(
       (
         o,
@@ -62,13 +65,16 @@ export function Compose({ me }: { me: Me }) {
   const [countries, setCountries] = useState('');
   const [sessions, setSessions] = useState<string[]>([]);
   const [contacts, setContacts] = useState('');
+  const [groups, setGroups] = useState<string[]>([]);
+  const [rsvp, setRsvp] = useState<string[]>([]);
   const [subject, setSubject] = useState<Text3>(empty3());
   const [body, setBody] = useState<Text3>(empty3());
   const [embargo, setEmbargo] = useState('');
   const [sendAt, setSendAt] = useState('');
-  const [known, setKnown] = useState<{ sessions: string[]; countries: string[] }>({
+  const [known, setKnown] = useState<{ sessions: string[]; countries: string[]; groups: string[] }>({
     sessions: [],
     countries: [],
+    groups: [],
   });
   const [count, setCount] = useState<{ total: number; perLanguage: Record<string, number> } | undefined>();
   const [countError, setCountError] = useState<unknown>();
@@ -82,8 +88,15 @@ export function Compose({ me }: { me: Me }) {
   const [typed, setTyped] = useState('');
 
   useEffect(() => {
-    get<{ sessions?: string[]; countries?: string[] }>(`/api/conferences/${CONFERENCE}/overview`).then(
-      (o) => setKnown({ sessions: o.sessions ?? [], countries: o.countries ?? [] }),
+    get<{ sessions?: string[]; countries?: string[]; invitees?: { groups: string[] } }>(
+      `/api/conferences/${CONFERENCE}/overview`,
+    ).then(
+      (o) =>
+        setKnown({
+          sessions: o.sessions ?? [],
+          countries: o.countries ?? [],
+          groups: o.invitees?.groups ?? [],
+        }),
       () => undefined,
     );
   }, []);
@@ -95,6 +108,9 @@ export function Compose({ me }: { me: Me }) {
     if (list(countries).length) audience.countries = list(countries).map((c) => c.toUpperCase());
     if (sessions.length) audience.sessions = sessions;
     if (list(contacts).length) audience.contactIds = list(contacts);
+    // Groups and answers are the invitation list's: other kinds go to registrants and press.
+    if (kind === 'invitation' && groups.length) audience.groups = groups;
+    if (kind === 'invitation' && rsvp.length) audience.rsvp = rsvp;
     const r: Record<string, unknown> = { kind, audience };
     if (WITH_CONTENT.has(kind)) {
       const s: Record<string, string> = {};
@@ -109,7 +125,7 @@ export function Compose({ me }: { me: Me }) {
     }
     if (sendAt) r.sendAt = sendAt;
     return r;
-  }, [kind, roles, languages, countries, sessions, contacts, subject, body, embargo, sendAt]);
+  }, [kind, roles, languages, countries, sessions, contacts, groups, rsvp, subject, body, embargo, sendAt]);
   const key = JSON.stringify(request);
 
   // A change after the dry run makes it stale: the organizer runs it again.
@@ -215,6 +231,13 @@ export function Compose({ me }: { me: Me }) {
           </select>
         </label>
         <h2>Audience</h2>
+        ${
+          kind === 'invitation'
+            ? html`<p class="muted">An invitation goes to the invitation list (by default everyone who has neither registered nor declined); ticking a role or a session sends it to registrants instead.</p>
+              ${known.groups.length ? html`<${Checks} legend="Invitation groups" name="groups" options=${known.groups} value=${groups} onChange=${setGroups} />` : null}
+              <${Checks} legend="Answers" name="rsvp" noneMeans="no answer yet, accepted or delegated" options=${RSVP_FILTERS} value=${rsvp} onChange=${setRsvp} />`
+            : null
+        }
         <${Checks} legend="Roles" name="roles" options=${ROLES} value=${roles} onChange=${setRoles} />
         <${Checks} legend="Languages" name="languages" options=${['en', 'ru', 'ar']} value=${languages} onChange=${setLanguages} />
         ${known.sessions.length ? html`<${Checks} legend="Sessions" name="sessions" options=${known.sessions} value=${sessions} onChange=${setSessions} />` : null}

@@ -5,7 +5,7 @@ import { CONFERENCE } from '../conference';
 import { html, Notice, shortTime, useLoad } from '../ui';
 
 /** A paged list with "Show more". */
-function usePaged<T>(path: (cursor?: string) => string, deps: unknown[]) {
+export function usePaged<T>(path: (cursor?: string) => string, deps: unknown[]) {
   const [extra, setExtra] = useState<{ items: T[]; next?: string } | undefined>();
   const [first, error, reload] = useLoad(async () => {
     setExtra(undefined);

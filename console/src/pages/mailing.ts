@@ -1,5 +1,6 @@
 /** A mailing: live progress, deliveries (filter, search, pages), actions; and one delivery. */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { DeliveryItem, DeliveryDetail as Detail, MailingView } from '../../../functions/api/mailings';
 import { get, type Me, type Page, post, qs, type Rendered } from '../api';
 import {
   Confirm,
@@ -14,33 +15,10 @@ import {
   useLoad,
 } from '../ui';
 
-interface MailingData {
-  mailingId: string;
-  kind: string;
-  state: string;
-  total: number;
-  counts: Record<string, number>;
-  settled: number;
-  complete: boolean;
-  requestedBy: string;
-  createdAt: string;
-  sendAt?: string;
-  pausedReason?: string;
-  preview?: { total: number; perLanguage: Record<string, number> };
-  audience: Record<string, string[]>;
-}
+/** A history time to the second (states of one delivery are often seconds apart). */
+const fullTime = (iso: string) => iso.replace('T', ' ').slice(0, 19);
 
-interface DeliveryItem {
-  contactKey: string;
-  email: string;
-  name: string;
-  language: string;
-  role: string;
-  state: string;
-  attempts: number;
-  updatedAt: string;
-  reason?: string;
-}
+type MailingData = MailingView;
 
 const enc = encodeURIComponent;
 
@@ -148,6 +126,7 @@ function Deliveries({ mailingId, version }: { mailingId: string; version: number
 
 type Pending =
   | { what: 'cancel' }
+  | { what: 'pause' }
   | { what: 'resume' }
   | { what: 'resend'; states: ('failed' | 'uncertain')[]; count: number };
 
@@ -166,6 +145,9 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
       if (p.what === 'cancel') {
         await post(`/api/mailings/${enc(mailingId)}/cancel`);
         setOk('Cancelled: queued deliveries will not go.');
+      } else if (p.what === 'pause') {
+        await post(`/api/mailings/${enc(mailingId)}/pause`);
+        setOk('Paused: queued deliveries wait until you resume it.');
       } else if (p.what === 'resume') {
         await post(`/api/mailings/${enc(mailingId)}/resume`);
         setOk('Resumed: queued deliveries go out again.');
@@ -210,6 +192,7 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
           ? html`<div class="row actions">
           ${data.state === 'dry-run' ? html`<a class="button" href="#/new">Back to composing</a>` : null}
           ${!data.complete && ['scheduled', 'planning', 'sending', 'paused', 'dry-run'].includes(data.state) ? html`<button type="button" class="danger" onClick=${() => setPending({ what: 'cancel' })}>Cancel mailing</button>` : null}
+          ${!data.complete && ['planning', 'sending'].includes(data.state) ? html`<button type="button" onClick=${() => setPending({ what: 'pause' })}>Pause mailing</button>` : null}
           ${data.state === 'paused' ? html`<button type="button" class="primary" onClick=${() => setPending({ what: 'resume' })}>Resume mailing</button>` : null}
           ${failed > 0 ? html`<button type="button" onClick=${() => setPending({ what: 'resend', states: ['failed'], count: failed })}>Resend ${failed} failed</button>` : null}
           ${uncertain > 0 ? html`<button type="button" onClick=${() => setPending({ what: 'resend', states: ['uncertain'], count: uncertain })}>Resend ${uncertain} uncertain</button>` : null}
@@ -224,16 +207,20 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
             message=${
               pending.what === 'cancel'
                 ? `Cancel ${mailingId}? ${queued} queued delivery(ies) will not go; ${went} already went and cannot be recalled.`
-                : pending.what === 'resume'
-                  ? `Resume ${mailingId}? ${queued} queued delivery(ies) go out again. Resume only after the problem it was paused for is fixed.`
-                  : `Resend ${pending.count} ${pending.states.join(' and ')} delivery(ies)?${pending.states.includes('uncertain') ? ' Uncertain ones may already have arrived: those people may get it twice.' : ''}`
+                : pending.what === 'pause'
+                  ? `Pause ${mailingId}? ${queued} queued delivery(ies) wait until you resume it; sends already under way finish (up to 10 s).`
+                  : pending.what === 'resume'
+                    ? `Resume ${mailingId}? ${queued} queued delivery(ies) go out again. Resume only after the problem it was paused for is fixed.`
+                    : `Resend ${pending.count} ${pending.states.join(' and ')} delivery(ies)?${pending.states.includes('uncertain') ? ' Uncertain ones may already have arrived: those people may get it twice.' : ''}`
             }
             yes=${
               pending.what === 'cancel'
                 ? `Yes, cancel (${queued} will not go)`
-                : pending.what === 'resume'
-                  ? `Yes, resume (${queued} go out)`
-                  : `Yes, resend ${pending.count}`
+                : pending.what === 'pause'
+                  ? `Yes, pause (${queued} wait)`
+                  : pending.what === 'resume'
+                    ? `Yes, resume (${queued} go out)`
+                    : `Yes, resend ${pending.count}`
             }
             onYes=${() => run(pending)}
             onNo=${() => setPending(undefined)}
@@ -249,12 +236,7 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
   </section>`;
 }
 
-interface DeliveryDetail extends DeliveryItem {
-  sesMessageId?: string;
-  createdAt: string;
-  history: { at: string; what: string }[];
-  mail?: Rendered;
-}
+type DeliveryDetail = Detail & { mail?: Rendered };
 
 export function Delivery({ mailingId, contactKey }: { mailingId: string; contactKey: string }) {
   const [d, error] = useLoad(
@@ -277,7 +259,10 @@ export function Delivery({ mailingId, contactKey }: { mailingId: string; contact
           ${d.reason ? html`<dt>Reason</dt><dd>${d.reason}</dd>` : null}
         </dl>
         <h2>History</h2>
-        <ol class="history">${d.history.map((h) => html`<li><time datetime=${h.at}>${shortTime(h.at)}</time> ${h.what}</li>`)}</ol>
+        <ol class="history" data-testid="history">${d.history.map(
+          (h) =>
+            html`<li><time datetime=${h.at}>${fullTime(h.at)}</time> <${StateBadge} state=${h.state} />${h.reason ? html` <span>${h.reason}</span>` : null}${h.by ? html` <span class="muted">by ${h.by}</span>` : null}${h.sesMessageId ? html` <span class="muted">SES <code>${h.sesMessageId}</code></span>` : null}</li>`,
+        )}</ol>
         <h2>The mail</h2>
         ${d.mail ? html`<${MailView} mail=${d.mail} idPrefix="delivery" />` : html`<p>This mail cannot be rendered again (the conference or mailing changed).</p>`}`
         : null

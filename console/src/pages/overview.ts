@@ -1,6 +1,8 @@
+import type { inviteeTally } from '../../../functions/invitations/listing';
 import { get, type MailingSummary, type Me } from '../api';
 import { CONFERENCE } from '../conference';
 import { CountsLine, html, Notice, Progress, StateBadge, shortTime, useLoad } from '../ui';
+import { Invitees } from './invitees';
 
 interface OverviewData {
   conference: {
@@ -18,14 +20,23 @@ interface OverviewData {
     byCountry: Record<string, number>;
   };
   pressContacts: number;
+  invitees?: ReturnType<typeof inviteeTally>;
   mailings: MailingSummary[];
 }
 
-function Tally({ title, data }: { title: string; data: Record<string, number> }) {
+function Tally({
+  title,
+  data,
+  unit = 'registrations',
+}: {
+  title: string;
+  data: Record<string, number>;
+  unit?: string;
+}) {
   return html`<div class="card">
     <table>
       <caption>${title}</caption>
-      <thead><tr><th scope="col">${title.replace(/^By /, '')}</th><th scope="col" class="num">registrations</th></tr></thead>
+      <thead><tr><th scope="col">${title.replace(/^By /, '')}</th><th scope="col" class="num">${unit}</th></tr></thead>
       <tbody>${Object.entries(data).map(([k, v]) => html`<tr><th scope="row">${k}</th><td class="num">${v}</td></tr>`)}</tbody>
     </table>
   </div>`;
@@ -68,6 +79,16 @@ export function Overview({ me }: { me: Me }) {
                   <${Tally} title="By language" data=${data.registrations.byLanguage} />
                   <${Tally} title="By country" data=${data.registrations.byCountry} />
                 </div>`
+              : null
+          }
+          ${
+            data.invitees
+              ? html`<h2>Invitees: ${data.invitees.total}</h2>
+                <div class="grid">
+                  <${Tally} title="By answer" data=${data.invitees.byAnswer} unit="invitees" />
+                  <${Tally} title="By group" data=${data.invitees.byGroup} unit="invitees" />
+                </div>
+                ${data.invitees.total > 0 ? html`<${Invitees} groups=${data.invitees.groups} />` : null}`
               : null
           }
           <h2>Press contacts: ${data.pressContacts}</h2>
