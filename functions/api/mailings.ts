@@ -10,6 +10,7 @@ import { isValidEmail } from '../events/email.js';
 import { cloudEvent, type OutgoingEvent, sendBodies, waitForOutcomes } from '../events/producer.js';
 import { MAILING_KINDS, validateIntakeEvent } from '../events/schemas.js';
 import { newMailingId } from '../mailing/ids.js';
+import { deliveryListing } from '../mailing/listings.js';
 import { mailingProgress, resendDeliveries, resumeMailing } from '../mailing/operations.js';
 import { PAUSABLE_STATES, pauseMailing } from '../mailing/pause.js';
 import { previewMailing } from '../mailing/preview.js';
@@ -321,21 +322,6 @@ export async function mailingView(deps: ApiDeps, mailingId: string) {
 
 export type MailingView = Awaited<ReturnType<typeof mailingView>>;
 
-/** A delivery as listed (no payload). */
-function deliveryItem(d: DeliveryRow) {
-  return {
-    contactKey: d.contactKey,
-    email: d.recipient.email,
-    name: `${d.recipient.givenName} ${d.recipient.familyName}`.trim(),
-    language: d.recipient.language ?? 'en',
-    role: d.recipient.role,
-    state: d.state,
-    attempts: d.attempts,
-    updatedAt: d.updatedAt,
-    ...(d.reason ? { reason: d.reason } : {}),
-  };
-}
-
 /**
  * One page of a mailing's deliveries, optionally in one state and/or whose address starts with
  * `q` (a key condition on the contact key, the lower-cased address: no scan, no filter).
@@ -344,7 +330,7 @@ export async function deliveriesPage(
   deps: ApiDeps,
   mailingId: string,
   query: Record<string, string | undefined>,
-): Promise<Page<ReturnType<typeof deliveryItem>>> {
+): Promise<Page<ReturnType<typeof deliveryListing>>> {
   const state = query.state || undefined;
   if (state && !(DELIVERY_STATES as readonly string[]).includes(state)) {
     throw badRequest(`state must be one of ${DELIVERY_STATES.join(', ')}.`);
@@ -370,7 +356,7 @@ export async function deliveriesPage(
     );
     const items = rows
       .filter((r): r is DeliveryRow => r?.state === (state as DeliveryState))
-      .map(deliveryItem);
+      .map(deliveryListing);
     const next = encodeCursor(page.LastEvaluatedKey);
     return next ? { items, next } : { items };
   }
@@ -383,12 +369,12 @@ export async function deliveriesPage(
       ExclusiveStartKey: start,
     }),
   );
-  const items = ((page.Items ?? []) as DeliveryRow[]).map(deliveryItem);
+  const items = ((page.Items ?? []) as DeliveryRow[]).map(deliveryListing);
   const next = encodeCursor(page.LastEvaluatedKey);
   return next ? { items, next } : { items };
 }
 
-export type DeliveryItem = ReturnType<typeof deliveryItem>;
+export type DeliveryItem = ReturnType<typeof deliveryListing>;
 export type DeliveryDetail = Awaited<ReturnType<typeof deliveryDetail>>;
 
 /** One delivery: its row and every state it passed through, in time order. */
@@ -396,7 +382,7 @@ export async function deliveryDetail(deps: ApiDeps, mailing: MailingRow, contact
   const d = await getDelivery(deps.pipeline, mailing.mailingId, contactKey);
   if (!d) throw notFound(`No delivery to ${contactKey} in "${mailing.mailingId}".`);
   return {
-    ...deliveryItem(d),
+    ...deliveryListing(d),
     recipient: d.recipient,
     sesMessageId: d.sesMessageId,
     createdAt: d.createdAt,

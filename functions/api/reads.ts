@@ -2,9 +2,12 @@
  * Read models of the console: the conference overview, the press list, mailings, rejected events
  * and suppressions. Each is a Query (no Scan) over the same store the CLI reads.
  */
+
+import { suppressionListing } from '../feedback/lift.js';
 import { listSuppressionEntries, suppressionScope } from '../feedback/operations.js';
 import { inviteeTally } from '../invitations/listing.js';
 import { primaryLanguage } from '../lib/text.js';
+import { rejectionListing } from '../mailing/listings.js';
 import { listInvitees } from '../store/invitees.js';
 import type { MailingRow, PressRow, RegistrationRow } from '../store/model.js';
 import { DELIVERY_STATES } from '../store/model.js';
@@ -130,17 +133,7 @@ export async function mailingsPage(
 
 export async function rejectionsPage(deps: ApiDeps, query: Record<string, string | undefined>) {
   const rows = await listRejections(deps.pipeline, 1000);
-  return pageOf(
-    rows.map((r) => ({
-      receivedAt: r.receivedAt,
-      eventId: r.eventId,
-      type: r.type,
-      code: r.code,
-      reason: r.reason,
-      payloadHead: r.payloadHead,
-    })),
-    query,
-  );
+  return pageOf(rows.map(rejectionListing), query);
 }
 
 export const SUPPRESSION_REASONS = ['bounce', 'complaint', 'unsubscribe', 'rejected', 'manual'] as const;
@@ -164,14 +157,7 @@ export async function suppressionsPage(
   return pageOf(
     rows
       .filter((r) => !email || r.email.toLowerCase().includes(email.toLowerCase()))
-      .map((r) => ({
-        email: r.email,
-        scope: scopeName(r.scope),
-        reason: r.reason,
-        since: r.createdAt,
-        ...(r.detail ? { detail: r.detail } : {}),
-        ...(r.source ? { source: r.source } : {}),
-      })),
+      .map((r) => suppressionListing(r, scopeName)),
     query,
   );
 }

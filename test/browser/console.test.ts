@@ -14,8 +14,14 @@ import { simpleParser } from 'mailparser';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../console/build.js';
+import { DEMO_CONFERENCE_ID } from '../../demo/data.js';
+import { DEMO_INVITEES } from '../../demo/invitees.js';
 import { loadDemo } from '../../demo/load.js';
+import { handleApi } from '../../functions/api/routes.js';
+import { inviteeIdFor } from '../../functions/events/email.js';
 import { applyEvents } from '../../functions/events/producer.js';
+import { mailingProgress } from '../../functions/mailing/operations.js';
+import { getInvitee, recordAnswer } from '../../functions/store/invitees.js';
 import { type ConsoleServer, localApiDeps, startConsoleServer } from '../../local/console.js';
 import { inProcessProducer } from '../../local/default-stack.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
@@ -330,6 +336,189 @@ describe('organizer console in Chromium', () => {
       console.error('page problems:', problems);
       throw error;
     } finally {
+      await context.close();
+    }
+  });
+
+  it('shows invitees and their answers, builds an invitation audience by group and answer, pauses, resumes, cancels and resends with counted confirmations, and a delivery’s history', {
+    timeout: 400_000,
+  }, async () => {
+    const width = 1280;
+    const store = localApiDeps(stack).pipeline;
+    // One invitee declines, as the RSVP endpoint would record it.
+    const omarov = await getInvitee(store, DEMO_CONFERENCE_ID, inviteeIdFor('s.omarov@example.org'));
+    expect(omarov).toBeDefined();
+    if (omarov) {
+      await recordAnswer(store, omarov, {
+        state: 'declined',
+        at: new Date().toISOString(),
+        source: 'rsvp:e2e',
+      });
+    }
+    const { context, page, problems } = await signedIn(width);
+    try {
+      // Overview: the invitation list with each answer, filtered by answer.
+      const heads = DEMO_INVITEES.filter((i) => i.group === 'heads of delegation');
+      await page.getByRole('heading', { level: 2, name: `Invitees: ${DEMO_INVITEES.length}` }).waitFor();
+      await expect.poll(() => page.locator('table.invitees tbody tr').count()).toBe(DEMO_INVITEES.length);
+      await page.getByLabel('Answer').selectOption('declined');
+      await expect.poll(() => page.locator('table.invitees tbody tr').count()).toBe(1);
+      const row = page.locator('table.invitees tbody tr').first();
+      expect(await row.textContent()).toContain('Omarov');
+      expect(await row.locator('.badge').first().textContent()).toBe('declined');
+      await row.getByText('step(s)').click();
+      await expect.poll(() => row.locator('.history li').count()).toBe(2);
+      await expectAccessible(page, 'overview with invitees');
+      await shoot(page, 'overview-invitees', width);
+
+      // New invitation: groups and answers, counted live by the API's audience code.
+      await page.goto(`${server.url}/#/new`);
+      await page.getByRole('heading', { name: 'New mailing' }).waitFor();
+      await page.getByLabel('Kind').selectOption('invitation');
+      const count = () => page.getByTestId('audience-count').textContent();
+      await expect
+        .poll(count, { timeout: 60_000 })
+        .toMatch(new RegExp(`^${DEMO_INVITEES.length - 1} recipient`));
+      await page.locator('input[name="groups"][value="heads of delegation"]').check();
+      // The heads of delegation less the one who declined.
+      await expect.poll(count, { timeout: 30_000 }).toMatch(new RegExp(`^${heads.length - 1} recipient`));
+      await page.locator('input[name="rsvp"][value="declined"]').check();
+      await expect.poll(count, { timeout: 30_000 }).toMatch(/^1 recipient\(s\): ru 1/);
+      await expectAccessible(page, 'new invitation');
+      await shoot(page, 'new-invitation', width);
+
+      // Mailings the page acts on, made through the API the page uses; SES throttles meanwhile.
+      const organizer = {
+        user: 'e2e-organizer',
+        email: 'organizer@example.org',
+        groups: ['organizers' as const],
+      };
+      const api = async (method: 'GET' | 'POST', p: string, body?: unknown) => {
+        const res = await handleApi(localApiDeps(stack), {
+          method,
+          path: p,
+          query: {},
+          body,
+          identity: organizer,
+        });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        return res.body as { mailingId: string; preview: { total: number } };
+      };
+      const start = async (subject: string) => {
+        const dry = await api('POST', `/api/conferences/${DEMO_CONFERENCE_ID}/mailings`, {
+          kind: 'announcement',
+          audience: { roles: ['speaker'] },
+          content: { subject: { en: subject }, body: { en: 'Body' } },
+        });
+        expect(dry.preview.total).toBeGreaterThan(0);
+        expect(dry.preview.total).toBeLessThanOrEqual(50);
+        await api('POST', `/api/mailings/${dry.mailingId}/confirm`);
+        return { id: dry.mailingId, total: dry.preview.total };
+      };
+      const throttle = () =>
+        stack.ses.setFault(() => ({
+          status: 400,
+          code: 'Throttling',
+          message: 'Maximum sending rate exceeded.',
+        }));
+      const progressLine = () => page.getByTestId('progress-line').textContent();
+
+      // Pause, then resume: each confirmation names how many deliveries it concerns.
+      throttle();
+      const paused = await start('Pause and resume');
+      await page.goto(`${server.url}/#/mailings/${paused.id}`);
+      await expect.poll(progressLine, { timeout: 60_000 }).toMatch(new RegExp(`queued ${paused.total}\\b`));
+      await page.getByRole('button', { name: 'Pause mailing' }).click();
+      const dialog = page.getByRole('alertdialog');
+      // The count is the queued deliveries of the moment (a throttled one may be between tries).
+      const pauseText = (await dialog.textContent()) ?? '';
+      const named = Number(pauseText.match(/(\d+) queued delivery\(ies\) wait until you resume it/)?.[1]);
+      expect(named).toBeGreaterThan(0);
+      expect(named).toBeLessThanOrEqual(paused.total);
+      await expectAccessible(page, 'pause confirmation');
+      await shoot(page, 'mailing-pause-confirm', width);
+      await dialog.getByRole('button', { name: /^Yes, pause \(\d+ wait\)$/ }).click();
+      await page.getByText('Paused: paused by e2e-organizer').waitFor({ timeout: 30_000 });
+      // Held, not sent: once the senders see the pause, every delivery is queued again.
+      await expect
+        .poll(async () => (await mailingProgress(store, paused.id))?.counts.queued, { timeout: 30_000 })
+        .toBe(paused.total);
+      stack.ses.setFault(undefined);
+      expect(stack.accepted.filter((m) => m.tags.mailing === paused.id)).toHaveLength(0);
+      await page.reload();
+      await page.getByRole('button', { name: 'Resume mailing' }).click();
+      expect(await page.getByRole('alertdialog').textContent()).toContain(
+        `${paused.total} queued delivery(ies) go out again`,
+      );
+      await page.getByRole('button', { name: `Yes, resume (${paused.total} go out)` }).click();
+      await waitComplete(page);
+      expect(stack.accepted.filter((m) => m.tags.mailing === paused.id)).toHaveLength(paused.total);
+
+      // One delivery's history: each state with its time.
+      const first = page.locator('table.deliveries tbody tr td a').first();
+      await first.click();
+      await page.getByRole('heading', { name: /^Delivery to / }).waitFor();
+      const history = page.getByTestId('history');
+      await expect
+        .poll(async () => (await history.locator('li .badge').allTextContents()).join(' '), {
+          timeout: 30_000,
+        })
+        .toMatch(/^queued sending (.* )?sent delivered$/);
+      expect(await history.locator('li time').first().getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+      await expectAccessible(page, 'delivery with history');
+      await shoot(page, 'delivery-history', width);
+
+      // Cancel while throttled: the confirmation names the queued deliveries that will not go.
+      throttle();
+      const cancelled = await start('Cancel me');
+      await page.goto(`${server.url}/#/mailings/${cancelled.id}`);
+      await expect
+        .poll(progressLine, { timeout: 60_000 })
+        .toMatch(new RegExp(`queued ${cancelled.total}\\b`));
+      await page.getByRole('button', { name: 'Pause mailing' }).click();
+      await page.getByRole('button', { name: /^Yes, pause/ }).click();
+      await page.getByText('Paused: paused by e2e-organizer').waitFor({ timeout: 30_000 });
+      await expect
+        .poll(async () => (await mailingProgress(store, cancelled.id))?.counts.queued, { timeout: 30_000 })
+        .toBe(cancelled.total);
+      await page.reload();
+      await page.getByRole('button', { name: 'Cancel mailing' }).click();
+      expect(await page.getByRole('alertdialog').textContent()).toContain(
+        `${cancelled.total} queued delivery(ies) will not go`,
+      );
+      await page.getByRole('button', { name: `Yes, cancel (${cancelled.total} will not go)` }).click();
+      await page.getByText('Cancelled: queued deliveries will not go.').waitFor({ timeout: 30_000 });
+      await expect
+        .poll(async () => (await mailingProgress(store, cancelled.id))?.counts.cancelled, { timeout: 30_000 })
+        .toBe(cancelled.total);
+      stack.ses.setFault(undefined);
+      expect(stack.accepted.filter((m) => m.tags.mailing === cancelled.id)).toHaveLength(0);
+
+      // Resend failed: SES refuses every mail once; the resend confirmation names how many.
+      stack.ses.setFault(() => ({
+        status: 400,
+        code: 'MessageRejected',
+        message: 'Email address is not verified.',
+      }));
+      const failing = await start('Resend me');
+      await page.goto(`${server.url}/#/mailings/${failing.id}`);
+      await page.getByRole('button', { name: `Resend ${failing.total} failed` }).click({ timeout: 60_000 });
+      stack.ses.setFault(undefined);
+      expect(await page.getByRole('alertdialog').textContent()).toContain(
+        `Resend ${failing.total} failed delivery(ies)?`,
+      );
+      await page.getByRole('button', { name: `Yes, resend ${failing.total}` }).click();
+      await page.getByText(`Resending ${failing.total} deliveries.`).waitFor({ timeout: 30_000 });
+      await expect
+        .poll(() => stack.accepted.filter((m) => m.tags.mailing === failing.id).length, { timeout: 90_000 })
+        .toBe(failing.total);
+      expect(problems).toEqual([]);
+    } catch (error) {
+      await shoot(page, 'failure', width);
+      console.error('page problems:', problems);
+      throw error;
+    } finally {
+      stack.ses.setFault(undefined);
       await context.close();
     }
   });
