@@ -199,13 +199,14 @@ describe('pause and resume from the console API', () => {
         },
         { timeoutMs: 60_000, what: 'the paused mailing’s jobs held' },
       );
+      expect(acceptedFor(stack.current, mailingId)).toHaveLength(0);
+      const resumed = await ok('POST', `/api/mailings/${mailingId}/resume`);
+      expect(resumed.state).toBe('sending');
     } finally {
+      // SES takes mail again only after the resume: a sender whose cached read still said
+      // "sending" could otherwise have sent during the pause (documented: up to 10 s).
       stack.current.ses.setFault(undefined);
     }
-    expect(acceptedFor(stack.current, mailingId)).toHaveLength(0);
-
-    const resumed = await ok('POST', `/api/mailings/${mailingId}/resume`);
-    expect(resumed.state).toBe('sending');
     expect((await call('POST', `/api/mailings/${mailingId}/resume`)).status).toBe(409);
     await eventually(
       async () => {

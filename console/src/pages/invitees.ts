@@ -3,7 +3,8 @@ import { useState } from 'preact/hooks';
 import type { InviteeListing } from '../../../functions/invitations/listing';
 import { qs } from '../api';
 import { CONFERENCE } from '../conference';
-import { html, Notice, StateBadge, shortTime } from '../ui';
+import { t } from '../i18n';
+import { html, Notice, StateBadge, shortTime, stateName } from '../ui';
 import { usePaged } from './lists';
 
 /** RSVP states as the filter offers them (the API's own spellings). */
@@ -11,7 +12,7 @@ const ANSWERS = ['invited', 'accepted', 'declined', 'delegated', 'registered'];
 
 function History({ invitee }: { invitee: InviteeListing }) {
   if (invitee.history.length === 0) return html`<span class="muted">—</span>`;
-  return html`<details><summary>${invitee.history.length} step(s)</summary>
+  return html`<details><summary>${t('steps', { count: invitee.history.length })}</summary>
     <ol class="history">${invitee.history.map(
       (h) =>
         html`<li><time datetime=${h.at}>${shortTime(h.at)}</time> <${StateBadge} state=${h.state} />${h.representative ? html` <bdi>${h.representative.name}</bdi> <span class="muted">${h.representative.email}</span>` : null}</li>`,
@@ -27,19 +28,19 @@ export function Invitees({ groups }: { groups: string[] }) {
     [answer, group],
   );
   return html`<section aria-labelledby="invitees-list-h">
-    <h3 id="invitees-list-h">Invitees and their answers</h3>
+    <h3 id="invitees-list-h">${t('invitees-answers')}</h3>
     <form class="row filters" role="search" onSubmit=${(e: Event) => e.preventDefault()}>
-      <label class="field">Answer
+      <label class="field">${t('answer')}
         <select name="rsvp" value=${answer} onChange=${(e: Event) => setAnswer((e.target as HTMLSelectElement).value)}>
-          <option value="">any</option>
-          ${ANSWERS.map((a) => html`<option value=${a}>${a === 'invited' ? 'no answer yet' : a}</option>`)}
+          <option value="">${t('any')}</option>
+          ${ANSWERS.map((a) => html`<option value=${a}>${a === 'invited' ? t('no-answer-yet') : stateName(a)}</option>`)}
         </select>
       </label>
       ${
         groups.length
-          ? html`<label class="field">Group
+          ? html`<label class="field">${t('group')}
         <select name="group" value=${group} onChange=${(e: Event) => setGroup((e.target as HTMLSelectElement).value)}>
-          <option value="">any</option>
+          <option value="">${t('any')}</option>
           ${groups.map((g) => html`<option value=${g}>${g}</option>`)}
         </select>
       </label>`
@@ -49,19 +50,19 @@ export function Invitees({ groups }: { groups: string[] }) {
     <${Notice} error=${list.error} />
     ${
       list.loaded && list.items.length === 0
-        ? html`<p>No invitees${answer ? ` with the answer ${answer}` : ''}${group ? ` in ${group}` : ''}.</p>`
+        ? html`<p>${t('no-invitees')}</p>`
         : html`<div class="scroll"><table class="invitees" data-testid="invitees">
-      <caption class="sr">Invitees</caption>
-      <thead><tr><th scope="col">Name</th><th scope="col" class="wide">Address</th><th scope="col">Group</th><th scope="col">Lang</th><th scope="col">Answer</th><th scope="col" class="wide">Since (UTC)</th><th scope="col">History</th></tr></thead>
+      <caption class="sr">${t('invitees')}</caption>
+      <thead><tr><th scope="col">${t('col-name')}</th><th scope="col" class="wide">${t('col-address')}</th><th scope="col">${t('group')}</th><th scope="col">${t('col-lang')}</th><th scope="col">${t('answer')}</th><th scope="col" class="wide">${t('col-since')}</th><th scope="col">${t('history')}</th></tr></thead>
       <tbody>${list.items.map(
         (i) => html`<tr>
-          <th scope="row"><bdi>${i.name}</bdi></th><td class="wide">${i.email}</td><td>${i.group ?? ''}</td><td>${i.language ?? ''}</td>
+          <th scope="row"><bdi>${i.name}</bdi></th><td class="wide"><bdi dir="ltr">${i.email}</bdi></td><td>${i.group ?? ''}</td><td>${i.language ?? ''}</td>
           <td><${StateBadge} state=${i.rsvp} />${i.representative ? html` <span class="muted">→ <bdi>${i.representative.name}</bdi></span>` : null}</td>
           <td class="wide">${shortTime(i.rsvpAt)}</td><td><${History} invitee=${i} /></td>
         </tr>`,
       )}</tbody>
     </table></div>`
     }
-    ${list.next ? html`<button type="button" onClick=${list.more}>Show more</button>` : null}
+    ${list.next ? html`<button type="button" onClick=${list.more}>${t('show-more')}</button>` : null}
   </section>`;
 }
