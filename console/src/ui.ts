@@ -91,7 +91,10 @@ export function CountsLine({ counts, compact }: { counts: Counts; compact?: bool
   return html`<span class="counts">${shown.map((s) => html`<span class=${`c s-${s}`}>${stateName(s)} ${counts[s] ?? 0}</span> `)}</span>`;
 }
 
-export const shortTime = (iso: string | undefined) => (iso ? iso.replace('T', ' ').slice(0, 16) : '');
+/** Text kept left to right inside right-to-left text (a date and time keeps its order in Arabic). */
+export const ltr = (text: string) => `\u2066${text}\u2069`;
+
+export const shortTime = (iso: string | undefined) => (iso ? ltr(iso.replace('T', ' ').slice(0, 16)) : '');
 
 /**
  * A rendered mail: HTML in a sandboxed frame (no scripts, its own origin) at desktop (600 px) or

@@ -545,6 +545,83 @@ describe('organizer console in Chromium', () => {
     }
   });
 
+  it('speaks Russian and Arabic (right to left) when switched, at 1280 and 375 px, axe-clean', {
+    timeout: 400_000,
+  }, async () => {
+    const catalogs = {
+      ru: JSON.parse(readFileSync(path.resolve('templates/catalogs/ru.json'), 'utf8')),
+      ar: JSON.parse(readFileSync(path.resolve('templates/catalogs/ar.json'), 'utf8')),
+    } as const;
+    // A mailing to show (a dry run: nothing is sent).
+    const created = await handleApi(localApiDeps(stack), {
+      method: 'POST',
+      path: `/api/conferences/${DEMO_CONFERENCE_ID}/mailings`,
+      query: {},
+      body: {
+        kind: 'announcement',
+        audience: { languages: ['ar'] },
+        content: { subject: { en: SUBJECT.en, ar: SUBJECT.ar }, body: { en: BODY.en, ar: BODY.ar } },
+      },
+      identity: { user: 'e2e-organizer', email: 'organizer@example.org', groups: ['organizers'] },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const mailingId = (created.body as { mailingId: string }).mailingId;
+    for (const lang of ['ru', 'ar'] as const) {
+      const words = catalogs[lang].pages.console as Record<string, string>;
+      for (const width of [1280, 375]) {
+        const { context, page, problems } = await signedIn(width);
+        try {
+          await page.locator('select[name="ui-lang"]').selectOption(lang);
+          await expect.poll(() => page.locator('html').getAttribute('dir')).toBe(catalogs[lang].meta.dir);
+          expect(await page.locator('html').getAttribute('lang')).toBe(lang);
+          const nav = await page.locator('header nav').textContent();
+          expect(nav).toContain(words['nav-overview']);
+          expect(nav).toContain(words['nav-suppressions']);
+          await page
+            .getByRole('heading', { level: 2, name: words['registrations-total']?.replace('{count}', '200') })
+            .waitFor();
+          expect(await page.locator('header').evaluate(directionOf)).toBe(catalogs[lang].meta.dir);
+          if (width === 375) await expectFits(page);
+          await expectAccessible(page, `overview (${lang}, ${width})`);
+          await shoot(page, `overview-${lang}`, width);
+
+          await page.goto(`${server.url}/#/new`);
+          await page.getByRole('heading', { level: 1, name: words['nav-new'] }).waitFor();
+          // The preview keeps the mail's own language: English mail, left to right, in an Arabic console.
+          await page.locator('input[name="subject-en"]').fill('Opening session moved');
+          await page.locator('textarea[name="body-en"]').fill(BODY.en);
+          await expect
+            .poll(() => page.frameLocator('.preview iframe.frame').locator('html').evaluate(directionOf), {
+              timeout: 60_000,
+            })
+            .toBe('ltr');
+          if (width === 375) await expectFits(page);
+          await expectAccessible(page, `new mailing (${lang}, ${width})`);
+          await shoot(page, `new-mailing-${lang}`, width);
+
+          await page.goto(`${server.url}/#/mailings/${mailingId}`);
+          await page.getByRole('heading', { level: 1, name: new RegExp(`^${words.mailing}`) }).waitFor();
+          await page.getByTestId('progress-line').waitFor();
+          if (width === 375) await expectFits(page);
+          await expectAccessible(page, `mailing (${lang}, ${width})`);
+          await shoot(page, `mailing-${lang}`, width);
+
+          // The choice is kept for the next visit.
+          await page.reload();
+          await page.locator('header .who').waitFor();
+          expect(await page.locator('select[name="ui-lang"]').inputValue()).toBe(lang);
+          expect(problems).toEqual([]);
+        } catch (error) {
+          await shoot(page, `failure-${lang}`, width);
+          console.error('page problems:', problems);
+          throw error;
+        } finally {
+          await context.close();
+        }
+      }
+    }
+  });
+
   it('refuses a spent sign-in link and an unsigned API call', async () => {
     const url = server.signInUrl();
     const first = await fetch(url, { redirect: 'manual' });

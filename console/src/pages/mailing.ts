@@ -8,6 +8,7 @@ import {
   CountsLine,
   html,
   kindName,
+  ltr,
   MailView,
   Notice,
   Progress,
@@ -20,7 +21,7 @@ import {
 } from '../ui';
 
 /** A history time to the second (states of one delivery are often seconds apart). */
-const fullTime = (iso: string) => iso.replace('T', ' ').slice(0, 19);
+const fullTime = (iso: string) => ltr(iso.replace('T', ' ').slice(0, 19));
 
 type MailingData = MailingView;
 
