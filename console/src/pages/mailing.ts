@@ -189,7 +189,7 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
       ${data.pausedReason ? html`<p class="notice error" role="alert">${t('paused-because', { reason: data.pausedReason })}</p>` : null}
       <div class="card" aria-live="polite">
         <${Progress} value=${data.settled} max=${total} label=${t('settled')} />
-        <p data-testid="progress-line">${data.complete ? html`<strong>${t('complete')}</strong> ` : null}<${CountsLine} counts=${data.counts} /></p>
+        <p data-testid="progress-line">${data.complete && data.state !== 'dry-run' ? html`<strong>${t('complete')}</strong> ` : null}<${CountsLine} counts=${data.counts} /></p>
         ${!data.complete && data.state !== 'dry-run' ? html`<p>${t('rate', { rate: rate.toFixed(1), left: rate > 0 ? duration(left / rate) : '—' })}</p>` : null}
       </div>
       ${
