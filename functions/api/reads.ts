@@ -6,6 +6,7 @@
 import { suppressionListing } from '../feedback/lift.js';
 import { listSuppressionEntries, suppressionScope } from '../feedback/operations.js';
 import { inviteeTally } from '../invitations/listing.js';
+import { isListedByDefault, isPressKind } from '../kinds/index.js';
 import { primaryLanguage } from '../lib/text.js';
 import { rejectionListing } from '../mailing/listings.js';
 import { listInvitees } from '../store/invitees.js';
@@ -15,9 +16,6 @@ import { listMailings, listRejections, pageOfContacts } from '../store/store.js'
 import type { ApiDeps } from './deps.js';
 import { badRequest, pageOf } from './http.js';
 import { requireConference } from './mailings.js';
-
-/** One-person transactional mail is left out of the mailing lists (thousands of rows of one). */
-const ONE_PERSON_KINDS = new Set(['confirmation', 'cancellation']);
 
 async function allContacts<T extends RegistrationRow | PressRow>(
   deps: ApiDeps,
@@ -75,8 +73,8 @@ export async function overview(deps: ApiDeps, conferenceId: string, options: { p
     languages: conference.languages,
   };
   const mailings = (await listMailings(deps.pipeline, conferenceId))
-    .filter((m) => !ONE_PERSON_KINDS.has(m.kind))
-    .filter((m) => !options.pressOnly || m.kind === 'media-advisory')
+    .filter((m) => isListedByDefault(m.kind))
+    .filter((m) => !options.pressOnly || isPressKind(m.kind))
     .slice(0, 20)
     .map(mailingSummary);
   if (options.pressOnly) return { conference: facts, pressContacts: press.length, mailings };
@@ -125,8 +123,8 @@ export async function mailingsPage(
   options: { pressOnly: boolean },
 ) {
   const rows = (await listMailings(deps.pipeline, conferenceId))
-    .filter((m) => query.all === '1' || !ONE_PERSON_KINDS.has(m.kind))
-    .filter((m) => !options.pressOnly || m.kind === 'media-advisory')
+    .filter((m) => query.all === '1' || isListedByDefault(m.kind))
+    .filter((m) => !options.pressOnly || isPressKind(m.kind))
     .map(mailingSummary);
   return pageOf(rows, query);
 }

@@ -16,7 +16,6 @@ const LANGS = [
   { tag: 'ar', dir: 'rtl' },
 ] as const;
 const langName = (tag: string) => t(`lang-${tag}`);
-const WITH_CONTENT = new Set(['announcement', 'media-advisory']);
 /** The audience filter's RSVP spellings (functions/events/schemas.ts, RSVP_FILTERS). */
 const RSVP_FILTERS = ['no-answer', 'accepted', 'declined', 'delegated'];
 /** Above this many recipients the count must be typed (the API enforces the same). */
@@ -63,6 +62,7 @@ function Checks(props: {
 
 export function Compose({ me }: { me: Me }) {
   const kinds = me.can.composeKinds;
+  const withContent = useMemo(() => new Set(me.can.contentKinds), [me]);
   const [kind, setKind] = useState(kinds.includes('announcement') ? 'announcement' : (kinds[0] ?? ''));
   const [roles, setRoles] = useState<string[]>([]);
   const [languages, setLanguages] = useState<string[]>([]);
@@ -116,7 +116,7 @@ export function Compose({ me }: { me: Me }) {
     if (kind === 'invitation' && groups.length) audience.groups = groups;
     if (kind === 'invitation' && rsvp.length) audience.rsvp = rsvp;
     const r: Record<string, unknown> = { kind, audience };
-    if (WITH_CONTENT.has(kind)) {
+    if (withContent.has(kind)) {
       const s: Record<string, string> = {};
       const b: Record<string, string> = {};
       for (const { tag } of LANGS) {
@@ -256,7 +256,7 @@ export function Compose({ me }: { me: Me }) {
         </p>
         <${Notice} error=${countError} />
         ${
-          WITH_CONTENT.has(kind)
+          withContent.has(kind)
             ? html`<h2>${t('content')}</h2>
               ${LANGS.map(
                 (l) => html`<fieldset class="lang">
