@@ -6,6 +6,14 @@
 /** The demo conference's id (also the CLI's default `--conference`). */
 export const DEMO_CONFERENCE_ID = 'dushanbe-2022';
 
+/** The conference's short name and city, in every language (the preview samples use them too). */
+export const SHORT_NAME = {
+  en: 'Dushanbe Border Security Conference',
+  ru: 'Душанбинская конференция по безопасности границ',
+  ar: 'مؤتمر دوشنبه لأمن الحدود',
+};
+export const CITY = { en: 'Dushanbe', ru: 'Душанбе', ar: 'دوشنبه' };
+
 /** The co-organizers, in every language (the preview samples show them too). */
 export const ORGANIZERS = [
   {
@@ -42,12 +50,8 @@ export function demoConference(): Record<string, unknown> {
       ru: 'Международная конференция высокого уровня по международному и региональному сотрудничеству в области безопасности и управления границами в целях противодействия терроризму и предотвращения передвижения террористов',
       ar: 'المؤتمر الدولي رفيع المستوى حول التعاون الدولي والإقليمي في مجال أمن الحدود وإدارتها لمكافحة الإرهاب ومنع تنقل الإرهابيين',
     },
-    shortName: {
-      en: 'Dushanbe Border Security Conference',
-      ru: 'Душанбинская конференция по безопасности границ',
-      ar: 'مؤتمر دوشنبه لأمن الحدود',
-    },
-    city: { en: 'Dushanbe', ru: 'Душанбе', ar: 'دوشنبه' },
+    shortName: SHORT_NAME,
+    city: CITY,
     venue: {
       en: 'Conference centre, Dushanbe (demo)',
       ru: 'Конференц-центр, Душанбе (демо)',

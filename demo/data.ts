@@ -32,40 +32,34 @@ const DEMO_SOURCE = 'https://registration.example.org/dushanbe-2022';
 
 /** Every demo event, in the order they must be applied (conference, agenda, then people). */
 export function demoEvents(): { conference: OutgoingEvent; agenda: OutgoingEvent; people: OutgoingEvent[] } {
-  const at = (minutes: number) => new Date(Date.UTC(2022, 8, 14, 4, 0) + minutes * 60_000).toISOString();
-  const conference = cloudEvent('conference.upserted', demoConference(), {
-    id: `demo-${DEMO_CONFERENCE_ID}-conference`,
-    time: at(0),
-    source: DEMO_SOURCE,
-  });
-  const agenda = cloudEvent('agenda.changed', demoAgenda(), {
-    id: `demo-${DEMO_CONFERENCE_ID}-agenda-v1`,
-    time: at(1),
-    source: DEMO_SOURCE,
-  });
+  // Fixed ids and times, minutes after the registration desk opened: loading twice changes nothing.
+  const event = (
+    type: Parameters<typeof cloudEvent>[0],
+    data: Record<string, unknown>,
+    id: string,
+    minutes: number,
+    source = DEMO_SOURCE,
+  ): OutgoingEvent =>
+    cloudEvent(type, data, {
+      id: `demo-${DEMO_CONFERENCE_ID}-${id}`,
+      time: new Date(Date.UTC(2022, 8, 14, 4, 0) + minutes * 60_000).toISOString(),
+      source,
+    });
+  const conference = event('conference.upserted', demoConference(), 'conference', 0);
+  const agenda = event('agenda.changed', demoAgenda(), 'agenda-v1', 1);
   // Registrations arrive as `registration.updated`: they stand for registrations taken before the
   // demo starts, so `npm start` does not open with 200 confirmations in the outbox. The demo story
   // (`npm run demo`) sends `registration.created` for new ones, and those get their confirmation.
   const registrations = demoRegistrations().map((r, i) =>
-    cloudEvent(
-      'registration.updated',
-      { ...r },
-      {
-        id: `demo-${DEMO_CONFERENCE_ID}-${r.registrationId}`,
-        time: at(10 + i),
-        source: DEMO_SOURCE,
-      },
-    ),
+    event('registration.updated', { ...r }, r.registrationId, 10 + i),
   );
   const press = demoPressContacts().map((p, i) =>
-    cloudEvent(
+    event(
       'press-contact.upserted',
       { ...p },
-      {
-        id: `demo-${DEMO_CONFERENCE_ID}-${p.contactId}`,
-        time: at(300 + i),
-        source: 'https://press.example.org/accreditation',
-      },
+      p.contactId,
+      300 + i,
+      'https://press.example.org/accreditation',
     ),
   );
   return { conference, agenda, people: [...registrations, ...press] };

@@ -6,7 +6,7 @@
  */
 import type { MailKind } from '../functions/render/kinds.js';
 import type { ConferenceInfo, MailDataByKind, Person, SessionInfo } from '../functions/render/types.js';
-import { ORGANIZERS } from './conference.js';
+import { CITY, ORGANIZERS, SHORT_NAME } from './conference.js';
 
 export const SAMPLE_CONFERENCE: ConferenceInfo = {
   conferenceId: 'dushanbe-2022',
@@ -15,12 +15,8 @@ export const SAMPLE_CONFERENCE: ConferenceInfo = {
     ru: 'Конференция высокого уровня по сотрудничеству в области безопасности и управления границами для противодействия терроризму',
     ar: 'المؤتمر رفيع المستوى للتعاون في أمن الحدود وإدارتها لمكافحة الإرهاب',
   },
-  shortName: {
-    en: 'Dushanbe Border Security Conference',
-    ru: 'Душанбинская конференция по безопасности границ',
-    ar: 'مؤتمر دوشنبه لأمن الحدود',
-  },
-  city: { en: 'Dushanbe', ru: 'Душанбе', ar: 'دوشنبه' },
+  shortName: SHORT_NAME,
+  city: CITY,
   venue: {
     en: 'State Conference Centre',
     ru: 'Государственный конференц-центр',

@@ -34,7 +34,13 @@ import {
   type Source,
   substitute,
 } from './build/assembly.js';
-import { checkCatalogs, honorificAliases, loadCatalogs, runtimeCatalog } from './build/catalogs.js';
+import {
+  catalogDir,
+  checkCatalogs,
+  honorificAliases,
+  loadCatalogs,
+  runtimeCatalog,
+} from './build/catalogs.js';
 import { DIST_DIR, Problems, REFERENCE_LANGUAGE, TEMPLATES_DIR, TemplateBuildError } from './build/common.js';
 import {
   type Artifact,
@@ -242,8 +248,7 @@ export async function buildTemplates(options: BuildOptions = {}): Promise<BuildR
       const html = await compileMjml(source, substituted, problems, kindFile);
       if (html === null) continue;
       checkSurvival(source, substituted.text, html, problems);
-      const dir = catalog.messages.get('meta.dir') === 'rtl' ? 'rtl' : 'ltr';
-      const marked = markBody(html, catalog.language, dir);
+      const marked = markBody(html, catalog.language, catalogDir(catalog));
       const shared = partials.get(catalog.language) as {
         html: Map<string, string>;
         text: Map<string, string>;

@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import { escapeHtml } from '../../functions/lib/text.js';
-import { type Catalog, lineAt, parseMessage } from './catalogs.js';
+import { type Catalog, catalogDir, lineAt, parseMessage } from './catalogs.js';
 import type { Problems } from './common.js';
 
 export interface Origin {
@@ -208,7 +208,7 @@ export interface Substituted {
 
 /** Build-time variables: derived from the catalog's meta so templates need no per-language copies. */
 function buildVariable(name: string, catalog: Catalog): string | undefined {
-  const rtl = catalog.messages.get('meta.dir') === 'rtl';
+  const rtl = catalogDir(catalog) === 'rtl';
   switch (name) {
     case '@lang':
       return catalog.language;

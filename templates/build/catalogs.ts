@@ -189,31 +189,38 @@ export function checkCatalogs(catalogs: readonly Catalog[], problems: Problems):
   }
 }
 
-export function runtimeCatalog(catalog: Catalog): RuntimeCatalog {
-  const strings: Record<string, string> = {};
+/** The catalog's writing direction, from `meta.dir` (which {@link checkCatalogs} allows only as ltr or rtl). */
+export function catalogDir(catalog: Catalog): 'ltr' | 'rtl' {
+  return catalog.messages.get('meta.dir') === 'rtl' ? 'rtl' : 'ltr';
+}
+
+/** The messages of one top-level section (`runtime`, `pages`), keyed by the rest of their key. */
+function section(catalog: Catalog, name: string): Record<string, string> {
+  const prefix = `${name}.`;
+  const messages: Record<string, string> = {};
   for (const [key, value] of catalog.messages) {
-    if (key.startsWith('runtime.')) strings[key.slice('runtime.'.length)] = value;
+    if (key.startsWith(prefix)) messages[key.slice(prefix.length)] = value;
   }
+  return messages;
+}
+
+export function runtimeCatalog(catalog: Catalog): RuntimeCatalog {
   return {
     language: catalog.language,
     locale: catalog.messages.get('meta.locale') ?? catalog.language,
-    dir: catalog.messages.get('meta.dir') === 'rtl' ? 'rtl' : 'ltr',
-    strings,
+    dir: catalogDir(catalog),
+    strings: section(catalog, 'runtime'),
   };
 }
 
 /** A catalog's entry in the language registry (`dist/languages.js`): its metadata and page strings. */
 export function languageEntry(catalog: Catalog): LanguageEntry {
-  const pages: Record<string, string> = {};
-  for (const [key, value] of catalog.messages) {
-    if (key.startsWith('pages.')) pages[key.slice('pages.'.length)] = value;
-  }
   return {
     code: catalog.language,
     name: catalog.messages.get('meta.name') ?? catalog.language,
     locale: catalog.messages.get('meta.locale') ?? catalog.language,
-    dir: catalog.messages.get('meta.dir') === 'rtl' ? 'rtl' : 'ltr',
-    pages,
+    dir: catalogDir(catalog),
+    pages: section(catalog, 'pages'),
   };
 }
 
