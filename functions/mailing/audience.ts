@@ -59,10 +59,26 @@ export function recipientOf(row: RegistrationRow | PressRow): Recipient {
     sessions: row.sessions,
     contactId: row.contactId,
   };
-  for (const k of ['honorific', 'organization', 'country', 'language', 'timeZone', 'outlet'] as const) {
-    if (row[k] !== undefined) r[k] = row[k];
-  }
-  if (row.gender !== undefined) r.gender = row.gender;
-  if (row.title !== undefined) r.title = row.title;
+  return withOptionalFields(r, row);
+}
+
+/** The recipient fields a row may lack: a snapshot carries them only when set, never as undefined. */
+const OPTIONAL_FIELDS = [
+  'honorific',
+  'organization',
+  'country',
+  'language',
+  'timeZone',
+  'outlet',
+  'gender',
+  'title',
+] as const;
+
+/** `r` with the optional recipient fields that `row` has. */
+export function withOptionalFields(
+  r: Recipient,
+  row: Partial<Pick<Recipient, (typeof OPTIONAL_FIELDS)[number]>>,
+): Recipient {
+  for (const k of OPTIONAL_FIELDS) if (row[k] !== undefined) Object.assign(r, { [k]: row[k] });
   return r;
 }
