@@ -50,16 +50,7 @@ export function matchesAudience(recipient: Recipient, audience: Audience): boole
 
 /** A registration row as a recipient snapshot (what the sender renders from). */
 export function recipientOf(row: RegistrationRow | PressRow): Recipient {
-  const r: Recipient = {
-    contactKey: row.contactKey,
-    email: row.email,
-    givenName: row.givenName,
-    familyName: row.familyName,
-    role: row.role,
-    sessions: row.sessions,
-    contactId: row.contactId,
-  };
-  return withOptionalFields(r, row);
+  return recipientSnapshot(row, { sessions: row.sessions, contactId: row.contactId });
 }
 
 /** The recipient fields a row may lack: a snapshot carries them only when set, never as undefined. */
@@ -74,11 +65,23 @@ const OPTIONAL_FIELDS = [
   'title',
 ] as const;
 
-/** `r` with the optional recipient fields that `row` has. */
-export function withOptionalFields(
-  r: Recipient,
-  row: Partial<Pick<Recipient, (typeof OPTIONAL_FIELDS)[number]>>,
+/**
+ * A recipient snapshot of a stored person (registrant, press contact, invitee): who they are, with
+ * `own` (the sessions and ids that depend on the list they come from) and the optional fields
+ * they have.
+ */
+export function recipientSnapshot(
+  row: Recipient,
+  own: Pick<Recipient, 'sessions' | 'contactId'> & Partial<Pick<Recipient, 'inviteeId'>>,
 ): Recipient {
+  const r: Recipient = {
+    contactKey: row.contactKey,
+    email: row.email,
+    givenName: row.givenName,
+    familyName: row.familyName,
+    role: row.role,
+    ...own,
+  };
   for (const k of OPTIONAL_FIELDS) if (row[k] !== undefined) Object.assign(r, { [k]: row[k] });
   return r;
 }

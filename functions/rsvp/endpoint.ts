@@ -17,14 +17,8 @@ import { RSVP_ANSWERS, type RsvpAnswer } from '../events/outbound.js';
 import { toSingleLine } from '../events/schemas.js';
 import { registrationLink } from '../invitations/links.js';
 import { maskEmail } from '../lib/logger.js';
-import {
-  methodNotAllowed,
-  type PageRequest,
-  type PageResponse,
-  pageResponse as page,
-  pageMethod,
-  readForm,
-} from '../lib/pages.js';
+import type { PageRequest, PageResponse } from '../lib/pages.js';
+import { methodNotAllowed, pageResponse as page, pageMethod, readForm } from '../lib/pages.js';
 import { getInvitee } from '../store/invitees.js';
 import type { ConferenceRow, InviteeRow } from '../store/model.js';
 import { getConference } from '../store/store.js';

@@ -19,14 +19,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { maskEmail } from '../lib/logger.js';
-import {
-  methodNotAllowed,
-  type PageRequest,
-  type PageResponse,
-  pageResponse as page,
-  pageMethod,
-  readForm,
-} from '../lib/pages.js';
+import type { PageRequest, PageResponse } from '../lib/pages.js';
+import { methodNotAllowed, pageResponse as page, pageMethod, readForm } from '../lib/pages.js';
 import { catalogLanguageOf, resolveLanguage } from '../render/languages.js';
 import type { PressRow, RegistrationRow } from '../store/model.js';
 import { keys as tableKeys } from '../store/model.js';
