@@ -13,9 +13,6 @@ import { type SenderDeps, sendOne } from '../../functions/sending/send.js';
 import type { DeliveryRow } from '../../functions/store/model.js';
 import {
   countPlanned,
-  createDelivery,
-  createMailing,
-  deliveryIdOf,
   getMailing,
   listDeliveries,
   type StoreDeps,
@@ -33,7 +30,7 @@ import {
   storeOf,
 } from './support/pipeline.js';
 import { waitDrained, waitForProgress } from './support/progress.js';
-import { seedRegistrations } from './support/seed.js';
+import { seedDelivery, seedMailing, seedRegistrations } from './support/seed.js';
 
 const cid = 'dushanbe-2022';
 
@@ -140,26 +137,9 @@ describe('sending on the embedded stack', () => {
   /** A mailing whose deliveries are written but whose send jobs were never enqueued: only the test sends. */
   async function parkedMailing(mailingId: string, n: number): Promise<DeliveryRow[]> {
     const rows = await seedRegistrations(store(), cid, n, { prefix: mailingId });
-    await createMailing(store(), {
-      mailingId,
-      conferenceId: cid,
-      kind: 'invitation',
-      audience: {},
-      state: 'sending',
-      requestedBy: 'test@example.org',
-      plan: { phase: 'explicit', pages: 1 },
-    });
+    await seedMailing(store(), { mailingId, conferenceId: cid, plan: { phase: 'explicit', pages: 1 } });
     for (const row of rows) {
-      await createDelivery(store(), {
-        mailingId,
-        contactKey: row.contactKey,
-        deliveryId: deliveryIdOf(mailingId, row.contactKey),
-        conferenceId: cid,
-        kind: 'invitation',
-        state: 'queued',
-        recipient: recipientOf(row),
-        attempts: 0,
-      });
+      await seedDelivery(store(), { mailingId, conferenceId: cid }, row.contactKey, recipientOf(row));
     }
     await countPlanned(store(), mailingId, n);
     return listDeliveries(store(), mailingId);
