@@ -8,13 +8,8 @@ import { createHash } from 'node:crypto';
 import { contactKeyOf, isValidEmail } from '../../functions/events/email.js';
 import type { Context } from '../lib/context.js';
 import { readCsv } from '../lib/csv.js';
-import {
-  ImportCheck,
-  type ImportOptions,
-  type ImportRow,
-  importRows,
-  readColumns,
-} from '../lib/csv-import.js';
+import type { ImportOptions, ImportRow } from '../lib/csv-import.js';
+import { ImportCheck, importRows, readColumns } from '../lib/csv-import.js';
 import { RefusedError } from '../lib/errors.js';
 import { cloudEvent, type OutgoingEvent } from '../lib/intake.js';
 import { readInput } from './events.js';

@@ -12,13 +12,8 @@ import { listInvitees } from '../../functions/store/invitees.js';
 import type { InviteeRow, RsvpState } from '../../functions/store/model.js';
 import type { Context } from '../lib/context.js';
 import { readCsv } from '../lib/csv.js';
-import {
-  ImportCheck,
-  type ImportOptions,
-  type ImportRow,
-  importRows,
-  readColumns,
-} from '../lib/csv-import.js';
+import type { ImportOptions, ImportRow } from '../lib/csv-import.js';
+import { ImportCheck, importRows, readColumns } from '../lib/csv-import.js';
 import { RefusedError } from '../lib/errors.js';
 import { cloudEvent, type OutgoingEvent } from '../lib/intake.js';
 import { printJson, say, shortTime, table } from '../lib/output.js';
