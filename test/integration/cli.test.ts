@@ -4,8 +4,7 @@
  * `--json` output, its exit codes and what it left in the stack.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAudience } from '../../cli/lib/audience.js';
@@ -13,7 +12,7 @@ import { parseContent } from '../../cli/lib/content.js';
 import { demoAgenda, demoConference, demoEvents, demoRegistrations, SESSIONS } from '../../demo/data.js';
 import { validateIntakeEvent } from '../../functions/events/schemas.js';
 import { clockOffsetMs, getPressById, listRejections, wasProcessed } from '../../functions/store/store.js';
-import { type CliRun, runCli } from './support/cli.js';
+import { type CliRun, cliFolder, runCli } from './support/cli.js';
 import { useLocalStack } from './support/local-stack.js';
 import { sendAndWait, sendEvent, storeOf, waitProcessed } from './support/pipeline.js';
 import { waitDrained } from './support/progress.js';
@@ -58,12 +57,7 @@ describe('communique CLI (spawned) against the embedded stack', () => {
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'communique-cli-'));
-    stackFile = path.join(dir, 'stack.json');
-    await writeFile(
-      stackFile,
-      JSON.stringify({ endpoints: stack.current.endpoints, outputs: stack.current.outputs }),
-    );
+    ({ dir, stackFile } = await cliFolder(stack.current, 'communique-cli-'));
     // The conference, its agenda and the registrants every test may use, put in place directly
     // so that each test stands alone. `registration.updated`: no confirmations to wait for.
     await sendAndWait(stack.current, event('conference.upserted', demoConference()));

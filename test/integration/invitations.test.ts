@@ -6,8 +6,7 @@
  * the invitations. Every check reads what the stack produced: the CLI's JSON, parsed MIME
  * (mailparser) and parsed HTML (cheerio).
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import * as cheerio from 'cheerio';
 import { type ParsedMail, simpleParser } from 'mailparser';
@@ -16,7 +15,7 @@ import { outboundEventSchemas } from '../../functions/events/outbound.js';
 import { signRsvpToken } from '../../functions/rsvp/token.js';
 import { getMailing, listRejections } from '../../functions/store/store.js';
 import { parseUnsubscribeKeys } from '../../functions/unsubscribe/token.js';
-import { type CliRun, runCli } from './support/cli.js';
+import { type CliRun, cliFolder, runCli } from './support/cli.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import { headerLine } from './support/mail.js';
 import {
@@ -100,12 +99,7 @@ describe('invitations on the embedded stack', () => {
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'communique-invitations-'));
-    stackFile = path.join(dir, 'stack.json');
-    await writeFile(
-      stackFile,
-      JSON.stringify({ endpoints: stack.current.endpoints, outputs: stack.current.outputs }),
-    );
+    ({ dir, stackFile } = await cliFolder(stack.current, 'communique-invitations-'));
     await sendAndWait(stack.current, fixture('conference.upserted'));
   });
   afterAll(async () => {

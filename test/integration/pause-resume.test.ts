@@ -5,14 +5,12 @@
  * its cursor and re-enqueues every queued delivery, page by page. Runs the real CLI (cli/bin.js)
  * in a child process against this file's embedded stack.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailingProgress } from '../../functions/mailing/operations.js';
 import { createMailing, getMailing, listDeliveries } from '../../functions/store/store.js';
-import { runCli } from './support/cli.js';
+import { cliFolder, runCli } from './support/cli.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import { acceptedFor, fixture, mailingRequest, sendAndWait, sendEvent, storeOf } from './support/pipeline.js';
 import { seedRegistrations } from './support/seed.js';
@@ -60,12 +58,7 @@ describe('account pause and `mailing resume`', () => {
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'communique-resume-'));
-    stackFile = path.join(dir, 'stack.json');
-    await writeFile(
-      stackFile,
-      JSON.stringify({ endpoints: stack.current.endpoints, outputs: stack.current.outputs }),
-    );
+    ({ dir, stackFile } = await cliFolder(stack.current, 'communique-resume-'));
     await sendAndWait(stack.current, fixture('conference.upserted'));
     await sendAndWait(stack.current, fixture('agenda.changed'));
     await seedRegistrations(store(), cid, AUDIENCE, { prefix: 'paused' });

@@ -3,6 +3,8 @@
  * process, pointed at a test's embedded stack through its stack file.
  */
 import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -59,4 +61,15 @@ export function runCli(
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** A fresh working folder for CLI runs, with a stack file that leads the CLI to `stack`. */
+export async function cliFolder(
+  stack: { endpoints: unknown; outputs: unknown },
+  prefix: string,
+): Promise<{ dir: string; stackFile: string }> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  const stackFile = path.join(dir, 'stack.json');
+  await writeFile(stackFile, JSON.stringify({ endpoints: stack.endpoints, outputs: stack.outputs }));
+  return { dir, stackFile };
 }
