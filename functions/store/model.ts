@@ -33,6 +33,7 @@ import type {
   Role,
   Session,
 } from '../events/schemas.js';
+import type { MailKind } from '../kinds/index.js';
 
 export const keys = {
   conference: (cid: string) => ({ pk: `CONF#${cid}`, sk: 'META' }),
@@ -138,17 +139,8 @@ export const DELIVERY_STATES = [
 ] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
-/** Every kind of mail, organizer-requested or following from an event. */
-export type MailKind =
-  | 'invitation'
-  | 'reminder'
-  | 'media-advisory'
-  | 'announcement'
-  | 'confirmation'
-  | 'cancellation'
-  | 'agenda-change'
-  | 'rsvp-confirmation'
-  | 'representative-note';
+/** Every kind of mail, organizer-requested or following from an event (the registry's list). */
+export type { MailKind };
 
 export type MailingState =
   | 'dry-run'
