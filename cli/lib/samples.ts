@@ -7,13 +7,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { sampleRecipients } from '../../functions/mailing/preview.js';
+import { sampleRecipients } from '../../functions/mailing/recipients.js';
 import type { ConferenceRow, MailingRow } from '../../functions/store/model.js';
 import { getAgenda, type StoreDeps } from '../../functions/store/store.js';
 import { RefusedError } from './errors.js';
-
-/** One real recipient per language of a mailing's audience (kept here for the callers that import it from the CLI). */
-export { sampleRecipients };
 
 /** Where rendered samples go unless told otherwise: `preview/` (git-ignored) in the working directory. */
 export function defaultPreviewDir(): string {

@@ -12,6 +12,7 @@ import {
 import { eventInstant } from '../domain/event-time.js';
 import { isConditionFailed } from '../lib/errors.js';
 import { addCounters, type CounterBatch } from './counters.js';
+import { historyAppend } from './delivery-history.js';
 import {
   type AgendaRow,
   type ConferenceRow,
@@ -579,6 +580,12 @@ export async function transitionDelivery(
     names[`#${k}`] = k;
     values[`:set_${k}`] = v;
     sets.push(`#${k} = :set_${k}`);
+  }
+  const history = historyAppend(from, to, String(values[':now']), options.set);
+  if (history) {
+    Object.assign(names, history.names);
+    Object.assign(values, history.values);
+    sets.push(history.clause);
   }
   const removes = (options.remove ?? []).map((k) => {
     names[`#${k}`] = k;
