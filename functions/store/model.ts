@@ -50,6 +50,8 @@ export const keys = {
     sk: `REG#${contactKey}`,
   }),
   mailing: (mid: string) => ({ pk: `MAILING#${mid}`, sk: 'META' }),
+  /** A cancellation that arrived before its mailing's request (mailing/early-cancel.ts). */
+  earlyCancel: (mid: string) => ({ pk: `MAILING#${mid}`, sk: 'CANCELLED-BEFORE-REQUEST' }),
   delivery: (mid: string, contactKey: string) => ({ pk: `MAILING#${mid}`, sk: `DELIVERY#${contactKey}` }),
   suppression: (contactKey: string, scope: string) => ({ pk: `SUPPRESSION#${contactKey}`, sk: scope }),
   event: (id: string) => ({ pk: `EVENT#${id}`, sk: 'EVENT' }),
