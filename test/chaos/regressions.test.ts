@@ -211,6 +211,32 @@ describe('chaos regressions', () => {
     expect(mailing.count_queued).toBe(0);
   });
 
+  it('recounts a complete mailing whose feedback died right after moving a row', async () => {
+    // Found by npm run chaos (seed 20262301, run 7): the flag asking for the recount stayed up.
+    layer.clear();
+    await sendAndWait(stack.current, fixture('conference.upserted'));
+    layer.setSchedule([
+      { fn: 'feedback', op: 'DynamoDB.UpdateItem', where: 'DELIVERY#chaos-63@', nth: 1, kind: 'crash-after' },
+    ]);
+    await sendEvent(stack.current, registration(63));
+    const mailingId = `confirmation-${cid}-chaos-63`;
+    const mailing = await eventually(
+      async () => {
+        const m = await getMailing(store(), mailingId);
+        const [row] = await listDeliveries(store(), mailingId);
+        const due = (m as { recountDue?: string } | undefined)?.recountDue;
+        return m?.state === 'complete' && row?.state === 'delivered' && !due && m.count_delivered === 1
+          ? m
+          : undefined;
+      },
+      { timeoutMs: 60_000, what: `${mailingId} delivered, counted and its recount done` },
+    );
+    expect(
+      layer.injected.filter((i) => i.fault.where === 'DELIVERY#chaos-63@').map((i) => i.fault.kind),
+    ).toEqual(['crash-after']);
+    expect(mailing.count_sent).toBe(0);
+  });
+
   it('sends a resent delivery whose job a crash lost between its move to `queued` and the enqueue', async () => {
     // Found by a hostile review: the resend moved the row to `queued`, the intake died before
     // enqueuing its job, and the redelivered continuation found nothing `uncertain` any more;
