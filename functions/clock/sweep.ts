@@ -11,6 +11,7 @@ import {
   type StoreDeps,
   setMailingState,
 } from '../store/store.js';
+import { MAILING_MOVES } from '../store/transitions.js';
 
 type SweepDeps = StoreDeps &
   Pick<PipelineDeps, 'sqs' | 'sendQueueUrl'> & {
@@ -90,7 +91,7 @@ async function requeueStaleQueued(deps: SweepDeps, mailing: MailingRow): Promise
   if (items.length === 0) return 0;
   // Stamped first, so that at most one round of duplicates goes out per bound.
   if (
-    !(await setMailingState(deps, mailing.mailingId, ['sending'], 'sending', {
+    !(await setMailingState(deps, mailing.mailingId, MAILING_MOVES.stampRequeue, {
       staleRequeuedAt: deps.now().toISOString(),
     }))
   )
@@ -119,7 +120,7 @@ export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
     const { expired, live } = await expireDeadClaims(deps, mailing);
     result.leasesExpired += expired;
     if (mailing.state === 'planning' && mailing.plan.phase === 'done') {
-      await setMailingState(deps, mailing.mailingId, ['planning'], 'sending');
+      await setMailingState(deps, mailing.mailingId, MAILING_MOVES.finishPlanning);
     } else if (mailing.state === 'cancelled' && !live) {
       await closeCancelledMailing(deps, mailing.mailingId);
     } else {
@@ -138,7 +139,7 @@ export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
     }
     const latest = progress?.complete ? await getMailing(deps, mailing.mailingId) : undefined;
     if (latest?.state === 'sending' && !drifted(latest)) {
-      if (await setMailingState(deps, mailing.mailingId, ['sending'], 'complete'))
+      if (await setMailingState(deps, mailing.mailingId, MAILING_MOVES.complete))
         result.completed.push(mailing.mailingId);
     }
   }

@@ -6,6 +6,7 @@
  */
 
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { keys, lists } from '../store/model.js';
 import { expiresAt, newestFirst, type StoreDeps } from '../store/store.js';
 
 /** Why an event matched no delivery. */
@@ -49,9 +50,8 @@ export async function recordUnmatchedSesEvent(
     new PutCommand({
       TableName: deps.table,
       Item: {
-        pk: `SESUNKNOWN#${row.messageId}`,
-        sk: row.eventType,
-        gsi1pk: 'SESUNKNOWN',
+        ...keys.sesUnknown(row.messageId, row.eventType),
+        gsi1pk: lists.sesUnknown,
         gsi1sk: `${row.time}#${row.messageId}#${row.eventType}`,
         ...rest,
         payloadHead: body.slice(0, PAYLOAD_HEAD),
@@ -64,5 +64,5 @@ export async function recordUnmatchedSesEvent(
 
 /** Unmatched SES events, newest first. */
 export async function listUnmatchedSesEvents(deps: StoreDeps, limit = 100): Promise<UnmatchedSesEventRow[]> {
-  return newestFirst<UnmatchedSesEventRow>(deps, 'SESUNKNOWN', limit);
+  return newestFirst<UnmatchedSesEventRow>(deps, lists.sesUnknown, limit);
 }

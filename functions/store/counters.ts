@@ -11,9 +11,9 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DELIVERY_STATES, type DeliveryState, deliveryStateIndex, keys, type MailingRow } from './model.js';
-import type { StoreDeps } from './store.js';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DELIVERY_STATES, type DeliveryState, keys, type MailingRow } from './model.js';
+import { conditionally, deliveriesInStateQuery, queryPages, type StoreDeps } from './table.js';
 
 /** Collects counter moves per mailing; {@link flush} writes them. */
 export class CounterBatch {
@@ -67,8 +67,9 @@ export async function addCounters(
     values[`:n${i}`] = n;
     return `#c${i} :n${i}`;
   });
-  try {
-    await deps.db.send(
+  // Either the mailing does not exist (nothing to count) or this very flush already applied.
+  await conditionally(
+    deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.mailing(mailingId),
@@ -77,11 +78,8 @@ export async function addCounters(
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
-    );
-  } catch (error) {
-    // Either the mailing does not exist (nothing to count) or this very flush already applied.
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
-  }
+    ),
+  );
 }
 
 /** The attribute a counter flush stamps with its own token (see {@link addCounters}). */
@@ -90,21 +88,8 @@ const LAST_FLUSH = 'lastCounterFlush';
 /** Counts a mailing's delivery rows in one state (Select COUNT on the by-state index). */
 async function countState(deps: StoreDeps, mailingId: string, state: DeliveryState): Promise<number> {
   let n = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.table,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :p',
-        ExpressionAttributeValues: { ':p': deliveryStateIndex(mailingId, state) },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
+  for await (const page of queryPages(deps, { ...deliveriesInStateQuery(mailingId, state), Select: 'COUNT' }))
     n += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
   return n;
 }
 
@@ -170,8 +155,8 @@ export async function repairCounters(
     sets.push(`#c${i} = :n${i}`);
     conditions.push(`(#c${i} = :o${i}${current[s] === 0 ? ` OR attribute_not_exists(#c${i})` : ''})`);
   });
-  try {
-    await deps.db.send(
+  const repaired = await conditionally(
+    deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.mailing(mailing.mailingId),
@@ -180,10 +165,7 @@ export async function repairCounters(
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
-    );
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
-    throw error;
-  }
-  return wanted;
+    ),
+  );
+  return repaired ? wanted : undefined;
 }

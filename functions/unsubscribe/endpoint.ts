@@ -21,7 +21,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { maskEmail } from '../lib/logger.js';
 import { catalogLanguageOf, resolveLanguage } from '../render/languages.js';
 import type { PressRow, RegistrationRow } from '../store/model.js';
-import { keys as tableKeys } from '../store/model.js';
+import { conferenceScope, keys as tableKeys } from '../store/model.js';
 import {
   getConference,
   getRegistration,
@@ -53,8 +53,8 @@ export interface UnsubscribeDeps extends StoreDeps {
   log?: Pick<Logger, 'info'>;
 }
 
-/** The suppression scope of one conference's bulk mail. */
-export const conferenceScope = (conferenceId: string) => `CONF#${conferenceId}`;
+/** The suppression scope of one conference's bulk mail (kept with the keys, store/model.ts). */
+export { conferenceScope };
 
 /** No real one-click body comes near this; a bigger one is not worth parsing. */
 const MAX_BODY_BYTES = 16 * 1024;
