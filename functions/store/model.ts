@@ -216,14 +216,16 @@ export type MailKind =
   | 'rsvp-confirmation'
   | 'representative-note';
 
-export type MailingState =
-  | 'dry-run'
-  | 'scheduled'
-  | 'planning'
-  | 'sending'
-  | 'paused'
-  | 'cancelled'
-  | 'complete';
+export const MAILING_STATES = [
+  'dry-run',
+  'scheduled',
+  'planning',
+  'sending',
+  'paused',
+  'cancelled',
+  'complete',
+] as const;
+export type MailingState = (typeof MAILING_STATES)[number];
 
 /** The gsi2 partition listing every mailing that is not final: the clock sweeps them (leases, completion). */
 export const OPEN_MAILINGS = 'OPEN';

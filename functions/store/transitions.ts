@@ -123,8 +123,8 @@ export const DELIVERY_MOVES = {
   reclaimUnsent: move<DeliveryState>({
     from: ['sending'],
     to: 'queued',
-    by: 'clock',
-    why: 'a claim ran out before its `submitting` mark: nothing was sent, so it goes back to the queue',
+    by: 'sender',
+    why: 'a claim ran out before its `submitting` mark (seen by a sender or the clock): nothing was sent, so it goes back to the queue',
   }),
   fail: move<DeliveryState>({
     from: ['queued'],
@@ -238,7 +238,7 @@ export const MAILING_MOVES = {
     from: ['sending', 'planning', 'complete'],
     to: 'paused',
     by: 'sender',
-    why: 'SES says the account or configuration cannot send; `complete` too, for a late job of a resend',
+    why: 'SES says the account or configuration cannot send (a complete mailing too: what an organizer resends still sends)',
   }),
   resumePlanning: move<MailingState>({
     from: ['paused'],
