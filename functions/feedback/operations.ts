@@ -5,7 +5,7 @@
  * feedback loop and the unsubscribe endpoint write them, for the CLI to call.
  */
 
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { contactKeyOf } from '../events/email.js';
 import { conferenceScope, GLOBAL_SCOPE, keys, lists } from '../store/model.js';
 import {
@@ -13,8 +13,10 @@ import {
   appliesTo,
   entriesOf,
   getItem,
+  listed,
   listSuppressions,
   newestFirst,
+  putItem,
   putSuppression,
   type StoreDeps,
   type SuppressionRow,
@@ -106,20 +108,14 @@ export async function liftSuppressionEntry(
     ...entry
   } = Item as SuppressionRow & Record<'pk' | 'sk' | 'gsi1pk' | 'gsi1sk', string>;
   const liftedAt = deps.now().toISOString();
-  await deps.db.send(
-    new PutCommand({
-      TableName: deps.table,
-      Item: {
-        ...keys.liftedSuppression(contactKey, liftedAt, request.scope),
-        gsi1pk: lists.suppressionLifts,
-        gsi1sk: `${liftedAt}#${entry.contactKey}#${request.scope}`,
-        ...entry,
-        liftedBy: by,
-        liftedWhy: why,
-        liftedAt,
-      },
-    }),
-  );
+  await putItem(deps, {
+    ...keys.liftedSuppression(contactKey, liftedAt, request.scope),
+    ...listed(lists.suppressionLifts, `${liftedAt}#${entry.contactKey}#${request.scope}`),
+    ...entry,
+    liftedBy: by,
+    liftedWhy: why,
+    liftedAt,
+  });
   const removed = await applied(
     deps.db.send(
       new DeleteCommand({

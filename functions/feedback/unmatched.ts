@@ -5,9 +5,8 @@
  * them and nothing loops on the feedback queue.
  */
 
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, lists } from '../store/model.js';
-import { expiresAt, newestFirst, type StoreDeps } from '../store/store.js';
+import { expiresAt, listed, newestFirst, putItem, type StoreDeps } from '../store/store.js';
 
 /** Why an event matched no delivery. */
 export type UnmatchedReason =
@@ -46,20 +45,14 @@ export async function recordUnmatchedSesEvent(
   row: Omit<UnmatchedSesEventRow, 'receivedAt' | 'payloadHead'> & { body: string },
 ): Promise<void> {
   const { body, ...rest } = row;
-  await deps.db.send(
-    new PutCommand({
-      TableName: deps.table,
-      Item: {
-        ...keys.sesUnknown(row.messageId, row.eventType),
-        gsi1pk: lists.sesUnknown,
-        gsi1sk: `${row.time}#${row.messageId}#${row.eventType}`,
-        ...rest,
-        payloadHead: body.slice(0, PAYLOAD_HEAD),
-        receivedAt: deps.now().toISOString(),
-        expiresAt: expiresAt(deps),
-      },
-    }),
-  );
+  await putItem(deps, {
+    ...keys.sesUnknown(row.messageId, row.eventType),
+    ...listed(lists.sesUnknown, `${row.time}#${row.messageId}#${row.eventType}`),
+    ...rest,
+    payloadHead: body.slice(0, PAYLOAD_HEAD),
+    receivedAt: deps.now().toISOString(),
+    expiresAt: expiresAt(deps),
+  });
 }
 
 /** Unmatched SES events, newest first. */

@@ -1,5 +1,5 @@
 /** The projections of the upstream events: conferences, agendas, registrations, press contacts. */
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { eventInstant } from '../domain/event-time.js';
 import {
   type AgendaRow,
@@ -11,7 +11,23 @@ import {
   type prefixes,
   type RegistrationRow,
 } from './model.js';
-import { applied, getItem, inPartition, onIndex, pageOf, queryAll, type StoreDeps } from './table.js';
+import {
+  applied,
+  getItem,
+  inPartition,
+  listed,
+  onIndex,
+  pageOf,
+  putItem,
+  queryAll,
+  type StoreDeps,
+} from './table.js';
+
+/** The condition under which an upsert wins: no item yet, or one from an event no later than this one. */
+const notOlderThan = (eventTime: string) => ({
+  ConditionExpression: 'attribute_not_exists(pk) OR eventTime <= :t',
+  ExpressionAttributeValues: { ':t': eventTime },
+});
 
 // ------------------------------------------------------------------------------------------------
 // Conference and agenda
@@ -19,19 +35,11 @@ import { applied, getItem, inPartition, onIndex, pageOf, queryAll, type StoreDep
 export function putConference(deps: StoreDeps, given: ConferenceRow): Promise<boolean> {
   const row = { ...given, eventTime: eventInstant(given.eventTime) };
   return applied(
-    deps.db.send(
-      new PutCommand({
-        TableName: deps.table,
-        Item: {
-          ...keys.conference(row.conferenceId),
-          gsi1pk: lists.conferences,
-          gsi1sk: row.conferenceId,
-          ...row,
-        },
-        // Out-of-order upserts converge: the event with the latest time (a UTC instant) wins.
-        ConditionExpression: 'attribute_not_exists(pk) OR eventTime <= :t',
-        ExpressionAttributeValues: { ':t': row.eventTime },
-      }),
+    putItem(
+      deps,
+      { ...keys.conference(row.conferenceId), ...listed(lists.conferences, row.conferenceId), ...row },
+      // Out-of-order upserts converge: the event with the latest time (a UTC instant) wins.
+      notOlderThan(row.eventTime),
     ),
   );
 }
@@ -55,20 +63,17 @@ export function putAgenda(
   row: AgendaRow,
   expectedRevision: number | undefined,
 ): Promise<boolean> {
+  const item = {
+    ...keys.agenda(row.conferenceId),
+    ...row,
+    revision: (expectedRevision ?? 0) + 1,
+    updatedAt: deps.now().toISOString(),
+  };
   return applied(
-    deps.db.send(
-      new PutCommand({
-        TableName: deps.table,
-        Item: {
-          ...keys.agenda(row.conferenceId),
-          ...row,
-          revision: (expectedRevision ?? 0) + 1,
-          updatedAt: deps.now().toISOString(),
-        },
-        ConditionExpression: expectedRevision === undefined ? 'attribute_not_exists(pk)' : 'revision = :r',
-        ExpressionAttributeValues: expectedRevision === undefined ? undefined : { ':r': expectedRevision },
-      }),
-    ),
+    putItem(deps, item, {
+      ConditionExpression: expectedRevision === undefined ? 'attribute_not_exists(pk)' : 'revision = :r',
+      ExpressionAttributeValues: expectedRevision === undefined ? undefined : { ':r': expectedRevision },
+    }),
   );
 }
 
@@ -96,20 +101,9 @@ async function putIfNotOlder(
 ): Promise<boolean> {
   // Compared as text by DynamoDB, so stored as a fixed-width UTC instant (domain/event-time.ts).
   const row = { ...given, eventTime: eventInstant(given.eventTime) };
-  const written = await applied(
-    deps.db.send(
-      new PutCommand({
-        TableName: deps.table,
-        Item: { ...key, ...row, updatedAt: deps.now().toISOString() },
-        ConditionExpression: 'attribute_not_exists(pk) OR eventTime <= :t',
-        ExpressionAttributeValues: { ':t': row.eventTime },
-      }),
-    ),
-  );
-  if (!written) return false;
-  await deps.db.send(
-    new PutCommand({ TableName: deps.table, Item: { ...pointerKey, contactKey: row.contactKey } }),
-  );
+  const item = { ...key, ...row, updatedAt: deps.now().toISOString() };
+  if (!(await applied(putItem(deps, item, notOlderThan(row.eventTime))))) return false;
+  await putItem(deps, { ...pointerKey, contactKey: row.contactKey });
   return true;
 }
 
@@ -135,12 +129,10 @@ export async function putRegistration(
   const writes: Promise<unknown>[] = [];
   for (const sid of after) {
     writes.push(
-      deps.db.send(
-        new PutCommand({
-          TableName: deps.table,
-          Item: { ...keys.membership(row.conferenceId, sid, row.contactKey), contactKey: row.contactKey },
-        }),
-      ),
+      putItem(deps, {
+        ...keys.membership(row.conferenceId, sid, row.contactKey),
+        contactKey: row.contactKey,
+      }),
     );
   }
   for (const sid of before) {

@@ -9,17 +9,18 @@ import {
   mailingStateIndex,
   SCHEDULED_MAILINGS,
 } from './model.js';
+import type { StoreDeps } from './table.js';
 import {
   applied,
   conditionally,
   getItem,
   LAST_WRITE,
+  listed,
   newestFirst,
   oneOf,
   ownWrite,
   putIfAbsent,
   queryAll,
-  type StoreDeps,
 } from './table.js';
 import type { MailingMove } from './transitions.js';
 
@@ -33,8 +34,7 @@ export async function createMailing(
   const createdAt = deps.now().toISOString();
   return putIfAbsent(deps, {
     ...keys.mailing(row.mailingId),
-    gsi1pk: lists.mailingsOf(row.conferenceId),
-    gsi1sk: `${createdAt}#${row.mailingId}`,
+    ...listed(lists.mailingsOf(row.conferenceId), `${createdAt}#${row.mailingId}`),
     ...mailingStateIndex(row.mailingId, row.state, row.sendAt),
     ...zeroCounters,
     total: 0,

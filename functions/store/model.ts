@@ -60,57 +60,34 @@ export const GLOBAL_SCOPE = 'GLOBAL';
 /** The scope (sort key) of a suppression for one conference's bulk mail. */
 export const conferenceScope = (cid: string) => `CONF#${cid}`;
 
+/** An item key: a partition and a sort key. */
+const key = (pk: string, sk: string) => ({ pk, sk });
+
 export const keys = {
-  conference: (cid: string) => ({ pk: partitions.conference(cid), sk: 'META' }),
-  agenda: (cid: string) => ({ pk: partitions.conference(cid), sk: 'AGENDA' }),
-  registration: (cid: string, contactKey: string) => ({
-    pk: partitions.conference(cid),
-    sk: `${prefixes.registration}${contactKey}`,
-  }),
-  registrationId: (cid: string, registrationId: string) => ({
-    pk: partitions.conference(cid),
-    sk: `REGID#${registrationId}`,
-  }),
-  press: (cid: string, contactKey: string) => ({
-    pk: partitions.conference(cid),
-    sk: `${prefixes.press}${contactKey}`,
-  }),
-  pressId: (cid: string, contactId: string) => ({
-    pk: partitions.conference(cid),
-    sk: `PRESSID#${contactId}`,
-  }),
-  membership: (cid: string, sid: string, contactKey: string) => ({
-    pk: partitions.session(cid, sid),
-    sk: `${prefixes.registration}${contactKey}`,
-  }),
-  mailing: (mid: string) => ({ pk: partitions.mailing(mid), sk: 'META' }),
-  delivery: (mid: string, contactKey: string) => ({
-    pk: partitions.mailing(mid),
-    sk: `${prefixes.delivery}${contactKey}`,
-  }),
-  suppression: (contactKey: string, scope: string) => ({
-    pk: partitions.suppressions(contactKey),
-    sk: scope,
-  }),
+  conference: (cid: string) => key(partitions.conference(cid), 'META'),
+  agenda: (cid: string) => key(partitions.conference(cid), 'AGENDA'),
+  registration: (cid: string, ck: string) => key(partitions.conference(cid), `${prefixes.registration}${ck}`),
+  registrationId: (cid: string, registrationId: string) =>
+    key(partitions.conference(cid), `REGID#${registrationId}`),
+  press: (cid: string, ck: string) => key(partitions.conference(cid), `${prefixes.press}${ck}`),
+  pressId: (cid: string, contactId: string) => key(partitions.conference(cid), `PRESSID#${contactId}`),
+  membership: (cid: string, sid: string, ck: string) =>
+    key(partitions.session(cid, sid), `${prefixes.registration}${ck}`),
+  mailing: (mid: string) => key(partitions.mailing(mid), 'META'),
+  delivery: (mid: string, ck: string) => key(partitions.mailing(mid), `${prefixes.delivery}${ck}`),
+  suppression: (ck: string, scope: string) => key(partitions.suppressions(ck), scope),
   /** A lifted suppression, kept beside the address's entries (feedback/operations.ts). */
-  liftedSuppression: (contactKey: string, liftedAt: string, scope: string) => ({
-    pk: partitions.suppressions(contactKey),
-    sk: `${prefixes.liftedSuppression}${liftedAt}#${scope}`,
-  }),
+  liftedSuppression: (ck: string, liftedAt: string, scope: string) =>
+    key(partitions.suppressions(ck), `${prefixes.liftedSuppression}${liftedAt}#${scope}`),
   event: (id: string) => ({ pk: `EVENT#${id}`, sk: 'EVENT' }),
   rejection: (rejectionId: string) => ({ pk: `REJECTION#${rejectionId}`, sk: 'META' }),
   sesUnknown: (messageId: string, eventType: string) => ({ pk: `SESUNKNOWN#${messageId}`, sk: eventType }),
   /** The fleet's shared send schedule (sending/fleet-pacer.ts). */
   pace: () => ({ pk: 'PACE', sk: 'SES' }) as const,
   clock: () => ({ pk: 'CLOCK', sk: 'LOCAL' }),
-  invitee: (cid: string, inviteeId: string) => ({
-    pk: partitions.conference(cid),
-    sk: `${prefixes.invitee}${inviteeId}`,
-  }),
-  inviteeAddress: (cid: string, contactKey: string) => ({
-    pk: partitions.conference(cid),
-    sk: `INVADDR#${contactKey}`,
-  }),
+  invitee: (cid: string, inviteeId: string) =>
+    key(partitions.conference(cid), `${prefixes.invitee}${inviteeId}`),
+  inviteeAddress: (cid: string, ck: string) => key(partitions.conference(cid), `INVADDR#${ck}`),
 };
 
 /** The lists kept on gsi1 (`gsi1pk`); each item's `gsi1sk` orders it in its list. */

@@ -1,7 +1,6 @@
 /** Rejected events, recorded with their reason; and the local runner's settable clock. */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, lists } from './model.js';
-import { expiresAt, getItem, newestFirst, type StoreDeps } from './table.js';
+import { expiresAt, getItem, listed, newestFirst, putItem, type StoreDeps } from './table.js';
 
 export interface RejectionRow {
   rejectionId: string;
@@ -15,18 +14,12 @@ export interface RejectionRow {
 }
 
 export async function recordRejection(deps: StoreDeps, row: RejectionRow): Promise<void> {
-  await deps.db.send(
-    new PutCommand({
-      TableName: deps.table,
-      Item: {
-        ...keys.rejection(row.rejectionId),
-        gsi1pk: lists.rejections,
-        gsi1sk: `${row.receivedAt}#${row.rejectionId}`,
-        ...row,
-        expiresAt: expiresAt(deps),
-      },
-    }),
-  );
+  await putItem(deps, {
+    ...keys.rejection(row.rejectionId),
+    ...listed(lists.rejections, `${row.receivedAt}#${row.rejectionId}`),
+    ...row,
+    expiresAt: expiresAt(deps),
+  });
 }
 
 export function listRejections(deps: StoreDeps, limit = 100): Promise<RejectionRow[]> {
@@ -40,5 +33,5 @@ export async function clockOffsetMs(deps: Pick<StoreDeps, 'db' | 'table'>): Prom
 }
 
 export async function setClockOffset(deps: Pick<StoreDeps, 'db' | 'table'>, offsetMs: number): Promise<void> {
-  await deps.db.send(new PutCommand({ TableName: deps.table, Item: { ...keys.clock(), offsetMs } }));
+  await putItem(deps, { ...keys.clock(), offsetMs });
 }

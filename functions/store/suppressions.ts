@@ -1,7 +1,7 @@
 /** The suppression list: one entry per address and scope (`GLOBAL` or one conference's bulk mail). */
-import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { conferenceScope, GLOBAL_SCOPE, keys, lists, partitions } from './model.js';
-import { inPartition, newestFirst, queryAll, type StoreDeps } from './table.js';
+import { inPartition, listed, newestFirst, putItem, queryAll, type StoreDeps } from './table.js';
 
 export interface SuppressionRow {
   contactKey: string;
@@ -15,18 +15,12 @@ export interface SuppressionRow {
 
 export async function putSuppression(deps: StoreDeps, row: Omit<SuppressionRow, 'createdAt'>): Promise<void> {
   const createdAt = deps.now().toISOString();
-  await deps.db.send(
-    new PutCommand({
-      TableName: deps.table,
-      Item: {
-        ...keys.suppression(row.contactKey, row.scope),
-        gsi1pk: lists.suppressions,
-        gsi1sk: `${createdAt}#${row.contactKey}#${row.scope}`,
-        ...row,
-        createdAt,
-      },
-    }),
-  );
+  await putItem(deps, {
+    ...keys.suppression(row.contactKey, row.scope),
+    ...listed(lists.suppressions, `${createdAt}#${row.contactKey}#${row.scope}`),
+    ...row,
+    createdAt,
+  });
 }
 
 /** Every entry kept under an address: its suppressions, and the lifted ones beside them. */

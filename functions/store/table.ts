@@ -6,6 +6,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  type PutCommandInput,
   QueryCommand,
   type QueryCommandInput,
   type QueryCommandOutput,
@@ -152,13 +153,24 @@ export async function pageOf<T>(
   return { items: (page.Items ?? []) as T[], next: page.LastEvaluatedKey?.sk as string | undefined };
 }
 
+/** Writes an item, under a condition when given one (wrap it in {@link applied} then). */
+export function putItem(
+  deps: Pick<StoreDeps, 'db' | 'table'>,
+  item: Record<string, unknown>,
+  condition: Pick<
+    PutCommandInput,
+    'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+  > = {},
+): Promise<unknown> {
+  return deps.db.send(new PutCommand({ TableName: deps.table, Item: item, ...condition }));
+}
+
+/** The gsi1 attributes that put an item on `list`, ordered by `order`. */
+export const listed = (list: string, order: string) => ({ gsi1pk: list, gsi1sk: order });
+
 /** Writes an item that must not exist yet; false when it does (a repeat or a race lost). */
 export function putIfAbsent(deps: StoreDeps, item: Record<string, unknown>): Promise<boolean> {
-  return applied(
-    deps.db.send(
-      new PutCommand({ TableName: deps.table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-    ),
-  );
+  return applied(putItem(deps, item, { ConditionExpression: 'attribute_not_exists(pk)' }));
 }
 
 /** One of the lists kept on gsi1 (rejections, suppressions, mailings…), newest first. */
