@@ -124,7 +124,7 @@ export async function repairCounters(
     (await countState(deps, mailing.mailingId, 'sending'));
   if (inFlight > 0) return undefined;
   const rows = await countRows(deps, mailing.mailingId);
-  // Claimed deliveries are counted as queued (store.ts countedAs).
+  // Claimed deliveries are counted as queued (deliveries.ts countedAs).
   const wanted = { ...rows, queued: rows.queued + rows.sending, sending: 0 };
   const current = Object.fromEntries(DELIVERY_STATES.map((s) => [s, Number(mailing[`count_${s}`] ?? 0)]));
   if (DELIVERY_STATES.every((s) => current[s] === wanted[s])) return undefined;
