@@ -3,27 +3,21 @@ import { eventInstant, notLaterThan } from '../domain/event-time.js';
 import { contactKeyOf } from '../events/email.js';
 import type { IntakeEvent, IntakeEventOf } from '../events/schemas.js';
 import { applyInviteeRemoved, applyInviteeUpserted, settleInvitation } from '../invitations/apply.js';
-import { PermanentError, TransientError } from '../lib/errors.js';
+import { TransientError, UnprocessableEventError } from '../lib/errors.js';
+
+export { UnprocessableEventError };
+
 import { recipientOf } from '../mailing/audience.js';
 import { derivedMailingId, reservedFamilyOf } from '../mailing/derived-ids.js';
-import {
-  cancelPage,
-  continueLater,
-  enqueueSendJobs,
-  firstPhase,
-  type PipelineDeps,
-} from '../mailing/plan.js';
+import { cancelPage, continueLater, firstPhase, type PipelineDeps } from '../mailing/plan.js';
 import { previewMailing } from '../mailing/preview.js';
+import { sendOne } from '../mailing/single.js';
 import type { MailingRow, MailKind, PressRow, RegistrationRow } from '../store/model.js';
 import {
-  advancePlan,
-  createDelivery,
   createMailing,
   deleteRegistration,
-  deliveryIdOf,
   getAgenda,
   getConference,
-  getDelivery,
   getMailing,
   getPressById,
   getRegistration,
@@ -38,17 +32,6 @@ import {
   transitionDelivery,
 } from '../store/store.js';
 import { DELIVERY_MOVES, MAILING_MOVES } from '../store/transitions.js';
-
-/** Thrown for an event that is valid JSON and schema but cannot apply (e.g. an unknown conference). */
-export class UnprocessableEventError extends PermanentError {
-  override name = 'UnprocessableEventError';
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
 
 async function requireConference(deps: PipelineDeps, conferenceId: string) {
   const conference = await getConference(deps, conferenceId);
@@ -117,71 +100,16 @@ async function applyConference(
   });
 }
 
-/**
- * Sends one transactional mail to one person: a mailing with a deterministic id
- * (so a repeated event creates nothing new) holding one delivery.
- */
-async function sendSingle(
+/** One transactional mail to one registered person (functions/mailing/single.ts). */
+function sendSingle(
   deps: PipelineDeps,
   kind: MailKind,
   mailingId: string,
   conferenceId: string,
   registration: RegistrationRow,
   requestedBy: string,
-  extra: Partial<MailingRow> = {},
 ): Promise<void> {
-  const fresh = await createMailing(deps, {
-    mailingId,
-    conferenceId,
-    kind,
-    audience: { contactIds: [registration.registrationId] },
-    state: 'sending',
-    requestedBy,
-    plan: { phase: 'explicit', pages: 1 },
-    ...extra,
-  });
-  if (!fresh) await requireOwnMailing(deps, mailingId, kind, conferenceId);
-  await createDelivery(deps, {
-    mailingId,
-    contactKey: registration.contactKey,
-    deliveryId: deliveryIdOf(mailingId, registration.contactKey),
-    conferenceId,
-    kind,
-    state: 'queued',
-    recipient: recipientOf(registration),
-    attempts: 0,
-  });
-  // Counted once by moving the plan on, not because this call created the row: a crash after
-  // the put, or a put whose answer was lost and that the SDK retried, finds the row already there.
-  await advancePlan(deps, mailingId, { phase: 'explicit', pages: 1 }, { phase: 'done', pages: 1 }, 1);
-  const delivery = await getDelivery(deps, mailingId, registration.contactKey);
-  if (delivery?.state === 'queued')
-    await enqueueSendJobs(deps, [{ mailingId, contactKey: registration.contactKey }]);
-}
-
-/**
- * A derived mailing id already in use must be the pipeline's own mailing of this
- * kind and conference, and never a dry run: mail is not attached to anything else.
- */
-async function requireOwnMailing(
-  deps: PipelineDeps,
-  mailingId: string,
-  kind: MailKind,
-  conferenceId: string,
-): Promise<MailingRow> {
-  const existing = await getMailing(deps, mailingId);
-  if (
-    !existing ||
-    existing.kind !== kind ||
-    existing.conferenceId !== conferenceId ||
-    existing.state === 'dry-run'
-  ) {
-    throw new UnprocessableEventError(
-      `mailing id "${mailingId}" is already taken by ${existing ? `a ${existing.state} ${existing.kind} mailing of conference "${existing.conferenceId}"` : 'a mailing that vanished'}; the ${kind} cannot use it`,
-      'mailing_id_taken',
-    );
-  }
-  return existing;
+  return sendOne(deps, { kind, mailingId, conferenceId, recipient: recipientOf(registration), requestedBy });
 }
 
 async function applyRegistration(

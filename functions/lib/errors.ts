@@ -8,6 +8,17 @@ export class PermanentError extends Error {
   override name = 'PermanentError';
 }
 
+/** Thrown for an event that is valid JSON and schema but cannot apply (e.g. an unknown conference). */
+export class UnprocessableEventError extends PermanentError {
+  override name = 'UnprocessableEventError';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
 /** A passing fault (throttling, network, 5xx): retry later. */
 export class TransientError extends Error {
   override name = 'TransientError';

@@ -34,8 +34,7 @@ export async function mailingProgress(
     DELIVERY_STATES.map((s) => [s, Math.max(0, Number(m[`count_${s}`] ?? 0))]),
   ) as Record<DeliveryState, number>;
   const inFlight = counts.queued + counts.sending;
-  // A single-recipient mailing is 'explicit' until its one delivery is counted (intake/apply.ts):
-  // until then it is not complete, however empty its counters look.
+  // A mailing is complete only once planned: until then, however empty its counters look.
   const planned = m.plan.phase === 'done';
   return {
     mailingId: m.mailingId,

@@ -30,6 +30,8 @@ const zeroCounters = Object.fromEntries(DELIVERY_STATES.map((s) => [`count_${s}`
 export async function createMailing(
   deps: StoreDeps,
   row: Omit<MailingRow, `count_${string}` | 'createdAt' | 'total'>,
+  /** Deliveries already written for it (a single mail's one row), counted as queued. */
+  planned = 0,
 ): Promise<boolean> {
   const createdAt = deps.now().toISOString();
   return putIfAbsent(deps, {
@@ -37,7 +39,8 @@ export async function createMailing(
     ...listed(lists.mailingsOf(row.conferenceId), `${createdAt}#${row.mailingId}`),
     ...mailingStateIndex(row.mailingId, row.state, row.sendAt),
     ...zeroCounters,
-    total: 0,
+    count_queued: planned,
+    total: planned,
     createdAt,
     ...row,
   });

@@ -58,10 +58,19 @@ const DLQS = ['IntakeDlqUrl', 'SendDlqUrl', 'FeedbackDlqUrl'] as const;
 interface Snapshot {
   queues: number[];
   busy: number;
-  mailings: { id: string; state: string }[];
+  mailings: { id: string; state: string; counts: string }[];
   open: number;
   accepted: number;
   invocations: number;
+}
+
+/**
+ * What counts as progress: queue depths, mailing states and counters, mail accepted. Not the
+ * runner's invocation count or how many are running now: the clock ticks every few seconds and a
+ * held job comes back again and again, so those move while nothing else does.
+ */
+function progressOf(s: Snapshot): string {
+  return JSON.stringify([s.queues, s.mailings, s.open, s.accepted]);
 }
 
 /** How long settle() waits with nothing moving: the recount's quiet period and a few clock ticks. */
@@ -75,7 +84,14 @@ async function snapshot(stack: LocalStack, store: StoreDeps, cid: string): Promi
   return {
     queues,
     busy: stack.runner.busy,
-    mailings: mailings.map((m) => ({ id: m.mailingId, state: m.state })),
+    mailings: mailings.map((m) => ({
+      id: m.mailingId,
+      state: m.state,
+      counts: Object.entries(m)
+        .filter(([k, v]) => k.startsWith('count_') && Number(v) > 0)
+        .map(([k, v]) => `${k.slice(6)} ${v}`)
+        .join(', '),
+    })),
     open,
     accepted: stack.accepted.length,
     invocations: stack.runner.stats.invocations,
@@ -120,7 +136,7 @@ export async function settle(
       now.mailings.every((m) => FINAL_MAILING.has(m.state));
     if (done && ++quietChecks >= 3) return { settled: true, last: now };
     if (!done) quietChecks = 0;
-    const signature = JSON.stringify(now);
+    const signature = progressOf(now);
     if (signature !== last) {
       last = signature;
       lastChange = Date.now();
@@ -230,6 +246,7 @@ export async function checkInvariants(
       const n = rows.filter((r) => countedAs(r.state) === s).length;
       const c = Number(m[`count_${s}`] ?? 0);
       if (n !== c) violations.push(`mailing ${m.mailingId}: count_${s} is ${c} but ${n} rows`);
+      if (n !== c && process.env.CHAOS_DEBUG) violations.push(`  row: ${JSON.stringify(m)}`);
     }
   }
   // 5. No queue holds a message that will never be processed; every DLQ entry has a recorded reason.

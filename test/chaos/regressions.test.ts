@@ -15,6 +15,7 @@ import {
   sendEvent,
   storeOf,
 } from '../integration/support/pipeline.js';
+import { settle } from './check.js';
 import { withTimeouts } from './property.js';
 
 const cid = 'dushanbe-2022';
@@ -73,6 +74,45 @@ describe('chaos regressions', { timeout: 180_000 }, () => {
     expect(mailing.total).toBe(1);
     expect(mailing.count_queued).toBe(0);
     expect(acceptedFor(stack.current, mailingId)).toHaveLength(1);
+  });
+
+  it('leaves no mailing open when the intake died writing a confirmation and a cancellation then won', async () => {
+    // Found by `npm run chaos -- --runs 12 --recipients 40 --seed 827325445` (run 12): the
+    // confirmation's mailing was written, its delivery too, then the intake died; by the time the
+    // event came back the registration was cancelled, so the confirmation was never finished —
+    // a mailing `sending` for ever with `total 0` and one row.
+    layer.clear();
+    await sendAndWait(stack.current, fixture('conference.upserted'));
+    await sendAndWait(stack.current, fixture('agenda.changed'));
+    layer.setSchedule([
+      { fn: 'intake', op: 'DynamoDB.PutItem', where: 'DELIVERY#chaos-31@', nth: 1, kind: 'crash-after' },
+    ]);
+    const created = registration(31);
+    created.time = '2022-09-20T10:00:00Z';
+    await sendEvent(stack.current, created);
+    await eventually(
+      async () => layer.injected.some((i) => i.fault.where === 'DELIVERY#chaos-31@') || undefined,
+      {
+        what: 'the intake to die after writing',
+      },
+    );
+    const cancelled = registration(31);
+    cancelled.type = 'registration.cancelled';
+    cancelled.time = '2022-09-21T10:00:00Z';
+    await sendEvent(stack.current, cancelled);
+    const cancellation = await settledMailing(`cancellation-${cid}-chaos-31`);
+    expect(cancellation.total).toBe(1);
+    // Settled: every queue empty, nothing running, every mailing of the conference final.
+    const settled = await settle(stack.current, store(), cid, { stallMs: 60_000 });
+    expect(settled.last.mailings.filter((m) => m.state !== 'complete' && m.state !== 'cancelled')).toEqual(
+      [],
+    );
+    expect(settled.settled).toBe(true);
+    const confirmation = await getMailing(store(), `confirmation-${cid}-chaos-31`);
+    if (confirmation) {
+      const rows = await listDeliveries(store(), confirmation.mailingId);
+      expect(confirmation.total).toBe(rows.length);
+    }
   });
 
   it('sends, once, a delivery whose sender died after claiming it and before calling SES — never `uncertain`', async () => {
