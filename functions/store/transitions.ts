@@ -267,6 +267,3 @@ export const MAILING_MOVES = {
 } as const satisfies Record<string, MailingMove>;
 
 export type MailingMoveName = keyof typeof MAILING_MOVES;
-
-/** Whether `move` may start from `state` (a read-side check; the write's condition decides). */
-export const canMove = <S extends string>(move: Move<S>, state: S): boolean => move.from.includes(state);
