@@ -11,7 +11,9 @@ export default defineConfig({
     // Integration files each start their own embedded stack on free ports; two cores → two forks.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 60_000,
+    // Only an outer bound for a hang: the waits inside a test fail when the pipeline stops moving
+    // (eventually, waitForProgress), not at a deadline, so a loaded machine is waited for.
+    testTimeout: 300_000,
     hookTimeout: 120_000,
     allowOnly: false,
     globalSetup: ['test/global-setup.ts'],

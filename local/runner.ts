@@ -23,6 +23,8 @@ export interface QueueSourceOptions {
   maxConcurrency: number;
   timeoutSeconds: number;
   reportBatchItemFailures: boolean;
+  /** Called when an invocation died (timed out or crashed): Lambda resets that environment. */
+  onDied?: () => void;
 }
 
 export interface RunnerOptions {
@@ -38,6 +40,14 @@ export interface RunnerOptions {
   waitTimeSeconds?: number;
   log?: (message: string, detail?: unknown) => void;
 }
+
+let recordsHandled = 0;
+
+/**
+ * Records the queue pollers of every runner in this process have handed to a handler: what a
+ * test waiting on the pipeline counts as progress (a clock tick is not progress).
+ */
+export const pipelineActivity = (): number => recordsHandled;
 
 /** Counters the tests and the benchmark read. */
 export interface RunnerStats {
@@ -87,7 +97,7 @@ export class LocalRunner {
     functionName: string,
     everySeconds: number,
     handler: AnyHandler,
-    options: { shortName?: string; timeoutSeconds?: number } = {},
+    options: { shortName?: string; timeoutSeconds?: number; onDied?: () => void } = {},
   ): void {
     const tick = () => {
       if (!this.running) return;
@@ -106,6 +116,7 @@ export class LocalRunner {
       const run = runInvocation(options.shortName ?? functionName, timeout, () =>
         handler(event, lambdaContext(functionName, timeout)),
       ).then((result) => {
+        if (result.kind === 'died') options.onDied?.();
         if (result.kind !== 'returned') {
           this.options.log?.(
             `${functionName}: scheduled invocation failed`,
@@ -190,6 +201,7 @@ export class LocalRunner {
     };
     this.stats.invocations++;
     this.stats.records += messages.length;
+    recordsHandled += messages.length;
     let failedIds: Set<string>;
     const result = await runInvocation(
       source.shortName ?? source.functionName,
@@ -210,7 +222,10 @@ export class LocalRunner {
       // Like Lambda: a thrown error, a timeout or a dead process fails the whole batch, which
       // comes back after the visibility timeout.
       if (result.kind === 'threw') this.stats.thrownBatches++;
-      else this.stats.diedBatches++;
+      else {
+        this.stats.diedBatches++;
+        source.onDied?.();
+      }
       this.options.log?.(
         `${source.functionName}: invocation failed`,
         result.kind === 'threw' ? result.error : result.reason,

@@ -270,11 +270,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   if (options.runHandlers !== false) {
     await useMultiConcurrency();
     const handlers = new Map<string, AnyHandler>();
+    const environments = new Map<string, ExecutionEnvironment>();
     for (const fn of spec.functions) {
-      const mod = (await inInitContext(() => import(pathToFileURL(path.join(root, fn.entry)).href))) as {
-        handler: AnyHandler;
-      };
-      handlers.set(fn.logicalId, mod.handler);
+      const environment = executionEnvironment(pathToFileURL(path.join(root, fn.entry)).href);
+      await environment.ready();
+      environments.set(fn.logicalId, environment);
+      handlers.set(fn.logicalId, environment.handler);
     }
     for (const source of spec.eventSources) {
       const fn = spec.functions.find((f) => f.logicalId === source.functionLogicalId);
@@ -290,6 +291,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         maxConcurrency: source.maxConcurrency,
         timeoutSeconds: fn.timeoutSeconds,
         reportBatchItemFailures: source.reportBatchItemFailures,
+        onDied: environments.get(fn.logicalId)?.reset,
       });
     }
     for (const schedule of spec.schedules) {
@@ -300,7 +302,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           schedule.functionLogicalId,
           options.scheduleEverySeconds ?? schedule.everySeconds,
           handler,
-          { shortName: fn ? shortName(fn.entry) : undefined, timeoutSeconds: fn?.timeoutSeconds },
+          {
+            shortName: fn ? shortName(fn.entry) : undefined,
+            timeoutSeconds: fn?.timeoutSeconds,
+            onDied: environments.get(schedule.functionLogicalId)?.reset,
+          },
         );
       }
     }
@@ -471,4 +477,40 @@ function publishes(types: string[], eventType: string | undefined): boolean {
   if (types.length === 0 || !eventType) return true;
   const name = eventType.replace(/\s+/g, '');
   return types.some((t) => t.toLowerCase() === name.toLowerCase());
+}
+
+interface ExecutionEnvironment {
+  /** Resolves once the entry module is loaded (its init ran). */
+  ready(): Promise<AnyHandler>;
+  /** Invokes the current environment's handler. */
+  handler: AnyHandler;
+  /** Starts a fresh environment for the invocations that follow. */
+  reset(): void;
+}
+
+/**
+ * A function's execution environment: its entry module and the state it holds at module level
+ * (caches, the send pacer). Lambda resets an environment whose invocation timed out or crashed,
+ * so nothing a dead invocation left half-done there is seen by the next; here, the entry module
+ * is imported again under a new URL, which gives it new module state (the clients below it, and
+ * the fault layer installed on them, stay).
+ */
+function executionEnvironment(href: string): ExecutionEnvironment {
+  let generation = 0;
+  const load = () =>
+    inInitContext(
+      () =>
+        import(generation === 0 ? href : `${href}?environment=${generation}`) as Promise<{
+          handler: AnyHandler;
+        }>,
+    ).then((m) => m.handler);
+  let current = load();
+  return {
+    ready: () => current,
+    handler: async (event, context) => (await current)(event, context),
+    reset: () => {
+      generation++;
+      current = load();
+    },
+  };
 }

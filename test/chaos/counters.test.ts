@@ -23,7 +23,7 @@ import { runInvocation } from '../../local/invocation.js';
 import { useLocalStack } from '../integration/support/local-stack.js';
 import { freshId } from '../integration/support/pipeline.js';
 
-describe('counter flush', { timeout: 120_000 }, () => {
+describe('counter flush', () => {
   const stack = useLocalStack();
   const layer = createFaultLayer();
   /** A store whose client has the fault layer and the SDK's usual retries. */

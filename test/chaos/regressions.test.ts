@@ -15,13 +15,14 @@ import {
   sendEvent,
   storeOf,
 } from '../integration/support/pipeline.js';
+import { waitForProgress } from '../integration/support/progress.js';
 import { settle } from './check.js';
 import { withTimeouts } from './property.js';
 
 const cid = 'dushanbe-2022';
 const layer = createFaultLayer();
 
-describe('chaos regressions', { timeout: 180_000 }, () => {
+describe('chaos regressions', () => {
   const stack = useLocalStack({
     // Timeouts shorter than the leases, both short, so a dead claim runs out within the test.
     template: withTimeouts(sharedTemplate(), { sender: 2, intake: 3 }),
@@ -112,6 +113,34 @@ describe('chaos regressions', { timeout: 180_000 }, () => {
     if (confirmation) {
       const rows = await listDeliveries(store(), confirmation.mailingId);
       expect(confirmation.total).toBe(rows.length);
+    }
+  });
+
+  it('sends again after senders died while claiming send slots (a dead environment leaves nothing pending)', async () => {
+    // Found by `npm run chaos -- --runs 1 --recipients 40 --seed 827325445 --path 6`: a sender
+    // died while its batch claimed slots on the fleet schedule; the claim never settled, and every
+    // later batch in that environment waited on it, timed out, and so poisoned the next cache.
+    // Lambda resets an environment whose invocation died; the local runner must too.
+    layer.clear();
+    await sendAndWait(stack.current, fixture('conference.upserted'));
+    await sendAndWait(stack.current, fixture('agenda.changed'));
+    layer.setSchedule([
+      // More deaths than the sender has pollers (environments), each while claiming slots.
+      { fn: 'sender', op: 'DynamoDB.UpdateItem', where: '"PACE"', nth: 1, times: 8, kind: 'crash-before' },
+    ]);
+    const ids = [41, 42, 43, 44, 45, 46];
+    for (const n of ids) await sendEvent(stack.current, registration(n));
+    const mailingIds = ids.map((n) => `confirmation-${cid}-chaos-${n}`);
+    await waitForProgress(async () => mailingIds.map((id) => acceptedFor(stack.current, id).length), {
+      done: (sent) => sent.every((n) => n > 0),
+      progressOf: (sent) => sent,
+      stallMs: 60_000,
+      what: 'the confirmations to go out',
+    });
+    expect(layer.injected.filter((i) => i.fault.where === '"PACE"').length).toBeGreaterThan(2);
+    for (const id of mailingIds) {
+      await settledMailing(id);
+      expect(acceptedFor(stack.current, id)).toHaveLength(1);
     }
   });
 

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
+import { pipelineActivity } from '../../../local/runner.js';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../../local/stack.js';
 
 export type TestStackOptions = Partial<Omit<LocalStackOptions, 'emlDir'>> & {
@@ -47,12 +48,18 @@ export function useLocalStack(options: TestStackOptions = {}): { readonly curren
   };
 }
 
-/** Polls until `check` returns a value other than undefined, or fails after `timeoutMs`. */
+/**
+ * Polls until `check` returns a value other than undefined. Fails once `timeoutMs` passed with
+ * no progress: the window starts again whenever the embedded stacks of this process hand records
+ * to a handler, so a slow, loaded machine that is still working is waited for, and a pipeline
+ * that stopped moving fails after `timeoutMs`.
+ */
 export async function eventually<T>(
   check: () => Promise<T | undefined>,
   { timeoutMs = 20_000, intervalMs = 100, what = 'condition' } = {},
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+  let seen = pipelineActivity();
+  let deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
     try {
@@ -62,6 +69,13 @@ export async function eventually<T>(
       last = error;
     }
     await new Promise((r) => setTimeout(r, intervalMs));
+    const now = pipelineActivity();
+    if (now !== seen) {
+      seen = now;
+      deadline = Date.now() + timeoutMs;
+    }
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(
+    `timed out waiting for ${what}: the pipeline handled nothing for ${timeoutMs} ms${last ? `; last error: ${String(last)}` : ''}`,
+  );
 }
