@@ -6,6 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+// The kind registry loads no other runtime code, so `--help` still loads no schema code.
+import { MAIL_KINDS, MAILING_KINDS } from '../functions/kinds/index.js';
 import { type Context, type GlobalOptions, makeContext } from './lib/context.js';
 import { CliError, ExitCode } from './lib/errors.js';
 import { ioFrom, printJson } from './lib/output.js';
@@ -78,9 +80,6 @@ const contacts = () => import('./commands/contacts.js');
 const invitees = () => import('./commands/invitees.js');
 const previews = () => import('./commands/preview.js');
 const clocks = () => import('./commands/clock.js');
-
-/** Kinds an organizer can request (kept here so `--help` loads no schema code). */
-const MAILING_KINDS = ['invitation', 'reminder', 'media-advisory', 'announcement'];
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
@@ -331,10 +330,7 @@ Content file (--content), one Markdown file for every language (details: docs/cl
   program
     .command('preview')
     .description('render one kind of mail with sample data and write the HTML (no stack needed)')
-    .argument(
-      '<kind>',
-      'invitation, confirmation, cancellation, reminder, agenda-change, media-advisory, announcement, rsvp-confirmation, representative-note',
-    )
+    .argument('<kind>', MAIL_KINDS.join(', '))
     .option('--lang <lang>', `language (${LANGUAGE_LIST}; others fall back to English)`, 'en')
     .option('--variant <variant>', 'sample variant (reminder: conference or session)')
     .option('--out <dir>', 'where to write (default preview/kinds)')

@@ -734,6 +734,14 @@ export async function computeSourceHash(
   const code = [path.join(HERE, 'build.ts'), path.join(HERE, '..', 'demo', 'samples.ts')];
   const renderDir = path.join(HERE, '..', 'functions', 'render');
   code.push(...['kinds.ts', 'view.ts', 'format.ts', 'types.ts'].map((f) => path.join(renderDir, f)));
+  // The kind registry: the list of kinds and each kind's template-context builder.
+  const kindsDir = path.join(TEMPLATES_DIR, '..', 'functions', 'kinds');
+  code.push(
+    ...(await readdir(kindsDir))
+      .filter((f) => f.endsWith('.ts'))
+      .sort()
+      .map((f) => path.join(kindsDir, f)),
+  );
   for (const file of [...(await sourceFiles(templatesDir, catalogsDir)), ...code]) {
     hash.update(path.relative(templatesDir, file));
     hash.update('\0');

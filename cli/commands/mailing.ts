@@ -1,13 +1,14 @@
 /**
- * Organizer commands on mailings: create (dry run first, then confirm), confirm, test-send, status
- * (with a live progress bar), cancel, resend, and the list of a conference's mailings.
+ * Organizer commands on mailings: create (dry run first, then confirm), confirm, test-send, cancel
+ * and resend. Status, watching and the list read mailings: `mailing-read.ts`.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { isValidEmail } from '../../functions/events/email.js';
-import { MAILING_KINDS, validateIntakeEvent } from '../../functions/events/schemas.js';
+import { validateIntakeEvent } from '../../functions/events/schemas.js';
+import { MAILING_KINDS } from '../../functions/kinds/index.js';
 import { newMailingId } from '../../functions/mailing/ids.js';
 import {
   type MailingProgress,
@@ -15,29 +16,19 @@ import {
   resendDeliveries,
 } from '../../functions/mailing/operations.js';
 import type { MailingRow } from '../../functions/store/model.js';
-import { getConference, getMailing, listMailings } from '../../functions/store/store.js';
+import { getConference, getMailing } from '../../functions/store/store.js';
 import { parseStackConfig } from '../../infra/config.js';
 import { type AudienceInput, formatAudience, parseAudience } from '../lib/audience.js';
 import { type ContentInput, readContent } from '../lib/content.js';
 import type { Context } from '../lib/context.js';
 import { RefusedError } from '../lib/errors.js';
 import { cloudEvent, type OutgoingEvent, sendBodies, waitForOutcomes } from '../lib/intake.js';
-import { hint, type Io, printJson, progressBar, say, shortTime, table } from '../lib/output.js';
+import { hint, printJson, progressBar, say, table } from '../lib/output.js';
 import { defaultPreviewDir, type SampleFile, writeMailingSamples } from '../lib/samples.js';
 import { repoRoot, type Target } from '../lib/target.js';
+import { requireMailing } from './mailing-read.js';
 
-/** The states a status line always shows, in pipeline order. */
-export const SHOWN_STATES = [
-  'queued',
-  'sent',
-  'delivered',
-  'bounced',
-  'complained',
-  'failed',
-  'uncertain',
-] as const;
-/** Shown only when non-zero: they are normal but rare. */
-const RARE_STATES = ['sending', 'delayed', 'suppressed', 'cancelled'] as const;
+export { mailingStatus, mailingsList, SHOWN_STATES, watchProgress } from './mailing-read.js';
 
 /** Organizer-facing names of event-schema paths, so refusals name the flag to fix. */
 const FLAG_NAMES: [RegExp, string][] = [
@@ -99,16 +90,6 @@ export async function sendAndWait(target: Target, event: OutgoingEvent): Promise
       code: outcome.code,
     });
   }
-}
-
-async function requireMailing(ctx: Context, target: Target, mailingId: string): Promise<MailingRow> {
-  const mailing = await getMailing(target.store, mailingId);
-  if (!mailing) {
-    throw new RefusedError(
-      `No mailing "${mailingId}" on ${target.label}. List them with \`npx communique mailings list\`${ctx.conference !== 'dushanbe-2022' ? ` --conference ${ctx.conference}` : ''}.`,
-    );
-  }
-  return mailing;
 }
 
 async function requireConference(ctx: Context, target: Target) {
@@ -368,115 +349,6 @@ export async function mailingTestSend(
 }
 
 // ---------------------------------------------------------------------------------------------------
-// status / watch
-
-function countsLine(p: MailingProgress): string {
-  const parts: string[] = SHOWN_STATES.map((s) => `${s} ${p.counts[s]}`);
-  for (const s of RARE_STATES) if (p.counts[s] > 0) parts.push(`${s} ${p.counts[s]}`);
-  return parts.join(' · ');
-}
-
-/** Deliveries the sender is done with (whatever feedback may still change). */
-function processed(p: MailingProgress): number {
-  return Math.max(0, p.total - p.counts.queued - p.counts.sending - p.counts.delayed);
-}
-
-function describe(p: MailingProgress): string[] {
-  const lines = [
-    `${p.mailingId} (${p.kind}) — ${p.state}${p.complete && !['dry-run', 'cancelled', 'complete'].includes(p.state) ? ', complete' : ''}`,
-  ];
-  lines.push(
-    `  requested by ${p.requestedBy} at ${shortTime(p.createdAt)}${p.sendAt ? `; send at ${p.sendAt}` : ''}`,
-  );
-  if (p.state === 'dry-run' && p.preview) {
-    const langs = Object.entries(p.preview.perLanguage)
-      .map(([l, n]) => `${l} ${n}`)
-      .join(', ');
-    lines.push(
-      `  dry run: ${p.preview.total} recipient(s) (${langs}); confirm with: npx communique mailing confirm ${p.mailingId}`,
-    );
-  } else if (p.state === 'scheduled' || (p.total === 0 && p.state === 'cancelled')) {
-    const expected = p.preview ? `; ${p.preview.total} recipient(s) at the dry run` : '';
-    lines.push(
-      `  ${p.state === 'scheduled' ? `goes at ${p.sendAt}` : 'cancelled before any delivery was planned'}${expected}`,
-    );
-  } else {
-    lines.push(`  ${processed(p)}/${p.total} processed: ${countsLine(p)}`);
-  }
-  if (p.pausedReason) lines.push(`  paused: ${p.pausedReason}`);
-  return lines;
-}
-
-/** `mailing status ID [--watch]`. */
-export async function mailingStatus(
-  ctx: Context,
-  mailingId: string,
-  options: { watch?: boolean; interval?: string; timeout?: string },
-): Promise<void> {
-  const target = await ctx.target();
-  await requireMailing(ctx, target, mailingId);
-  const read = async () => (await mailingProgress(target.store, mailingId)) as MailingProgress;
-  let p = await read();
-  if (!options.watch) {
-    if (ctx.io.json) printJson(p);
-    else for (const line of describe(p)) say(ctx.io, line);
-    return;
-  }
-  await watchProgress(ctx.io, p, read, {
-    intervalMs: Math.max(200, Number(options.interval ?? 1) * 1000),
-    ...(options.timeout ? { timeoutMs: Number(options.timeout) * 1000 } : {}),
-  }).then((last) => {
-    p = last;
-  });
-  if (!ctx.io.json) for (const line of describe(p)) say(ctx.io, line);
-}
-
-/**
- * Polls a mailing until it is complete (or paused, or the timeout passes), drawing a progress bar
- * for people and printing one JSON line per change for scripts. Returns the last reading.
- */
-export async function watchProgress(
-  io: Io,
-  first: MailingProgress,
-  read: () => Promise<MailingProgress>,
-  options: { intervalMs?: number; timeoutMs?: number; label?: string } = {},
-): Promise<MailingProgress> {
-  const intervalMs = options.intervalMs ?? 1000;
-  const deadline = options.timeoutMs ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY;
-  const format = `${options.label ?? first.mailingId} {bar} {value}/{total} | ${SHOWN_STATES.map((s) => `${s} {${s}}`).join(' ')}`;
-  const zero = Object.fromEntries(SHOWN_STATES.map((s) => [s, first.counts[s]]));
-  // Planning adds deliveries a page at a time; a dry run already knows where it will end.
-  const totalOf = (p: MailingProgress) => Math.max(p.total, p.preview?.total ?? 0);
-  const bar = progressBar(io, '', totalOf(first), format, zero);
-  let p = first;
-  let lastJson = '';
-  const stopWatching = { requested: false };
-  const onSigint = (): void => {
-    stopWatching.requested = true;
-  };
-  process.once('SIGINT', onSigint);
-  try {
-    for (;;) {
-      bar.setTotal(totalOf(p));
-      bar.update(processed(p), Object.fromEntries(SHOWN_STATES.map((s) => [s, p.counts[s]])));
-      if (io.json) {
-        const line = JSON.stringify(p);
-        if (line !== lastJson) process.stdout.write(`${line}\n`);
-        lastJson = line;
-      }
-      if (p.complete || p.state === 'paused' || stopWatching.requested || Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, intervalMs));
-      p = await read();
-    }
-  } finally {
-    bar.stop();
-    process.removeListener('SIGINT', onSigint);
-  }
-  if (stopWatching.requested && !io.json) hint('Stopped watching; the mailing itself carries on.');
-  return p;
-}
-
-// ---------------------------------------------------------------------------------------------------
 // cancel / resend
 
 /** `mailing cancel ID`. */
@@ -539,59 +411,4 @@ export async function mailingResend(
     say(ctx.io, `Resending ${count} ${states.join(' and ')} delivery(ies) of "${mailingId}".`);
     say(ctx.io, `  watch it:  npx communique mailing status ${mailingId} --watch`);
   }
-}
-
-// ---------------------------------------------------------------------------------------------------
-// list
-
-const ONE_PERSON_KINDS = new Set(['confirmation', 'cancellation']);
-
-/** `mailings list [--all]`. */
-export async function mailingsList(ctx: Context, options: { all?: boolean }): Promise<void> {
-  const target = await ctx.target();
-  // Hidden unless --all: one-person transactional mail, and dry runs withdrawn for an empty audience.
-  const rows = (await listMailings(target.store, ctx.conference)).filter(
-    (m) =>
-      options.all ||
-      (!ONE_PERSON_KINDS.has(m.kind) &&
-        !(m.state === 'cancelled' && m.total === 0 && m.preview?.total === 0)),
-  );
-  const view = rows.map((m) => ({
-    mailingId: m.mailingId,
-    kind: m.kind,
-    state: m.state,
-    total: m.state === 'dry-run' ? (m.preview?.total ?? 0) : m.total,
-    ...Object.fromEntries([...SHOWN_STATES, ...RARE_STATES].map((s) => [s, Number(m[`count_${s}`] ?? 0)])),
-    audience: m.audience,
-    requestedBy: m.requestedBy,
-    createdAt: m.createdAt,
-    ...(m.sendAt ? { sendAt: m.sendAt } : {}),
-  }));
-  if (ctx.io.json) {
-    printJson(view);
-    return;
-  }
-  if (view.length === 0) {
-    say(
-      ctx.io,
-      `No mailings for ${ctx.conference} yet. Create one with \`npx communique mailing create --kind invitation --audience roles=delegate\`.`,
-    );
-    return;
-  }
-  say(
-    ctx.io,
-    table(
-      ['mailing', 'kind', 'state', 'total', 'deliveries', 'created (UTC)'],
-      view.map((m) => {
-        const counts = m as unknown as Record<string, number>;
-        const parts = [...SHOWN_STATES, ...RARE_STATES]
-          .filter((s) => counts[s])
-          .map((s) => `${s} ${counts[s]}`);
-        return [m.mailingId, m.kind, m.state, m.total, parts.join(' · '), shortTime(m.createdAt)];
-      }),
-      { keep: [0, 5] },
-    ),
-  );
-  if (!options.all)
-    hint('Confirmations, cancellations and withdrawn empty dry runs are hidden; --all shows them.');
 }

@@ -54,7 +54,14 @@ export interface Me {
   user: string;
   email?: string;
   groups: string[];
-  can: { read: boolean; readPress: boolean; compose: boolean; composeKinds: string[]; suppressions: boolean };
+  can: {
+    read: boolean;
+    readPress: boolean;
+    compose: boolean;
+    composeKinds: string[];
+    contentKinds: string[];
+    suppressions: boolean;
+  };
 }
 
 export interface Counts {

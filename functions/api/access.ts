@@ -1,7 +1,8 @@
 /**
  * Who may do what: the one place the console's roles are decided. Every route names the action
  * it performs; the router asks {@link may} before running it, and again with the mailing's kind
- * once the mailing is known (a press officer may act on media advisories only).
+ * once the mailing is known (a press officer may act on the press kinds only: media advisories,
+ * `audience: 'press'` in the kind registry).
  *
  * | group | may |
  * |---|---|
@@ -9,6 +10,7 @@
  * | press-office | read the conference, press contacts and media advisories; compose, test, confirm, cancel and resend media advisories |
  * | viewers | every read (including previews and audience counts); no change, no test send |
  */
+import { isPressKind, KINDS_WITH_CONTENT, MAILING_KINDS, PRESS_KINDS } from '../kinds/index.js';
 import type { Group, Identity } from './http.js';
 
 export type Action =
@@ -23,14 +25,11 @@ export type Action =
   /** Adding and lifting suppressions. */
   | 'suppression-write';
 
-/** The kind a press officer may handle. */
-const PRESS_KIND = 'media-advisory';
-
 const RULES: Record<Group, (action: Action, kind: string | undefined) => boolean> = {
   organizers: () => true,
   'press-office': (action, kind) =>
     action === 'read-press' ||
-    ((action === 'read' || action === 'preview' || action === 'mailing-write') && kind === PRESS_KIND),
+    ((action === 'read' || action === 'preview' || action === 'mailing-write') && isPressKind(kind)),
   viewers: (action) => action === 'read' || action === 'read-press' || action === 'preview',
 };
 
@@ -44,7 +43,7 @@ export function may(identity: Identity, action: Action, kind?: string): boolean 
 
 /** Whether the action is allowed for some kind (used before the mailing is loaded). */
 export function mayForSomeKind(identity: Identity, action: Action): boolean {
-  return may(identity, action) || may(identity, action, PRESS_KIND);
+  return may(identity, action) || PRESS_KINDS.some((kind) => may(identity, action, kind));
 }
 
 /** What the console shows or hides for this person (buttons, menu entries). */
@@ -53,9 +52,9 @@ export function capabilities(identity: Identity) {
     read: may(identity, 'read'),
     readPress: may(identity, 'read-press'),
     compose: mayForSomeKind(identity, 'mailing-write'),
-    composeKinds: ['invitation', 'reminder', 'media-advisory', 'announcement'].filter((k) =>
-      may(identity, 'mailing-write', k),
-    ),
+    composeKinds: MAILING_KINDS.filter((k) => may(identity, 'mailing-write', k)),
+    /** The kinds whose subject and body the organizer writes (the compose form asks for them). */
+    contentKinds: [...KINDS_WITH_CONTENT],
     suppressions: may(identity, 'suppression-write'),
   };
 }

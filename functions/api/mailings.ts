@@ -8,7 +8,8 @@ import { SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { isValidEmail } from '../events/email.js';
 import { cloudEvent, type OutgoingEvent, sendBodies, waitForOutcomes } from '../events/producer.js';
-import { MAILING_KINDS, validateIntakeEvent } from '../events/schemas.js';
+import { validateIntakeEvent } from '../events/schemas.js';
+import { hasOrganizerContent, MAILING_KINDS } from '../kinds/index.js';
 import { newMailingId } from '../mailing/ids.js';
 import { mailingProgress, resendDeliveries, resumeMailing } from '../mailing/operations.js';
 import { previewMailing } from '../mailing/preview.js';
@@ -143,9 +144,7 @@ export async function audienceCount(deps: ApiDeps, conferenceId: string, input: 
 
 /** Content is not needed to count an audience; the schema wants some for announcements. */
 function placeholderContent(kind: unknown) {
-  return kind === 'announcement' || kind === 'media-advisory'
-    ? { subject: { en: 'count' }, body: { en: 'count' } }
-    : undefined;
+  return hasOrganizerContent(kind) ? { subject: { en: 'count' }, body: { en: 'count' } } : undefined;
 }
 
 /** Creates (or refreshes) a dry run: the mailing row with its per-language preview, nothing sent. */

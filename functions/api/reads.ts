@@ -3,6 +3,7 @@
  * and suppressions. Each is a Query (no Scan) over the same store the CLI reads.
  */
 import { listSuppressionEntries, suppressionScope } from '../feedback/operations.js';
+import { isListedByDefault, isPressKind } from '../kinds/index.js';
 import { primaryLanguage } from '../lib/text.js';
 import type { MailingRow, PressRow, RegistrationRow } from '../store/model.js';
 import { DELIVERY_STATES } from '../store/model.js';
@@ -10,9 +11,6 @@ import { listMailings, listRejections, pageOfContacts } from '../store/store.js'
 import type { ApiDeps } from './deps.js';
 import { badRequest, pageOf } from './http.js';
 import { requireConference } from './mailings.js';
-
-/** One-person transactional mail is left out of the mailing lists (thousands of rows of one). */
-const ONE_PERSON_KINDS = new Set(['confirmation', 'cancellation']);
 
 async function allContacts<T extends RegistrationRow | PressRow>(
   deps: ApiDeps,
@@ -70,8 +68,8 @@ export async function overview(deps: ApiDeps, conferenceId: string, options: { p
     languages: conference.languages,
   };
   const mailings = (await listMailings(deps.pipeline, conferenceId))
-    .filter((m) => !ONE_PERSON_KINDS.has(m.kind))
-    .filter((m) => !options.pressOnly || m.kind === 'media-advisory')
+    .filter((m) => isListedByDefault(m.kind))
+    .filter((m) => !options.pressOnly || isPressKind(m.kind))
     .slice(0, 20)
     .map(mailingSummary);
   if (options.pressOnly) return { conference: facts, pressContacts: press.length, mailings };
@@ -119,8 +117,8 @@ export async function mailingsPage(
   options: { pressOnly: boolean },
 ) {
   const rows = (await listMailings(deps.pipeline, conferenceId))
-    .filter((m) => query.all === '1' || !ONE_PERSON_KINDS.has(m.kind))
-    .filter((m) => !options.pressOnly || m.kind === 'media-advisory')
+    .filter((m) => query.all === '1' || isListedByDefault(m.kind))
+    .filter((m) => !options.pressOnly || isPressKind(m.kind))
     .map(mailingSummary);
   return pageOf(rows, query);
 }

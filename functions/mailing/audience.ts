@@ -1,34 +1,30 @@
 import type { Audience } from '../events/schemas.js';
+import { isBulkKind, kindDefinition } from '../kinds/index.js';
 import { primaryLanguage } from '../lib/text.js';
 import type { MailKind, PressRow, Recipient, RegistrationRow } from '../store/model.js';
 
-/** Kinds that are bulk mail: they carry List-Unsubscribe and skip suppressed addresses. */
-export const BULK_MAIL_KINDS: ReadonlySet<MailKind> = new Set([
-  'invitation',
-  'reminder',
-  'media-advisory',
-  'announcement',
-]);
-
-export const isBulk = (kind: MailKind): boolean => BULK_MAIL_KINDS.has(kind);
+/** Whether `kind` is bulk mail (List-Unsubscribe, suppressed addresses skipped): the registry decides. */
+export const isBulk = (kind: MailKind): boolean => isBulkKind(kind);
 
 /**
- * Which contact lists a mailing reads. An invitation reads invitees unless it
- * filters by role or session (then it reads registrants as before; with an
- * explicit `contactIds` list it reads both). Otherwise registrants are read
- * unless the mailing is a media advisory with no role filter; press contacts
- * (role `press`) are read when the roles ask for press, or for a media
- * advisory with no role filter.
+ * Which contact lists a mailing reads; the kind's `audience` (registry) names
+ * its default list. A kind that reads invitees (invitations) reads them unless
+ * the audience filters by role or session (then it reads registrants as
+ * before; with an explicit `contactIds` list it reads both). Otherwise
+ * registrants are read unless the kind reads the press and no role is given;
+ * press contacts (role `press`) are read when the roles ask for press, or for
+ * a press kind (media advisories) with no role filter.
  */
 export function phasesFor(kind: MailKind, audience: Audience): ('registrations' | 'press' | 'invitees')[] {
-  if (kind === 'invitation' && audience.roles === undefined && audience.sessions === undefined) {
+  const reads = kindDefinition(kind).audience;
+  if (reads === 'invitees' && audience.roles === undefined && audience.sessions === undefined) {
     const explicit = audience.contactIds && !audience.groups && !audience.rsvp;
     return explicit ? ['invitees', 'registrations'] : ['invitees'];
   }
   const roles = audience.roles;
   const phases: ('registrations' | 'press')[] = [];
-  if (roles ? roles.length > 0 : kind !== 'media-advisory') phases.push('registrations');
-  if (roles ? roles.includes('press') : kind === 'media-advisory') phases.push('press');
+  if (roles ? roles.length > 0 : reads !== 'press') phases.push('registrations');
+  if (roles ? roles.includes('press') : reads === 'press') phases.push('press');
   return phases;
 }
 

@@ -1,25 +1,17 @@
-import type { MailKind } from '../store/model.js';
+import { DERIVED_KINDS, type DerivedKind } from '../kinds/index.js';
 
 /**
  * The mailing ids the pipeline derives from events and the clock — one entry
- * per family, the one place they are spelled. A `mailing.requested` may not take
- * an id with one of these prefixes (DESIGN.md: derived ids are reserved), so a
- * request can never become the mailing a confirmation, a cancellation, an agenda
- * notice or a reminder is later attached to. Adding a derived mailing is adding
- * an entry here and building its id with {@link derivedMailingId}.
+ * per family, from the kind registry (`derived` in `functions/kinds/<kind>.ts`).
+ * A `mailing.requested` may not take an id with one of these prefixes
+ * (DESIGN.md: derived ids are reserved), so a request can never become the
+ * mailing a confirmation, a cancellation, an agenda notice or a reminder is
+ * later attached to. Adding a derived mailing is giving its
+ * kind a `derived` entry and building its id with {@link derivedMailingId}.
  */
-export const DERIVED_MAILINGS = {
-  confirmation: { prefix: 'confirmation-', kind: 'confirmation', from: 'registration.created' },
-  cancellation: { prefix: 'cancellation-', kind: 'cancellation', from: 'registration.cancelled' },
-  'agenda-change': { prefix: 'agenda-', kind: 'agenda-change', from: 'agenda.changed' },
-  reminder: { prefix: 'reminder-', kind: 'reminder', from: 'the clock' },
-  'rsvp-confirmation': { prefix: 'rsvp-', kind: 'rsvp-confirmation', from: 'an RSVP answer' },
-  'representative-note': {
-    prefix: 'representative-',
-    kind: 'representative-note',
-    from: 'an RSVP designation',
-  },
-} as const satisfies Record<string, { prefix: string; kind: MailKind; from: string }>;
+export const DERIVED_MAILINGS = Object.fromEntries(DERIVED_KINDS.map((d) => [d.kind, d])) as {
+  readonly [K in DerivedKind]: { readonly prefix: string; readonly kind: K; readonly from: string };
+};
 
 export type DerivedMailing = keyof typeof DERIVED_MAILINGS;
 

@@ -27,42 +27,21 @@
  * حضرة) and the gender-neutral abbreviations «د.» and «أ.د.», without «المحترم».
  */
 
+import { GENDERS, TITLE_ACADEMIC, TITLE_OFFICES, TITLE_RANKS } from '../events/schema/vocabulary.js';
+
+// The vocabularies are the event contract's (person.title, person.gender): one list each.
 /** Protocol ranks, highest first: they choose the style prefix and the salutation. */
-export const RANKS = [
-  'head-of-state',
-  'head-of-government',
-  'minister',
-  'deputy-minister',
-  'ambassador',
-  'head-of-delegation',
-  'head-of-organization',
-  'senior-official',
-  'academic',
-  'other',
-] as const;
+export const RANKS = TITLE_RANKS;
 export type Rank = (typeof RANKS)[number];
 
 /** Offices written into salutations ("Dear Minister", «господин Посол», «معالي الوزيرة»). */
-export const OFFICES = [
-  'president',
-  'vice-president',
-  'prime-minister',
-  'deputy-prime-minister',
-  'minister',
-  'deputy-minister',
-  'ambassador',
-  'secretary-general',
-  'director-general',
-  'executive-director',
-  'high-commissioner',
-  'special-representative',
-] as const;
+export const OFFICES = TITLE_OFFICES;
 export type Office = (typeof OFFICES)[number];
 
-export const ACADEMIC_TITLES = ['dr', 'prof'] as const;
+export const ACADEMIC_TITLES = TITLE_ACADEMIC;
 export type Academic = (typeof ACADEMIC_TITLES)[number];
 
-export const GENDERS = ['female', 'male', 'unspecified'] as const;
+export { GENDERS };
 export type Gender = (typeof GENDERS)[number];
 
 export type Courtesy = 'mr' | 'ms' | 'mrs';

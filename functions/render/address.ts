@@ -43,8 +43,14 @@ export interface PersonTitle {
 export interface Addressee {
   readonly givenName: string;
   readonly familyName: string;
+  /**
+   * Free text as registered ("H.E. Mr.", "Prof. Dr.", "г-н", «معالي الدكتورة»…), parsed into parts
+   * that choose the salutation by rank; unknown words are not shown in ru/ar.
+   */
   readonly honorific?: string | undefined;
+  /** Grammatical gender for Russian and Arabic forms; absent or `unspecified`: neutral forms. */
   readonly gender?: Gender | undefined;
+  /** Structured title; overrides what the free-text honorific says. */
   readonly title?: PersonTitle | undefined;
 }
 

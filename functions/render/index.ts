@@ -15,15 +15,7 @@ import { buildContext } from './view.js';
 
 export { LANGUAGES, TEMPLATES_SOURCE_HASH, TemplatesNotBuiltError } from './compiled.js';
 export { RenderError } from './format.js';
-export {
-  BULK_KINDS,
-  type BulkKind,
-  isBulkKind,
-  isMailKind,
-  MAIL_KINDS,
-  type MailKind,
-  type TransactionalKind,
-} from './kinds.js';
+export * from './kinds.js';
 export { catalogLanguageOf, LANGUAGE_ENTRIES, type LanguageEntry, resolveLanguage } from './languages.js';
 export type * from './types.js';
 

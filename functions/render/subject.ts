@@ -1,25 +1,10 @@
 /**
  * Subject hygiene. A subject is read in an inbox list that shows its first 40–70 characters, so
  * the templates put the key fact first (a reminder's date, an agenda change's session) and the
- * short conference name after it; this module removes a kind's label that the organizer already
- * typed ("Media advisory: Media advisory: …") and bounds the length.
+ * short conference name after it; this module removes a kind's label (its `subjectLabels`) that
+ * the organizer already typed ("Media advisory: Media advisory: …") and bounds the length.
  */
-import type { MailKind } from './kinds.js';
-
-/** Labels a kind's subject template already starts with, in every catalog language. */
-const KIND_LABELS: Partial<Record<MailKind, readonly string[]>> = {
-  'media-advisory': [
-    'media advisory',
-    'press advisory',
-    'media alert',
-    'информация для сми',
-    'анонс для сми',
-    'медиа-анонс',
-    'пресс-анонс',
-    'مذكرة إعلامية',
-    'مذكرة للإعلام',
-  ],
-};
+import { kindDefinition, type MailKind } from '../kinds/index.js';
 
 const SEPARATOR = /^\s*[:：\-–—|·]\s*/u;
 
@@ -28,7 +13,7 @@ const SEPARATOR = /^\s*[:：\-–—|·]\s*/u;
  * «Информация для СМИ: X» all become "X"), so the template's own label is the only one.
  */
 export function withoutKindPrefix(kind: MailKind, text: string): string {
-  const labels = KIND_LABELS[kind];
+  const labels = kindDefinition(kind).subjectLabels;
   if (labels === undefined) return text;
   let rest = text.trim();
   for (let changed = true; changed; ) {

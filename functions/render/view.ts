@@ -8,6 +8,7 @@
  * what it has just compiled.
  */
 
+import { isBulkKind, kindDefinition, type MailKind } from '../kinds/index.js';
 import { addressFor } from './address.js';
 import {
   type DateFormatter,
@@ -25,24 +26,8 @@ import {
   safeUrl,
   singleLine,
 } from './format.js';
-import { isBulkKind, type MailKind } from './kinds.js';
 import { withoutKindPrefix } from './subject.js';
-import type {
-  AgendaChangeData,
-  AnnouncementData,
-  CancellationData,
-  ConferenceInfo,
-  ConfirmationData,
-  InvitationData,
-  LeadTime,
-  MailBase,
-  MailDataByKind,
-  MediaAdvisoryData,
-  ReminderData,
-  RepresentativeNoteData,
-  RsvpConfirmationData,
-  SessionInfo,
-} from './types.js';
+import type { ConferenceInfo, LeadTime, Localized, MailBase, MailDataByKind, SessionInfo } from './types.js';
 
 /** A session as the templates show it. */
 export interface SessionView {
@@ -94,13 +79,79 @@ export interface ViewCatalogs {
   readonly honorificAliases?: Readonly<Record<string, string>> | undefined;
 }
 
-interface Helpers {
-  readonly catalog: RuntimeCatalog;
-  readonly language: string;
-  readonly dates: DateFormatter;
-  readonly venueZone: string;
-  readonly city: string;
-  readonly recipientZone: string | undefined;
+/**
+ * What a kind's template-context builder (in `functions/kinds/`) is handed: the catalog, the
+ * formatter and the zones of this render, and the formatting and validation it may use.
+ */
+export class ViewHelpers {
+  constructor(
+    readonly catalog: RuntimeCatalog,
+    readonly language: string,
+    readonly dates: DateFormatter,
+    readonly venueZone: string,
+    readonly city: string,
+    readonly recipientZone: string | undefined,
+  ) {}
+
+  /** One line of text: line breaks and control characters become spaces. */
+  singleLine(text: string): string {
+    return singleLine(text);
+  }
+
+  /** The text in this render's language (fallback English). */
+  pick(text: string | Localized | undefined | null): string {
+    return pickLocalized(text, this.language);
+  }
+
+  /** An absolute http(s) URL, or null. */
+  safeUrl(url: string | undefined | null): string | null {
+    return safeUrl(url);
+  }
+
+  /** An absolute http(s) URL, or a {@link RenderError} naming `what`. */
+  requiredUrl(url: string, what: string): string {
+    return requiredUrl(url, what);
+  }
+
+  /** A date or date-time given as ISO text: dates stay calendar days, date-times get the venue zone. */
+  dayOrTime(iso: string, what: string): string {
+    return dayOrTime(iso, what, this);
+  }
+
+  /** A session as the templates show it. */
+  sessionView(session: SessionInfo): SessionView {
+    return sessionView(session, this);
+  }
+
+  /** Sessions as the templates show them, in order of start. */
+  sessionViews(sessions: readonly SessionInfo[] | undefined): SessionView[] {
+    return sessionViews(sessions, this);
+  }
+
+  /** "in 1 week", or null. */
+  leadTime(startsIn: LeadTime | undefined): string | null {
+    return leadTime(startsIn, this);
+  }
+
+  /** Organizer Markdown as HTML and as text. */
+  markdown(source: string): { html: string; text: string } {
+    return { html: renderMarkdown(source), text: markdownToText(source) };
+  }
+
+  /** An ISO instant, or a {@link RenderError} naming `what`. */
+  instant(iso: string, what: string): Date {
+    return parseInstant(iso, what);
+  }
+
+  /** An ISO calendar date, or a {@link RenderError} naming `what`. */
+  calendarDate(iso: string, what: string): Date {
+    return parseCalendarDate(iso, what);
+  }
+
+  /** `text` without the kind's `subjectLabels` ("Media advisory: …"), which its template adds itself. */
+  withoutKindPrefix(kind: string, text: string): string {
+    return withoutKindPrefix(kind as MailKind, text);
+  }
 }
 
 // A mailing renders the same conference and sessions for thousands of recipients; their views
@@ -108,7 +159,7 @@ interface Helpers {
 // cached by object identity. The data objects are therefore treated as immutable (see render()).
 const sessionCache = new WeakMap<SessionInfo, Map<string, SessionView>>();
 
-function sessionView(session: SessionInfo, h: Helpers): SessionView {
+function sessionView(session: SessionInfo, h: ViewHelpers): SessionView {
   const key = `${h.language}|${h.recipientZone ?? ''}|${h.venueZone}|${h.city}`;
   let byKey = sessionCache.get(session);
   const cached = byKey?.get(key);
@@ -136,14 +187,14 @@ function sessionView(session: SessionInfo, h: Helpers): SessionView {
   return view;
 }
 
-function sessionViews(sessions: readonly SessionInfo[] | undefined, h: Helpers): SessionView[] {
+function sessionViews(sessions: readonly SessionInfo[] | undefined, h: ViewHelpers): SessionView[] {
   return [...(sessions ?? [])]
     .sort((a, b) => Date.parse(a.start) - Date.parse(b.start))
     .map((session) => sessionView(session, h));
 }
 
 /** A date or date-time given as ISO text: dates stay calendar days, date-times get the venue zone. */
-function dayOrTime(iso: string, what: string, h: Helpers): string {
+function dayOrTime(iso: string, what: string, h: ViewHelpers): string {
   if (/^\d{4}-\d{2}-\d{2}$/.test(iso.trim())) return h.dates.day(parseCalendarDate(iso, what));
   return h.dates.atVenue(parseInstant(iso, what), null, h.venueZone, h.city);
 }
@@ -220,7 +271,7 @@ function commonContext(
   kind: MailKind,
   data: MailBase,
   catalogs: ViewCatalogs,
-): { ctx: TemplateContext; h: Helpers } {
+): { ctx: TemplateContext; h: ViewHelpers } {
   const { catalog } = catalogs;
   const language = catalog.language;
   const conference: ConferenceInfo = data.conference;
@@ -229,14 +280,14 @@ function commonContext(
   }
   const dates = dateFormatterFor(catalog);
   const shared = conferenceParts(conference, language, dates);
-  const h: Helpers = {
+  const h = new ViewHelpers(
     catalog,
     language,
     dates,
-    venueZone: conference.timeZone,
-    city: shared.city,
-    recipientZone: data.recipient.timeZone,
-  };
+    conference.timeZone,
+    shared.city,
+    data.recipient.timeZone,
+  );
   const person = data.recipient;
   const fullName = fillPattern(catalog.strings['names.full'] ?? '{givenName} {familyName}', {
     givenName: singleLine(person.givenName),
@@ -276,166 +327,10 @@ function commonContext(
   return { ctx, h };
 }
 
-/** "Closing plenary" or "Closing plenary (+2)": the first changed session names the notice. */
-function changeHeadline(titles: readonly string[]): string {
-  const first = titles[0] ?? '';
-  return titles.length > 1 ? `${first} (+${titles.length - 1})` : first;
-}
-
-function leadTime(startsIn: LeadTime | undefined, h: Helpers): string | null {
+function leadTime(startsIn: LeadTime | undefined, h: ViewHelpers): string | null {
   if (startsIn === undefined || !Number.isFinite(startsIn.amount)) return null;
   return h.dates.relative(startsIn.amount, startsIn.unit);
 }
-
-function markdownPair(source: string): { html: string; text: string } {
-  return { html: renderMarkdown(source), text: markdownToText(source) };
-}
-
-type Builder<K extends MailKind> = (
-  data: MailDataByKind[K],
-  ctx: TemplateContext,
-  h: Helpers,
-) => TemplateContext;
-
-const builders: { [K in MailKind]: Builder<K> } = {
-  invitation: (data: InvitationData, ctx, h) => ({
-    ...ctx,
-    registrationUrl: requiredUrl(data.registrationUrl, 'invitation: registrationUrl'),
-    rsvpUrl: safeUrl(data.rsvpUrl),
-    followUp: data.followUp === true,
-    respondBy: data.respondBy === undefined ? null : dayOrTime(data.respondBy, 'respondBy', h),
-    sessions: sessionViews(data.highlights, h),
-  }),
-  confirmation: (data: ConfirmationData, ctx, h) => ({
-    ...ctx,
-    registrationId: singleLine(data.registrationId),
-    role: h.catalog.strings[`roles.${data.role}`] ?? singleLine(data.role),
-    sessions: sessionViews(data.sessions, h),
-    manageUrl: safeUrl(data.manageUrl),
-  }),
-  cancellation: (data: CancellationData, ctx, h) => ({
-    ...ctx,
-    registrationId: singleLine(data.registrationId),
-    sessions: sessionViews(data.sessions, h),
-  }),
-  reminder: (data: ReminderData, ctx, h) => {
-    const startsIn = leadTime(data.startsIn, h);
-    const opensOn = h.dates.day(parseCalendarDate(data.conference.start, 'conference start'));
-    if (data.variant === 'session') {
-      const session = sessionView(data.session, h);
-      return {
-        ...ctx,
-        isSession: true,
-        startsIn,
-        opensOn,
-        session: {
-          title: session.title,
-          when: session.when,
-          at: h.dates.span(
-            parseInstant(data.session.start, 'session start'),
-            parseInstant(data.session.end, 'session end'),
-            h.venueZone,
-          ),
-        },
-        sessions: [session],
-      };
-    }
-    return {
-      ...ctx,
-      isSession: false,
-      startsIn,
-      opensOn,
-      session: null,
-      sessions: sessionViews(data.sessions, h),
-    };
-  },
-  'agenda-change': (data: AgendaChangeData, ctx, h) => {
-    const changes = [...data.changes]
-      .sort((a, b) => Date.parse(a.after.start) - Date.parse(b.after.start))
-      .map((change) => {
-        const after = sessionView(change.after, h);
-        const before = change.before === undefined ? null : sessionView(change.before, h);
-        const timeChanged =
-          before !== null &&
-          (Date.parse(change.before?.start ?? '') !== Date.parse(change.after.start) ||
-            Date.parse(change.before?.end ?? '') !== Date.parse(change.after.end));
-        const roomChanged = before !== null && before.room !== after.room && before.room !== null;
-        return {
-          title: after.title,
-          added: before === null,
-          cancelled: after.cancelled,
-          when: after.when,
-          localWhen: after.localWhen,
-          timeChanged,
-          previousWhen: before?.when ?? null,
-          room: after.room,
-          roomChanged,
-          previousRoom: before?.room ?? null,
-        };
-      });
-    return {
-      ...ctx,
-      version: String(data.version),
-      // The subject leads with the session that changed: what a delegate scans an inbox for.
-      changeHeadline: changeHeadline(changes.map((change) => change.title)),
-      changes,
-    };
-  },
-  'media-advisory': (data: MediaAdvisoryData, ctx, h) => {
-    const body = markdownPair(pickLocalized(data.body, h.language));
-    const accreditation = data.accreditation;
-    const note =
-      accreditation?.note === undefined ? null : markdownPair(pickLocalized(accreditation.note, h.language));
-    return {
-      ...ctx,
-      headline: withoutKindPrefix('media-advisory', singleLine(pickLocalized(data.subject, h.language))),
-      embargo:
-        data.embargoUntil === undefined
-          ? null
-          : h.dates.atVenue(parseInstant(data.embargoUntil, 'embargoUntil'), null, h.venueZone, h.city),
-      bodyHtml: body.html,
-      bodyText: body.text,
-      accreditation:
-        accreditation === undefined
-          ? null
-          : {
-              url: safeUrl(accreditation.url),
-              deadline:
-                accreditation.deadline === undefined
-                  ? null
-                  : dayOrTime(accreditation.deadline, 'deadline', h),
-              noteHtml: note?.html ?? null,
-              noteText: note?.text ?? null,
-            },
-    };
-  },
-  'rsvp-confirmation': (data: RsvpConfirmationData, ctx) => ({
-    ...ctx,
-    accepted: data.answer === 'accept',
-    declined: data.answer === 'decline',
-    delegated: data.answer === 'delegate',
-    representative:
-      data.representative === undefined
-        ? null
-        : { name: singleLine(data.representative.name), email: singleLine(data.representative.email) },
-    registrationUrl: safeUrl(data.registrationUrl),
-    rsvpUrl: safeUrl(data.rsvpUrl),
-  }),
-  'representative-note': (data: RepresentativeNoteData, ctx) => ({
-    ...ctx,
-    inviteeName: singleLine(data.inviteeName),
-    registrationUrl: requiredUrl(data.registrationUrl, 'representative-note: registrationUrl'),
-  }),
-  announcement: (data: AnnouncementData, ctx, h) => {
-    const body = markdownPair(pickLocalized(data.body, h.language));
-    return {
-      ...ctx,
-      headline: singleLine(pickLocalized(data.subject, h.language)),
-      bodyHtml: body.html,
-      bodyText: body.text,
-    };
-  },
-};
 
 /**
  * Builds the template context for `kind` in the catalog's language. Throws {@link RenderError} for
@@ -447,6 +342,5 @@ export function buildContext<K extends MailKind>(
   catalogs: ViewCatalogs,
 ): TemplateContext {
   const { ctx, h } = commonContext(kind, data, catalogs);
-  const builder = builders[kind] as Builder<K>;
-  return builder(data, ctx, h);
+  return kindDefinition(kind).context(data, ctx, h);
 }

@@ -1,8 +1,8 @@
+import { isBulkKind, kindDefinition } from '../kinds/index.js';
 import type { Env } from '../lib/config.js';
-import { isBulk } from '../mailing/audience.js';
 import { pickLocalized, RenderError } from '../render/format.js';
 import { buildCalendars, type CalendarFile } from '../render/ical.js';
-import { render, type SessionInfo } from '../render/index.js';
+import { type MailData, render } from '../render/index.js';
 import { composeMime } from '../render/mime.js';
 import { rsvpExpiry, rsvpUrl } from '../rsvp/token.js';
 import type { AgendaRow, ConferenceRow, DeliveryRow, MailingRow } from '../store/model.js';
@@ -17,9 +17,6 @@ export type ComposeEnv = Pick<
 > &
   Partial<Pick<Env, 'RSVP_BASE_URL'>>;
 
-/** Kinds that carry the invitee's personal RSVP link (when the recipient is an invitee). */
-const RSVP_LINK_KINDS: ReadonlySet<string> = new Set(['invitation', 'rsvp-confirmation']);
-
 export interface ComposedMail {
   raw: Buffer;
   from: string;
@@ -27,10 +24,8 @@ export interface ComposedMail {
 }
 
 /**
- * The calendar files a kind carries: the confirmation publishes the conference
- * and the delegate's sessions; the cancellation withdraws them; an agenda
- * change republishes the changed sessions at the new SEQUENCE (CANCEL for a
- * cancelled one). Bulk mail carries none.
+ * The calendar files a kind carries (its registry entry says which entries; see `functions/kinds/`),
+ * in the catalog language the mail was rendered in (`ru-RU` → `ru`), so the calendar matches it.
  */
 function calendarsFor(
   mailing: MailingRow,
@@ -38,38 +33,11 @@ function calendarsFor(
   agenda: AgendaRow | undefined,
   domain: string,
   language: string,
-  data: { sessions?: readonly SessionInfo[]; changes?: readonly { after: SessionInfo }[]; version?: number },
+  data: MailData,
 ): CalendarFile[] {
-  const common = {
-    domain,
-    conference: conferenceInfo(conference),
-    // The catalog language the mail was rendered in (`ru-RU` → `ru`), so the calendar matches it.
-    language,
-  };
-  switch (mailing.kind) {
-    case 'confirmation':
-      return buildCalendars({
-        ...common,
-        agendaVersion: agenda?.version ?? 0,
-        sessions: data.sessions ?? [],
-      });
-    case 'cancellation':
-      return buildCalendars({
-        ...common,
-        agendaVersion: agenda?.version ?? 0,
-        sessions: data.sessions ?? [],
-        cancelAll: true,
-      });
-    case 'agenda-change':
-      return buildCalendars({
-        ...common,
-        agendaVersion: data.version ?? agenda?.version ?? 1,
-        includeConference: false,
-        sessions: (data.changes ?? []).map((c) => c.after),
-      });
-    default:
-      return [];
-  }
+  const entries = kindDefinition(mailing.kind).calendars?.(data, agenda);
+  if (entries === undefined) return [];
+  return buildCalendars({ domain, conference: conferenceInfo(conference), language, ...entries });
 }
 
 /**
@@ -93,8 +61,8 @@ export function composerFor(
     const agenda = await agendas(mailing.conferenceId);
     // Bulk mail signs an unsubscribe link; mail to an invitee signs their RSVP link (same keys).
     const needsKeys =
-      isBulk(mailing.kind) ||
-      (delivery.recipient.inviteeId !== undefined && RSVP_LINK_KINDS.has(mailing.kind));
+      isBulkKind(mailing.kind) ||
+      (delivery.recipient.inviteeId !== undefined && kindDefinition(mailing.kind).rsvpLink);
     const keys = needsKeys ? await loadUnsubscribeKeys(env) : undefined;
     // The rest is pure: whatever fails in it fails the same way every time, so it is a RenderError.
     try {
@@ -113,7 +81,7 @@ export function composerFor(
     keys: UnsubscribeKeys | undefined,
   ): Promise<ComposedMail> {
     const unsubscribe =
-      keys && isBulk(mailing.kind)
+      keys && isBulkKind(mailing.kind)
         ? unsubscribeUrl(env.UNSUBSCRIBE_BASE_URL, keys, {
             conferenceId: mailing.conferenceId,
             contactKey: delivery.contactKey,
@@ -122,7 +90,7 @@ export function composerFor(
         : undefined;
     const inviteeId = delivery.recipient.inviteeId;
     const rsvp =
-      keys && inviteeId && env.RSVP_BASE_URL && RSVP_LINK_KINDS.has(mailing.kind)
+      keys && inviteeId && env.RSVP_BASE_URL && kindDefinition(mailing.kind).rsvpLink
         ? rsvpUrl(env.RSVP_BASE_URL, keys, {
             conferenceId: mailing.conferenceId,
             inviteeId,
@@ -153,7 +121,7 @@ export function composerFor(
       deliveryId: delivery.deliveryId,
       rendered,
       ...(unsubscribe ? { unsubscribe: { url: unsubscribe } } : {}),
-      calendars: calendarsFor(mailing, conference, agenda, senderDomain, rendered.language, data as never),
+      calendars: calendarsFor(mailing, conference, agenda, senderDomain, rendered.language, data),
       messageIdDomain: senderDomain,
     });
     return { raw, from, subject: rendered.subject };

@@ -1,22 +1,9 @@
-import type { SessionChange as AgendaChange } from '../domain/agenda.js';
 import type { Session } from '../events/schemas.js';
 import { isFollowUp } from '../invitations/audience.js';
+import { kindDefinition } from '../kinds/index.js';
 import { durationMs } from '../lib/duration.js';
-import type { ConferenceInfo, MailData, MailKind, Person, SessionInfo } from '../render/index.js';
+import type { ConferenceInfo, MailData, Person, SessionInfo } from '../render/index.js';
 import type { AgendaRow, ConferenceRow, DeliveryRow, MailingRow, Recipient } from '../store/model.js';
-
-/** What the RSVP endpoint stores on an answer's confirmation delivery. */
-export interface RsvpConfirmationPayload {
-  answer?: 'accept' | 'decline' | 'delegate';
-  representative?: { name: string; email: string };
-  registrationUrl?: string;
-}
-
-/** What the RSVP endpoint stores on a representative's note. */
-export interface RepresentativeNotePayload {
-  inviteeName?: string;
-  registrationUrl?: string;
-}
 
 /** The conference projection as the templates see it. */
 export function conferenceInfo(c: ConferenceRow): ConferenceInfo {
@@ -88,85 +75,18 @@ export function mailDataFor(
   const base = { conference: conferenceInfo(conference), recipient: personOf(delivery.recipient) };
   const sessions = (agenda?.sessions ?? []).map(sessionInfo);
   const mine = sessions.filter((s) => delivery.recipient.sessions.includes(s.sessionId));
-  const kind: MailKind = mailing.kind;
-  switch (kind) {
-    case 'invitation':
-      return {
-        ...base,
-        unsubscribeUrl,
-        registrationUrl: conference.website,
-        highlights: sessions.filter((s) => s.plenary && s.status !== 'cancelled'),
-        ...(rsvpUrl ? { rsvpUrl, followUp: isFollowUp(mailing.audience ?? {}) } : {}),
-      };
-    case 'confirmation':
-      return {
-        ...base,
-        registrationId: delivery.recipient.contactId,
-        role: delivery.recipient.role,
-        sessions: mine,
-      };
-    case 'cancellation':
-      return { ...base, registrationId: delivery.recipient.contactId, sessions: mine };
-    case 'reminder': {
-      const reminder = mailing.reminder ?? { target: 'conference' as const, offset: 'P1D' };
-      const session = sessions.find((s) => s.sessionId === reminder.sessionId);
-      if (reminder.target === 'session' && session) {
-        return { ...base, unsubscribeUrl, variant: 'session', startsIn: leadTime(reminder.offset), session };
-      }
-      return {
-        ...base,
-        unsubscribeUrl,
-        variant: 'conference',
-        ...(mailing.reminder ? { startsIn: leadTime(reminder.offset) } : {}),
-        sessions: mine,
-      };
-    }
-    case 'agenda-change': {
-      const changes = ((delivery.payload?.changes ?? []) as AgendaChange[]).map((c) =>
-        c.kind === 'added'
-          ? { after: sessionInfo(c.after) }
-          : c.kind === 'removed'
-            ? {
-                before: sessionInfo(c.before),
-                after: { ...sessionInfo(c.before), status: 'cancelled' as const },
-              }
-            : { before: sessionInfo(c.before), after: sessionInfo(c.after) },
-      );
-      return { ...base, version: mailing.agendaVersion ?? agenda?.version ?? 1, changes };
-    }
-    case 'media-advisory':
-      return {
-        ...base,
-        unsubscribeUrl,
-        subject: mailing.content?.subject ?? { en: '' },
-        body: mailing.content?.body ?? { en: '' },
-        embargoUntil: mailing.content?.embargoUntil,
-        accreditation: { url: conference.website },
-      };
-    case 'announcement':
-      return {
-        ...base,
-        unsubscribeUrl,
-        subject: mailing.content?.subject ?? { en: '' },
-        body: mailing.content?.body ?? { en: '' },
-      };
-    case 'rsvp-confirmation': {
-      const p = (delivery.payload ?? {}) as RsvpConfirmationPayload;
-      return {
-        ...base,
-        answer: p.answer ?? 'accept',
-        ...(p.representative ? { representative: p.representative } : {}),
-        ...(p.registrationUrl ? { registrationUrl: p.registrationUrl } : {}),
-        ...(rsvpUrl ? { rsvpUrl } : {}),
-      };
-    }
-    case 'representative-note': {
-      const p = (delivery.payload ?? {}) as RepresentativeNotePayload;
-      return {
-        ...base,
-        inviteeName: p.inviteeName ?? '',
-        registrationUrl: p.registrationUrl ?? conference.website,
-      };
-    }
-  }
+  return kindDefinition(mailing.kind).viewData({
+    base,
+    delivery,
+    mailing,
+    conference,
+    agenda,
+    sessions,
+    mine,
+    unsubscribeUrl,
+    rsvpUrl,
+    sessionInfo,
+    leadTime,
+    isFollowUp,
+  }) as MailData;
 }

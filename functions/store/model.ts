@@ -35,6 +35,7 @@ import type {
   Role,
   Session,
 } from '../events/schemas.js';
+import type { MailKind } from '../kinds/index.js';
 
 /**
  * The partitions a Query reads and the sort-key prefix of each kind of item in them. With
@@ -181,17 +182,8 @@ export const DELIVERY_STATES = [
 ] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
-/** Every kind of mail, organizer-requested or following from an event. */
-export type MailKind =
-  | 'invitation'
-  | 'reminder'
-  | 'media-advisory'
-  | 'announcement'
-  | 'confirmation'
-  | 'cancellation'
-  | 'agenda-change'
-  | 'rsvp-confirmation'
-  | 'representative-note';
+/** Every kind of mail, organizer-requested or following from an event (the registry's list). */
+export type { MailKind };
 
 export const MAILING_STATES = [
   'dry-run',

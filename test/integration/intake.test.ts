@@ -10,6 +10,7 @@ import {
   listRejections,
   sessionMembers,
 } from '../../functions/store/store.js';
+import { invalidCases } from '../unit/events/fixtures.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import { fixture, freshId, sendAndWait, sendEvent, storeOf } from './support/pipeline.js';
 
@@ -119,9 +120,7 @@ describe('intake on the embedded stack', () => {
   it('records one readable rejection per malformed event and applies none of them', async () => {
     const dir = path.resolve('test/fixtures/events/invalid');
     // SQS refuses an empty body, so that case cannot reach the queue at all.
-    const cases = (
-      JSON.parse(readFileSync(path.join(dir, 'cases.json'), 'utf8')) as { file: string; reason: string }[]
-    ).filter((c) => readFileSync(path.join(dir, c.file), 'utf8').length > 0);
+    const cases = invalidCases().filter((c) => readFileSync(path.join(dir, c.file), 'utf8').length > 0);
     const before = (await listRejections(store(), 1000)).length;
     for (const c of cases) await sendEvent(stack.current, readFileSync(path.join(dir, c.file), 'utf8'));
     const unknownConference = fixture('registration.created');

@@ -14,7 +14,6 @@ const LANGS = [
   { tag: 'ru', name: 'Russian', dir: 'ltr' },
   { tag: 'ar', name: 'Arabic', dir: 'rtl' },
 ] as const;
-const WITH_CONTENT = new Set(['announcement', 'media-advisory']);
 /** Above this many recipients the count must be typed (the API enforces the same). */
 const TYPE_ABOVE = 50;
 
@@ -56,6 +55,7 @@ function Checks(props: {
 
 export function Compose({ me }: { me: Me }) {
   const kinds = me.can.composeKinds;
+  const withContent = useMemo(() => new Set(me.can.contentKinds), [me]);
   const [kind, setKind] = useState(kinds.includes('announcement') ? 'announcement' : (kinds[0] ?? ''));
   const [roles, setRoles] = useState<string[]>([]);
   const [languages, setLanguages] = useState<string[]>([]);
@@ -96,7 +96,7 @@ export function Compose({ me }: { me: Me }) {
     if (sessions.length) audience.sessions = sessions;
     if (list(contacts).length) audience.contactIds = list(contacts);
     const r: Record<string, unknown> = { kind, audience };
-    if (WITH_CONTENT.has(kind)) {
+    if (withContent.has(kind)) {
       const s: Record<string, string> = {};
       const b: Record<string, string> = {};
       for (const { tag } of LANGS) {
@@ -229,7 +229,7 @@ export function Compose({ me }: { me: Me }) {
         </p>
         <${Notice} error=${countError} />
         ${
-          WITH_CONTENT.has(kind)
+          withContent.has(kind)
             ? html`<h2>Content</h2>
               ${LANGS.map(
                 (l) => html`<fieldset class="lang">
