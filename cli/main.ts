@@ -194,6 +194,11 @@ Content file (--content), one Markdown file for every language (details: docs/cl
     .argument('<id>', 'mailing id')
     .action(action(async (ctx, id: string) => (await mailings()).mailingCancel(ctx, id)));
   mailingCommand
+    .command('pause')
+    .description('pause a mailing being planned or sent: queued deliveries wait until it is resumed')
+    .argument('<id>', 'mailing id')
+    .action(action(async (ctx, id: string) => (await import('./commands/pause.js')).mailingPause(ctx, id)));
+  mailingCommand
     .command('resume')
     .description('resume a paused mailing: planning goes on from where it stopped, queued deliveries go out')
     .argument('<id>', 'mailing id')

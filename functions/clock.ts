@@ -12,6 +12,7 @@ const env = loadEnv([
   'REMINDER_OFFSETS',
   'COMMUNIQUE_LOCAL',
   'STALE_QUEUED_SECONDS',
+  'COUNTERS_QUIET_SECONDS',
 ]);
 const deps = pipelineDeps(env);
 
@@ -30,6 +31,7 @@ export const handler = async (): Promise<void> => {
         ...deps,
         count: (name) => metrics.addMetric(name, MetricUnit.Count, 1),
         staleQueuedMs: env.STALE_QUEUED_SECONDS * 1000,
+        countersQuietMs: env.COUNTERS_QUIET_SECONDS * 1000,
       },
       now,
       env.REMINDER_OFFSETS,

@@ -47,9 +47,10 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
         throwOnFullBatchFailure: false,
       },
     );
-    // The rows are applied and are the record: a lost flush is repaired by the clock's recount
-    // (store/counters.ts), so it is logged rather than retried by failing the whole batch again.
-    await counters.flush(deps).catch((error: unknown) => logger.error('counter flush failed', { error }));
+    // The rows are applied and are the record. A failed flush fails the batch: its records come
+    // back, find their rows already moved, and ask the clock for a recount (store/recount.ts) —
+    // a row cannot move twice, so nothing is counted twice.
+    await counters.flush(deps);
     return response;
   } finally {
     // Flushed per invocation; an invocation with only repeats has nothing to say.

@@ -3,14 +3,14 @@
  * events and why, and the suppression list (with lifting, the one write here).
  */
 import { isValidEmail } from '../../functions/events/email.js';
+import { liftSuppressions, suppressionListing } from '../../functions/feedback/lift.js';
 import {
-  liftSuppressionEntry,
   listSuppressionEntries,
-  SuppressionNotFoundError,
   type SuppressionScope,
   suppressionScope,
   suppressManually,
 } from '../../functions/feedback/operations.js';
+import { deliveryListing, rejectionListing } from '../../functions/mailing/listings.js';
 import { DELIVERY_STATES, type DeliveryState } from '../../functions/store/model.js';
 import {
   getMailing,
@@ -50,18 +50,7 @@ export async function deliveries(
   }
   const rows = await listDeliveries(target.store, mailingId, options.state as DeliveryState | undefined);
   const shown = rows.slice(0, limit === Number.POSITIVE_INFINITY ? undefined : limit);
-  const view = shown.map((d) => ({
-    email: d.recipient.email,
-    name: `${d.recipient.givenName} ${d.recipient.familyName}`.trim(),
-    language: d.recipient.language ?? 'en',
-    role: d.recipient.role,
-    state: d.state,
-    attempts: d.attempts,
-    updatedAt: d.updatedAt,
-    ...(d.sesMessageId ? { sesMessageId: d.sesMessageId } : {}),
-    ...(d.reason ? { reason: d.reason } : {}),
-    deliveryId: d.deliveryId,
-  }));
+  const view = shown.map(deliveryListing);
   if (ctx.io.json) {
     printJson(view);
     return;
@@ -88,16 +77,7 @@ export async function rejections(ctx: Context, options: { limit?: string }): Pro
   const target = await ctx.target();
   const rows = await listRejections(target.store, limit);
   if (ctx.io.json) {
-    printJson(
-      rows.map((r) => ({
-        receivedAt: r.receivedAt,
-        eventId: r.eventId,
-        type: r.type,
-        code: r.code,
-        reason: r.reason,
-        payloadHead: r.payloadHead,
-      })),
-    );
+    printJson(rows.map(rejectionListing));
     return;
   }
   if (rows.length === 0) {
@@ -136,14 +116,7 @@ export async function suppressionsList(
     ...(options.email ? { email: options.email } : {}),
     ...(options.reason ? { reason: options.reason as SuppressionRow['reason'] } : {}),
   });
-  const view = rows.map((r) => ({
-    email: r.email,
-    scope: scopeName(r.scope),
-    reason: r.reason,
-    since: r.createdAt,
-    ...(r.detail ? { detail: r.detail } : {}),
-    ...(r.source ? { source: r.source } : {}),
-  }));
+  const view = rows.map((r) => suppressionListing(r, scopeName));
   if (ctx.io.json) {
     printJson(view);
     return;
@@ -194,29 +167,13 @@ export async function suppressionsLift(
   if (why === '') throw new RefusedError('--reason must say why the suppression is lifted.');
   const scopes = scopesFor(options.scope, ctx.conference);
   const target = await ctx.target();
-  const active = (await listSuppressionEntries(target.store, { email })).filter((r) =>
-    (scopes as string[]).includes(r.scope),
-  );
-  if (active.length === 0) {
+  const result = await liftSuppressions(target.store, { email, scopes, by: ctx.by, why });
+  if (result.found === 0) {
     throw new RefusedError(
       `${email} is not suppressed${options.scope ? ` (${options.scope})` : ''} for ${ctx.conference}; see \`npx communique suppressions list\`.`,
     );
   }
-  const lifted: { email: string; scope: string; reason: string }[] = [];
-  for (const entry of active) {
-    try {
-      const row = await liftSuppressionEntry(target.store, {
-        email,
-        scope: entry.scope as SuppressionScope,
-        by: ctx.by,
-        why,
-      });
-      lifted.push({ email: row.email, scope: scopeName(entry.scope), reason: row.reason });
-    } catch (error) {
-      // Lifted by someone else in the meantime: the outcome they wanted is the same.
-      if (!(error instanceof SuppressionNotFoundError)) throw error;
-    }
-  }
+  const lifted = result.lifted.map((l) => ({ email: l.email, scope: scopeName(l.scope), reason: l.reason }));
   if (ctx.io.json) printJson({ lifted, by: ctx.by, why });
   else {
     for (const l of lifted)

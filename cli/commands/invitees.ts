@@ -9,8 +9,13 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { contactKeyOf, inviteeIdFor, isValidEmail } from '../../functions/events/email.js';
 import { validateIntakeEvent } from '../../functions/events/schemas.js';
-import { listInvitees } from '../../functions/store/invitees.js';
-import type { InviteeRow, RsvpState } from '../../functions/store/model.js';
+import {
+  inviteeListing,
+  RSVP_FILTER_HELP,
+  rsvpStateOf,
+  selectListedInvitees,
+} from '../../functions/invitations/listing.js';
+import type { RsvpState } from '../../functions/store/model.js';
 import type { Context } from '../lib/context.js';
 import { headerKey, readCsv } from '../lib/csv.js';
 import { RefusedError } from '../lib/errors.js';
@@ -240,31 +245,6 @@ export async function inviteesImport(
   if (refused.length > 0) process.exitCode = 1;
 }
 
-const RSVP_STATES: readonly RsvpState[] = ['invited', 'accepted', 'declined', 'delegated', 'registered'];
-/** `--rsvp` values: the states, and the audience filter's spelling of `invited`. */
-const RSVP_OPTION: Record<string, RsvpState> = {
-  ...Object.fromEntries(RSVP_STATES.map((s) => [s, s])),
-  'no-answer': 'invited',
-  noanswer: 'invited',
-};
-
-/** One invitee as `invitees list --json` prints it. */
-function listed(row: InviteeRow) {
-  return {
-    inviteeId: row.inviteeId,
-    email: row.email,
-    name: [row.honorific, row.givenName, row.familyName].filter(Boolean).join(' '),
-    ...(row.group ? { group: row.group } : {}),
-    ...(row.language ? { language: row.language } : {}),
-    rsvp: row.rsvp,
-    ...(row.rsvpAt ? { rsvpAt: row.rsvpAt } : {}),
-    ...(row.representative ? { representative: row.representative } : {}),
-    mayDesignate: row.mayDesignate !== false,
-    ...(row.status === 'removed' ? { removed: true } : {}),
-    history: row.history,
-  };
-}
-
 /** A CSV cell: quoted when needed, and defused when a spreadsheet would read it as a formula. */
 function csvCell(value: string | undefined): string {
   let text = value ?? '';
@@ -279,19 +259,16 @@ export async function inviteesList(
 ): Promise<void> {
   let state: RsvpState | undefined;
   if (options.rsvp !== undefined) {
-    state = RSVP_OPTION[options.rsvp.toLowerCase()];
-    if (!state) {
-      throw new RefusedError(
-        `--rsvp: unknown state "${options.rsvp}"; use no-answer (invited), accepted, declined, delegated or registered.`,
-      );
-    }
+    state = rsvpStateOf(options.rsvp);
+    if (!state) throw new RefusedError(`--rsvp: unknown state "${options.rsvp}"; ${RSVP_FILTER_HELP}.`);
   }
   const target = await ctx.target();
-  const rows = (await listInvitees(target.store, ctx.conference))
-    .filter((r) => options.all || r.status === 'active')
-    .filter((r) => state === undefined || r.rsvp === state);
+  const rows = await selectListedInvitees(target.store, ctx.conference, {
+    ...(state ? { state } : {}),
+    all: options.all === true,
+  });
   if (ctx.io.json) {
-    printJson(rows.map(listed));
+    printJson(rows.map(inviteeListing));
     return;
   }
   if (options.csv) {
@@ -307,7 +284,7 @@ export async function inviteesList(
       'representativeEmail',
     ];
     const lines = rows.map((r) => {
-      const l = listed(r);
+      const l = inviteeListing(r);
       return [
         l.inviteeId,
         l.email,

@@ -7,16 +7,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { primaryLanguage } from '../../functions/lib/text.js';
-import { matchesAudience, phasesFor, recipientOf } from '../../functions/mailing/audience.js';
-import type {
-  ConferenceRow,
-  MailingRow,
-  PressRow,
-  Recipient,
-  RegistrationRow,
-} from '../../functions/store/model.js';
-import { getAgenda, pageOfContacts, type StoreDeps } from '../../functions/store/store.js';
+import { sampleRecipients } from '../../functions/mailing/recipients.js';
+import type { ConferenceRow, MailingRow } from '../../functions/store/model.js';
+import { getAgenda, type StoreDeps } from '../../functions/store/store.js';
 import { RefusedError } from './errors.js';
 
 /** Where rendered samples go unless told otherwise: `preview/` (git-ignored) in the working directory. */
@@ -50,40 +43,6 @@ export async function loadRenderer(): Promise<RenderModule> {
 
 async function loadViewData(): Promise<ViewDataModule> {
   return import('../../functions/sending/view-data.js');
-}
-
-/**
- * One real recipient per language from the mailing's audience, read the way planning reads them,
- * stopping as soon as every wanted language has one.
- */
-export async function sampleRecipients(
-  store: StoreDeps,
-  mailing: Pick<MailingRow, 'conferenceId' | 'kind' | 'audience'>,
-  languages: readonly string[],
-): Promise<Map<string, Recipient>> {
-  const wanted = new Set(languages);
-  const found = new Map<string, Recipient>();
-  for (const phase of phasesFor(mailing.kind, mailing.audience)) {
-    let cursor: string | undefined;
-    do {
-      const page = await pageOfContacts<RegistrationRow | PressRow>(
-        store,
-        mailing.conferenceId,
-        phase === 'registrations' ? 'REG#' : 'PRESS#',
-        cursor,
-        500,
-      );
-      for (const row of page.items) {
-        if (row.status !== 'active') continue;
-        const recipient = recipientOf(row);
-        const language = primaryLanguage(recipient.language);
-        if (!wanted.has(language) || found.has(language)) continue;
-        if (matchesAudience(recipient, mailing.audience)) found.set(language, recipient);
-      }
-      cursor = found.size < wanted.size ? page.next : undefined;
-    } while (cursor);
-  }
-  return found;
 }
 
 /** A written sample. */

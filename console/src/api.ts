@@ -1,5 +1,6 @@
 /** The organizer API from the browser: JSON in and out, errors as sentences a person can act on. */
 import { authHeader } from './auth';
+import { t } from './i18n';
 
 export class ApiFailure extends Error {
   constructor(
@@ -28,12 +29,11 @@ export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknow
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
   } catch {
-    throw new ApiFailure(0, 'The console cannot reach its server. Is `npm start` still running?');
+    throw new ApiFailure(0, t('unreachable'));
   }
   const data = (await res.json().catch(() => ({}))) as { error?: string; detail?: ApiFailure['detail'] };
   if (!res.ok) {
-    const fallback =
-      res.status === 401 ? 'Your sign-in has expired: sign in again.' : `Request failed (${res.status}).`;
+    const fallback = res.status === 401 ? t('expired') : t('request-failed', { status: res.status });
     throw new ApiFailure(res.status, data.error ?? fallback, data.detail);
   }
   return data as T;
@@ -80,17 +80,6 @@ export interface MailingSummary {
   sendAt?: string;
 }
 
-export interface Page<T> {
-  items: T[];
-  next?: string;
-}
-
-export interface Rendered {
-  language: string;
-  rendered: string;
-  dir: 'ltr' | 'rtl';
-  subject: string;
-  html: string;
-  text: string;
-  recipient: string;
-}
+export type { Page } from '../../functions/api/http';
+/** The API's own answer types (type-only: nothing of functions/ is bundled). */
+export type { RenderedView as Rendered } from '../../functions/api/render';

@@ -3,6 +3,15 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { get, type Me, setApiBase } from './api';
 import { ensureSignedIn, loadConfig, signIn } from './auth';
+import {
+  applyToDocument,
+  languageName,
+  setUiLanguage,
+  t,
+  UI_LANGUAGES,
+  type UiLang,
+  uiLanguage,
+} from './i18n';
 import { Compose } from './pages/compose';
 import { Press, Rejections, Suppressions } from './pages/lists';
 import { Delivery, Mailing } from './pages/mailing';
@@ -40,35 +49,46 @@ function App() {
   const hash = useHash();
   const [me, setMe] = useState<Me | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
+  const [lang, setLang] = useState<UiLang>(uiLanguage());
   useEffect(() => {
     get<Me>('/api/me').then(setMe, setError);
   }, []);
+  const switchTo = (l: UiLang) => {
+    setUiLanguage(l);
+    setLang(l);
+  };
   const current = (prefix: string) =>
     (prefix === '#/' ? hash === '#/' || hash === '' : hash.startsWith(prefix)) ? 'page' : undefined;
   return html`
     <a class="skip" href="#main" onClick=${(e: Event) => {
       e.preventDefault();
       document.getElementById('main')?.focus();
-    }}>Skip to content</a>
+    }}>${t('skip')}</a>
     <header>
-      <p class="brand">communiqué <span class="muted">console</span></p>
-      <nav aria-label="Main">
+      <p class="brand">communiqué <span class="muted">${t('brand-console')}</span></p>
+      <nav aria-label=${t('nav-label')}>
         <ul>
-          <li><a href="#/" aria-current=${current('#/')}>Overview</a></li>
-          ${me?.can.compose ? html`<li><a href="#/new" aria-current=${current('#/new')}>New mailing</a></li>` : null}
-          <li><a href="#/press" aria-current=${current('#/press')}>Press</a></li>
-          ${me?.can.read ? html`<li><a href="#/rejections" aria-current=${current('#/rejections')}>Rejected events</a></li>` : null}
-          ${me?.can.read ? html`<li><a href="#/suppressions" aria-current=${current('#/suppressions')}>Suppressions</a></li>` : null}
+          <li><a href="#/" aria-current=${current('#/')}>${t('nav-overview')}</a></li>
+          ${me?.can.compose ? html`<li><a href="#/new" aria-current=${current('#/new')}>${t('nav-new')}</a></li>` : null}
+          <li><a href="#/press" aria-current=${current('#/press')}>${t('nav-press')}</a></li>
+          ${me?.can.read ? html`<li><a href="#/rejections" aria-current=${current('#/rejections')}>${t('nav-rejections')}</a></li>` : null}
+          ${me?.can.read ? html`<li><a href="#/suppressions" aria-current=${current('#/suppressions')}>${t('nav-suppressions')}</a></li>` : null}
         </ul>
       </nav>
-      ${me ? html`<p class="who">Signed in as <strong>${me.user}</strong> <span class="muted">(${me.groups.join(', ') || 'no group'})</span></p>` : null}
+      <label class="lang-switch">${t('language')}
+        <select name="ui-lang" value=${lang} onChange=${(e: Event) => switchTo((e.target as HTMLSelectElement).value as UiLang)}>
+          ${UI_LANGUAGES.map((l) => html`<option value=${l} lang=${l}>${languageName(l)}</option>`)}
+        </select>
+      </label>
+      ${me ? html`<p class="who">${t('signed-in-as')} <strong><bdi>${me.user}</bdi></strong> <span class="muted">(${me.groups.join(', ') || t('no-group')})</span></p>` : null}
     </header>
     <main id="main" tabindex="-1">
-      ${error ? html`<${Notice} error=${error} /><p><button type="button" onClick=${signIn}>Sign in</button></p>` : null}
-      ${me ? page(hash, me) : error ? null : html`<p role="status">Loading…</p>`}
+      ${error ? html`<${Notice} error=${error} /><p><button type="button" onClick=${signIn}>${t('sign-in')}</button></p>` : null}
+      ${me ? page(hash, me) : error ? null : html`<p role="status">${t('loading')}</p>`}
     </main>`;
 }
 
+applyToDocument();
 const config = await loadConfig().catch(() => ({ mode: 'local' as const, apiBase: '' }));
 setApiBase(config.apiBase);
 await ensureSignedIn();

@@ -2,24 +2,14 @@
 import htm from 'htm';
 import { h, type VNode } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { DELIVERY_STATES } from '../../functions/store/model';
 import { ApiFailure, type Counts, type Rendered } from './api';
+import { t, uiLanguage } from './i18n';
 
 export const html = htm.bind(h) as (strings: TemplateStringsArray, ...values: unknown[]) => VNode;
 
-/** The delivery states in pipeline order (as the CLI shows them). */
-export const STATES = [
-  'queued',
-  'sending',
-  'sent',
-  'delivered',
-  'bounced',
-  'complained',
-  'suppressed',
-  'failed',
-  'uncertain',
-  'cancelled',
-  'delayed',
-] as const;
+/** The delivery states in pipeline order (as the CLI shows them): the store's own list. */
+export const STATES = DELIVERY_STATES;
 
 export function messageOf(error: unknown): string {
   return error instanceof ApiFailure || error instanceof Error ? error.message : String(error);
@@ -70,7 +60,7 @@ export function Confirm(props: {
     <p id="confirm-msg">${props.message}</p>
     <div class="row">
       <button type="button" class=${props.danger ? 'danger' : 'primary'} disabled=${props.busy} onClick=${props.onYes}>${props.yes}</button>
-      <button type="button" onClick=${props.onNo}>Keep it as it is</button>
+      <button type="button" onClick=${props.onNo}>${t('keep-as-is')}</button>
     </div>
   </div>`;
 }
@@ -83,18 +73,28 @@ export function Progress({ value, max, label }: { value: number; max: number; la
   </div>`;
 }
 
+/** A state's name in the console's language (the code itself when it has no message). */
+export const stateName = (state: string) => t(`state-${state}`).replace(/^state-/, '');
+
+/** A mail kind's and a role's name in the console's language. */
+export const kindName = (kind: string) => t(`kind-${kind}`).replace(/^kind-/, '');
+export const roleName = (role: string) => t(`role-${role}`).replace(/^role-/, '');
+
 export function StateBadge({ state }: { state: string }) {
-  return html`<span class=${`badge s-${state}`}>${state}</span>`;
+  return html`<span class=${`badge s-${state}`}>${stateName(state)}</span>`;
 }
 
 export function CountsLine({ counts, compact }: { counts: Counts; compact?: boolean }) {
   const shown = STATES.filter(
     (s) => (counts[s] ?? 0) > 0 || (!compact && ['queued', 'sent', 'delivered'].includes(s)),
   );
-  return html`<span class="counts">${shown.map((s) => html`<span class=${`c s-${s}`}>${s} ${counts[s] ?? 0}</span> `)}</span>`;
+  return html`<span class="counts">${shown.map((s) => html`<span class=${`c s-${s}`}>${stateName(s)} ${counts[s] ?? 0}</span> `)}</span>`;
 }
 
-export const shortTime = (iso: string | undefined) => (iso ? iso.replace('T', ' ').slice(0, 16) : '');
+/** Text kept left to right inside right-to-left text (a date and time keeps its order in Arabic). */
+export const ltr = (text: string) => `\u2066${text}\u2069`;
+
+export const shortTime = (iso: string | undefined) => (iso ? ltr(iso.replace('T', ' ').slice(0, 16)) : '');
 
 /**
  * A rendered mail: HTML in a sandboxed frame (no scripts, its own origin) at desktop (600 px) or
@@ -104,25 +104,27 @@ export function MailView({ mail, idPrefix }: { mail: Rendered; idPrefix: string 
   const [width, setWidth] = useState<'desktop' | 'phone'>('desktop');
   const [part, setPart] = useState<'html' | 'text'>('html');
   const name = `${idPrefix}-${mail.language}`;
+  // The console's own words around the mail are in the console's language and direction.
+  const ui = { lang: uiLanguage(), dir: document.documentElement.dir || 'ltr' };
   return html`<div class="mail" lang=${mail.rendered} dir=${mail.dir}>
-    <p class="subject" dir="ltr"><span class="label" lang="en">Subject: </span><bdi>${mail.subject}</bdi></p>
-    <div class="row" lang="en" dir="ltr">
+    <p class="subject" lang=${ui.lang} dir=${ui.dir}><span class="label">${t('subject')} </span><bdi lang=${mail.rendered} dir=${mail.dir}>${mail.subject}</bdi></p>
+    <div class="row" lang=${ui.lang} dir=${ui.dir}>
       <fieldset class="seg">
-        <legend class="sr">Width (${mail.language})</legend>
-        <label><input type="radio" name=${`${name}-w`} checked=${width === 'desktop'} onChange=${() => setWidth('desktop')} /> Desktop</label>
-        <label><input type="radio" name=${`${name}-w`} checked=${width === 'phone'} onChange=${() => setWidth('phone')} /> Phone</label>
+        <legend class="sr">${t('width-of', { language: mail.language })}</legend>
+        <label><input type="radio" name=${`${name}-w`} checked=${width === 'desktop'} onChange=${() => setWidth('desktop')} /> ${t('desktop')}</label>
+        <label><input type="radio" name=${`${name}-w`} checked=${width === 'phone'} onChange=${() => setWidth('phone')} /> ${t('phone')}</label>
       </fieldset>
       <fieldset class="seg">
-        <legend class="sr">Part (${mail.language})</legend>
+        <legend class="sr">${t('part-of', { language: mail.language })}</legend>
         <label><input type="radio" name=${`${name}-p`} checked=${part === 'html'} onChange=${() => setPart('html')} /> HTML</label>
-        <label><input type="radio" name=${`${name}-p`} checked=${part === 'text'} onChange=${() => setPart('text')} /> Plain text</label>
+        <label><input type="radio" name=${`${name}-p`} checked=${part === 'text'} onChange=${() => setPart('text')} /> ${t('plain-text')}</label>
       </fieldset>
     </div>
     ${
       part === 'html'
         ? html`<iframe
             class=${`frame ${width}`}
-            title=${`Rendered mail, ${mail.language}, ${width} width`}
+            title=${t('frame-title', { language: mail.language, width: t(width) })}
             sandbox=""
             srcdoc=${mail.html}
             data-dir=${mail.dir}
@@ -130,7 +132,7 @@ export function MailView({ mail, idPrefix }: { mail: Rendered; idPrefix: string 
           ></iframe>`
         : html`<pre class="text" data-part="text">${mail.text}</pre>`
     }
-    <p class="muted" lang="en" dir="ltr">Rendered for ${mail.recipient === 'sample' ? 'a sample person (nobody in the audience has this language)' : mail.recipient}${mail.rendered !== mail.language ? ` — ${mail.language} falls back to ${mail.rendered}` : ''}.</p>
+    <p class="muted" lang=${ui.lang} dir=${ui.dir}>${mail.recipient === 'sample' ? t('rendered-for-sample') : t('rendered-for', { recipient: mail.recipient })}${mail.rendered !== mail.language ? ` ${t('falls-back', { language: mail.language, rendered: mail.rendered })}` : ''}</p>
   </div>`;
 }
 

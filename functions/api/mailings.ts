@@ -11,9 +11,12 @@ import { cloudEvent, type OutgoingEvent, sendBodies, waitForOutcomes } from '../
 import { validateIntakeEvent } from '../events/schemas.js';
 import { hasOrganizerContent, MAILING_KINDS } from '../kinds/index.js';
 import { newMailingId } from '../mailing/ids.js';
+import { deliveryListing } from '../mailing/listings.js';
 import { mailingProgress, resendDeliveries, resumeMailing } from '../mailing/operations.js';
+import { PAUSABLE_STATES, pauseMailing } from '../mailing/pause.js';
 import { previewMailing } from '../mailing/preview.js';
 import { composeTestMail } from '../sending/compose.js';
+import { deliveryHistory } from '../store/delivery-history.js';
 import { DELIVERY_STATES, type DeliveryRow, type DeliveryState, type MailingRow } from '../store/model.js';
 import { getConference, getDelivery, getMailing } from '../store/store.js';
 import type { ApiDeps } from './deps.js';
@@ -266,6 +269,18 @@ export async function resume(deps: ApiDeps, mailing: MailingRow, identity: Ident
   return mailingView(deps, mailing.mailingId);
 }
 
+/** Pauses a mailing being planned or sent, as `mailing pause` does; resume or cancel it later. */
+export async function pause(deps: ApiDeps, mailing: MailingRow, identity: Identity) {
+  if (!(PAUSABLE_STATES as readonly string[]).includes(mailing.state)) {
+    throw conflict(
+      `Mailing "${mailing.mailingId}" is ${mailing.state}: only a mailing being planned or sent can be paused.`,
+    );
+  }
+  if (!(await pauseMailing(deps.pipeline, mailing.mailingId, identity.user)))
+    throw conflict(`Mailing "${mailing.mailingId}" changed state meanwhile; nothing was paused.`);
+  return mailingView(deps, mailing.mailingId);
+}
+
 /** Sends the real composition of a mailing to the signed-in person only. */
 export async function testSend(
   deps: ApiDeps,
@@ -295,6 +310,7 @@ export async function testSend(
 export async function mailingView(deps: ApiDeps, mailingId: string) {
   const mailing = await requireMailing(deps, mailingId);
   const progress = await mailingProgress(deps.pipeline, mailingId);
+  if (!progress) throw notFound(`No mailing "${mailingId}".`);
   return {
     ...progress,
     audience: mailing.audience,
@@ -303,20 +319,7 @@ export async function mailingView(deps: ApiDeps, mailingId: string) {
   };
 }
 
-/** A delivery as listed (no payload). */
-function deliveryItem(d: DeliveryRow) {
-  return {
-    contactKey: d.contactKey,
-    email: d.recipient.email,
-    name: `${d.recipient.givenName} ${d.recipient.familyName}`.trim(),
-    language: d.recipient.language ?? 'en',
-    role: d.recipient.role,
-    state: d.state,
-    attempts: d.attempts,
-    updatedAt: d.updatedAt,
-    ...(d.reason ? { reason: d.reason } : {}),
-  };
-}
+export type MailingView = Awaited<ReturnType<typeof mailingView>>;
 
 /**
  * One page of a mailing's deliveries, optionally in one state and/or whose address starts with
@@ -326,7 +329,7 @@ export async function deliveriesPage(
   deps: ApiDeps,
   mailingId: string,
   query: Record<string, string | undefined>,
-): Promise<Page<ReturnType<typeof deliveryItem>>> {
+): Promise<Page<ReturnType<typeof deliveryListing>>> {
   const state = query.state || undefined;
   if (state && !(DELIVERY_STATES as readonly string[]).includes(state)) {
     throw badRequest(`state must be one of ${DELIVERY_STATES.join(', ')}.`);
@@ -352,7 +355,7 @@ export async function deliveriesPage(
     );
     const items = rows
       .filter((r): r is DeliveryRow => r?.state === (state as DeliveryState))
-      .map(deliveryItem);
+      .map(deliveryListing);
     const next = encodeCursor(page.LastEvaluatedKey);
     return next ? { items, next } : { items };
   }
@@ -365,28 +368,23 @@ export async function deliveriesPage(
       ExclusiveStartKey: start,
     }),
   );
-  const items = ((page.Items ?? []) as DeliveryRow[]).map(deliveryItem);
+  const items = ((page.Items ?? []) as DeliveryRow[]).map(deliveryListing);
   const next = encodeCursor(page.LastEvaluatedKey);
   return next ? { items, next } : { items };
 }
 
-/** One delivery: what its row records, in time order. */
+export type DeliveryItem = ReturnType<typeof deliveryListing>;
+export type DeliveryDetail = Awaited<ReturnType<typeof deliveryDetail>>;
+
+/** One delivery: its row and every state it passed through, in time order. */
 export async function deliveryDetail(deps: ApiDeps, mailing: MailingRow, contactKey: string) {
   const d = await getDelivery(deps.pipeline, mailing.mailingId, contactKey);
   if (!d) throw notFound(`No delivery to ${contactKey} in "${mailing.mailingId}".`);
-  const extra = d as DeliveryRow & { resentBy?: string; resentFrom?: string };
-  const history: { at: string; what: string }[] = [{ at: d.createdAt, what: 'planned (queued)' }];
-  if (extra.resentFrom)
-    history.push({ at: d.updatedAt, what: `resent from ${extra.resentFrom} by ${extra.resentBy ?? '?'}` });
-  history.push({
-    at: d.updatedAt,
-    what: `${d.state}${d.reason ? `: ${d.reason}` : ''}${d.sesMessageId ? ` (SES ${d.sesMessageId})` : ''}`,
-  });
   return {
-    ...deliveryItem(d),
+    ...deliveryListing(d),
     recipient: d.recipient,
     sesMessageId: d.sesMessageId,
     createdAt: d.createdAt,
-    history,
+    history: deliveryHistory(d),
   };
 }

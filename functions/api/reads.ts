@@ -2,9 +2,14 @@
  * Read models of the console: the conference overview, the press list, mailings, rejected events
  * and suppressions. Each is a Query (no Scan) over the same store the CLI reads.
  */
+
+import { suppressionListing } from '../feedback/lift.js';
 import { listSuppressionEntries, suppressionScope } from '../feedback/operations.js';
+import { inviteeTally } from '../invitations/listing.js';
 import { isListedByDefault, isPressKind } from '../kinds/index.js';
 import { primaryLanguage } from '../lib/text.js';
+import { rejectionListing } from '../mailing/listings.js';
+import { listInvitees } from '../store/invitees.js';
 import type { MailingRow, PressRow, RegistrationRow } from '../store/model.js';
 import { DELIVERY_STATES } from '../store/model.js';
 import { listMailings, listRejections, pageOfContacts } from '../store/store.js';
@@ -51,7 +56,7 @@ export function mailingSummary(m: MailingRow) {
   };
 }
 
-/** The conference with its registrations by role, language and country, press count and mailings. */
+/** The conference with its registrations by role, language and country, invitees by answer and group, press count and mailings. */
 export async function overview(deps: ApiDeps, conferenceId: string, options: { pressOnly: boolean }) {
   const conference = await requireConference(deps, conferenceId);
   const press = (await allContacts<PressRow>(deps, conferenceId, 'PRESS#')).filter(
@@ -87,6 +92,7 @@ export async function overview(deps: ApiDeps, conferenceId: string, options: { p
     sessions: [...new Set(registrations.flatMap((r) => r.sessions))].sort(),
     countries: [...new Set(registrations.map((r) => r.country).filter((c): c is string => !!c))].sort(),
     pressContacts: press.length,
+    invitees: inviteeTally(await listInvitees(deps.pipeline, conferenceId)),
     mailings,
   };
 }
@@ -125,17 +131,7 @@ export async function mailingsPage(
 
 export async function rejectionsPage(deps: ApiDeps, query: Record<string, string | undefined>) {
   const rows = await listRejections(deps.pipeline, 1000);
-  return pageOf(
-    rows.map((r) => ({
-      receivedAt: r.receivedAt,
-      eventId: r.eventId,
-      type: r.type,
-      code: r.code,
-      reason: r.reason,
-      payloadHead: r.payloadHead,
-    })),
-    query,
-  );
+  return pageOf(rows.map(rejectionListing), query);
 }
 
 export const SUPPRESSION_REASONS = ['bounce', 'complaint', 'unsubscribe', 'rejected', 'manual'] as const;
@@ -159,14 +155,7 @@ export async function suppressionsPage(
   return pageOf(
     rows
       .filter((r) => !email || r.email.toLowerCase().includes(email.toLowerCase()))
-      .map((r) => ({
-        email: r.email,
-        scope: scopeName(r.scope),
-        reason: r.reason,
-        since: r.createdAt,
-        ...(r.detail ? { detail: r.detail } : {}),
-        ...(r.source ? { source: r.source } : {}),
-      })),
+      .map((r) => suppressionListing(r, scopeName)),
     query,
   );
 }

@@ -4,9 +4,9 @@
  * audience per language (a sample person when the audience has nobody in that language), and
  * one delivery's own mail.
  */
-import { sampleRecipients } from '../../cli/lib/samples.js';
 import { SAMPLE_RECIPIENTS } from '../../demo/samples.js';
 import { MAILING_KINDS } from '../events/schemas.js';
+import { sampleRecipients } from '../mailing/recipients.js';
 import { render } from '../render/index.js';
 import { mailDataFor } from '../sending/view-data.js';
 import type { ConferenceRow, DeliveryRow, MailingRow, Recipient } from '../store/model.js';

@@ -6,6 +6,7 @@
 import { type Action, capabilities, may, mayForSomeKind } from './access.js';
 import type { ApiDeps } from './deps.js';
 import { ApiError, type ApiRequest, type ApiResponse, type Identity, objectBody } from './http.js';
+import { inviteesPage } from './invitees.js';
 import {
   audienceCount,
   cancel,
@@ -14,6 +15,7 @@ import {
   deliveriesPage,
   deliveryDetail,
   mailingView,
+  pause,
   requireConference,
   requireMailing,
   resend,
@@ -64,6 +66,12 @@ export const ROUTES: Route[] = [
     path: '/api/conferences/:cid/press-contacts',
     action: 'read-press',
     run: ({ deps, params, req }) => pressContacts(deps, params.cid ?? '', req.query),
+  },
+  {
+    method: 'GET',
+    path: '/api/conferences/:cid/invitees',
+    action: 'read',
+    run: ({ deps, params, req }) => inviteesPage(deps, params.cid ?? '', req.query),
   },
   {
     method: 'GET',
@@ -142,6 +150,13 @@ export const ROUTES: Route[] = [
     action: 'mailing-write',
     byKind: true,
     run: async ({ deps, mailing, identity }) => cancel(deps, await mailing(), identity),
+  },
+  {
+    method: 'POST',
+    path: '/api/mailings/:mid/pause',
+    action: 'mailing-write',
+    byKind: true,
+    run: async ({ deps, mailing, identity }) => pause(deps, await mailing(), identity),
   },
   {
     method: 'POST',

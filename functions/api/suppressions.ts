@@ -1,13 +1,7 @@
 /** Suppression changes from the console: the same domain functions the CLI's `suppressions` commands call. */
 import { isValidEmail } from '../events/email.js';
-import {
-  liftSuppressionEntry,
-  listSuppressionEntries,
-  SuppressionNotFoundError,
-  type SuppressionScope,
-  suppressionScope,
-  suppressManually,
-} from '../feedback/operations.js';
+import { liftSuppressions } from '../feedback/lift.js';
+import { type SuppressionScope, suppressionScope, suppressManually } from '../feedback/operations.js';
 import type { ApiDeps } from './deps.js';
 import { badRequest, type Identity, notFound } from './http.js';
 
@@ -61,23 +55,8 @@ export async function liftSuppression(
   identity: Identity,
 ) {
   const { email, why, scopes } = parse(body, conferenceId, 'both');
-  const active = (await listSuppressionEntries(deps.pipeline, { email })).filter((r) =>
-    (scopes as string[]).includes(r.scope),
-  );
-  if (active.length === 0) throw notFound(`${email} is not suppressed for this conference.`);
-  const lifted: { email: string; reason: string }[] = [];
-  for (const entry of active) {
-    try {
-      const row = await liftSuppressionEntry(deps.pipeline, {
-        email,
-        scope: entry.scope as SuppressionScope,
-        by: identity.user,
-        why,
-      });
-      lifted.push({ email: row.email, reason: row.reason });
-    } catch (error) {
-      if (!(error instanceof SuppressionNotFoundError)) throw error;
-    }
-  }
+  const result = await liftSuppressions(deps.pipeline, { email, scopes, by: identity.user, why });
+  if (result.found === 0) throw notFound(`${email} is not suppressed for this conference.`);
+  const lifted = result.lifted.map((l) => ({ email: l.email, reason: l.reason }));
   return { lifted, by: identity.user };
 }

@@ -1,9 +1,10 @@
 import { mailingProgress } from '../mailing/operations.js';
-import { enqueueSendJobs, type PipelineDeps } from '../mailing/plan.js';
+import { continueLater, enqueueSendJobs, type PipelineDeps } from '../mailing/plan.js';
 import { type CountMetric, expireLease, reclaimUnsent, SUBMITTING } from '../sending/lease.js';
-import { repairCounters } from '../store/counters.js';
+import { compareCounters, repairCounters } from '../store/counters.js';
 import type { DeliveryRow, MailingRow } from '../store/model.js';
 import { closeCancelledMailing, openMailings } from '../store/open-mailings.js';
+import { clearRecount, RECOUNT_DUE, type RecountFlag } from '../store/recount.js';
 import {
   deliveriesInState,
   getDelivery,
@@ -14,7 +15,7 @@ import {
 import { MAILING_MOVES } from '../store/transitions.js';
 
 type SweepDeps = StoreDeps &
-  Pick<PipelineDeps, 'sqs' | 'sendQueueUrl'> & {
+  Pick<PipelineDeps, 'sqs' | 'sendQueueUrl' | 'intakeQueueUrl'> & {
     count?: CountMetric;
     /** How long a recount waits between its two looks (default {@link COUNTERS_QUIET_MS}). */
     countersQuietMs?: number;
@@ -103,6 +104,44 @@ async function requeueStaleQueued(deps: SweepDeps, mailing: MailingRow): Promise
   return items.length;
 }
 
+const FINAL = new Set<MailingRow['state']>(['complete', 'cancelled', 'dry-run']);
+
+/**
+ * A final mailing whose feedback asked for a recount (store/recount.ts): once its counters agree
+ * with its rows the request is cleared (and it leaves the open list); until then they are
+ * repaired from the rows after the quiet period, as a sending mailing's are.
+ */
+async function recountFinal(deps: SweepDeps, mailing: MailingRow): Promise<void> {
+  if ((await compareCounters(deps, mailing)).agree) {
+    await clearRecount(deps, mailing);
+    return;
+  }
+  await repairCounters(deps, mailing, deps.countersQuietMs ?? COUNTERS_QUIET_MS);
+}
+
+/**
+ * Re-enqueues the next page of a mailing whose planning has not moved for the stale bound. The
+ * continuation that carries planning on can be lost where no write records it: an intake that
+ * died after writing a page's rows and before moving the cursor, whose event then found its
+ * effect already applied (an agenda notice's event sees the agenda already moved) and did not
+ * go on. A duplicate continuation plans nothing twice: the cursor moves conditionally, and the
+ * loser of that race stops.
+ */
+async function nudgeStalePlanning(deps: SweepDeps, mailing: MailingRow): Promise<void> {
+  const bound = deps.now().getTime() - (deps.staleQueuedMs ?? STALE_QUEUED_MS);
+  const row = mailing as MailingRow & { planMovedAt?: string; planNudgedAt?: string };
+  const stillSince = Math.max(
+    ...[row.createdAt, row.planMovedAt, row.planNudgedAt].map((t) => (t ? Date.parse(t) : 0)),
+  );
+  if (stillSince > bound) return;
+  if (
+    await setMailingState(deps, mailing.mailingId, MAILING_MOVES.nudgePlanning, {
+      planNudgedAt: deps.now().toISOString(),
+    })
+  )
+    await continueLater(deps, { mailingId: mailing.mailingId, op: 'plan' });
+}
+
 /**
  * The clock's sweep over every mailing that is not final (planning, sending,
  * paused, cancelled with claims left): a send claim whose lease ran out becomes
@@ -119,8 +158,14 @@ export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
     if (!mailing) continue;
     const { expired, live } = await expireDeadClaims(deps, mailing);
     result.leasesExpired += expired;
+    if ((mailing as RecountFlag)[RECOUNT_DUE] !== undefined && FINAL.has(mailing.state)) {
+      if (!live) await recountFinal(deps, mailing);
+      continue;
+    }
     if (mailing.state === 'planning' && mailing.plan.phase === 'done') {
       await setMailingState(deps, mailing.mailingId, MAILING_MOVES.finishPlanning);
+    } else if (mailing.state === 'planning') {
+      await nudgeStalePlanning(deps, mailing);
     } else if (mailing.state === 'cancelled' && !live) {
       await closeCancelledMailing(deps, mailing.mailingId);
     } else {

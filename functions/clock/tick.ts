@@ -103,7 +103,7 @@ export interface TickResult {
  * `deps.count` counts each delivery that became `uncertain` (the alarm's metric).
  */
 export async function tick(
-  deps: PipelineDeps & { count?: CountMetric; staleQueuedMs?: number },
+  deps: PipelineDeps & { count?: CountMetric; staleQueuedMs?: number; countersQuietMs?: number },
   now: Date,
   offsets: ReminderOffsets,
 ): Promise<TickResult> {

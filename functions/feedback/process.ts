@@ -10,6 +10,7 @@ import { TransientError } from '../lib/errors.js';
 import { maskEmail } from '../lib/logger.js';
 import type { DeliveryRow } from '../store/model.js';
 import { GLOBAL_SCOPE, prefixes } from '../store/model.js';
+import { requestRecount } from '../store/recount.js';
 import {
   deliveryBySesMessageId,
   deliveryIdOf,
@@ -148,8 +149,11 @@ export async function processFeedbackRecord(
   if (rankOf(row.state) === undefined) return unmatched(deps, event, body, 'unexpected-state');
   // Already there or past it (every Send after its sent, every repeat): skip the write. The
   // conditional update below still decides when two events race.
-  if (!advances(row.state, target)) return 'unchanged';
-  return (await advance(deps, row, event, { ...plan, target })) ? 'applied' : 'unchanged';
+  const moved = advances(row.state, target) && (await advance(deps, row, event, { ...plan, target }));
+  // A record that came back may have moved its row in an invocation that died, or failed to write
+  // the counters, before its batch's counter flush: ask the clock to recount (store/recount.ts).
+  if (!moved && meta.receiveCount > 1) await requestRecount(deps, row.mailingId);
+  return moved ? 'applied' : 'unchanged';
 }
 
 const maxReceives = (deps: FeedbackDeps) => deps.maxUnrecordedReceives ?? DEFAULT_MAX_UNRECORDED_RECEIVES;

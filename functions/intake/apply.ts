@@ -9,6 +9,7 @@ export { UnprocessableEventError };
 
 import { recipientOf } from '../mailing/audience.js';
 import { derivedMailingId, reservedFamilyOf } from '../mailing/derived-ids.js';
+import { applyEarlyCancel, recordEarlyCancel } from '../mailing/early-cancel.js';
 import { cancelPage, continueLater, firstPhase, type PipelineDeps } from '../mailing/plan.js';
 import { previewMailing } from '../mailing/preview.js';
 import { sendOne } from '../mailing/single.js';
@@ -351,6 +352,8 @@ async function applyMailingRequested(
   } else if (!existing) {
     await createMailing(deps, row);
   }
+  // A cancellation that came first cancels it before anything is planned.
+  await applyEarlyCancel(deps, d.mailingId, d.conferenceId);
   const now = await getMailing(deps, d.mailingId);
   if (now?.state === 'planning' && now.plan.pages === 0) {
     if (now.plan.phase === 'done') await setMailingState(deps, d.mailingId, MAILING_MOVES.finishPlanning);
@@ -363,10 +366,22 @@ async function applyMailingCancelled(
   event: IntakeEventOf<'mailing.cancelled'>,
 ): Promise<void> {
   const d = event.data;
-  const mailing = await getMailing(deps, d.mailingId);
-  if (!mailing || mailing.conferenceId !== d.conferenceId) {
+  let mailing = await getMailing(deps, d.mailingId);
+  if (!mailing) {
+    // The request may still come (queues do not keep order): leave a marker it will find, then
+    // look again in case it came meanwhile (mailing/early-cancel.ts).
+    await requireConference(deps, d.conferenceId);
+    await recordEarlyCancel(deps, d.mailingId, {
+      conferenceId: d.conferenceId,
+      cancelledBy: d.requestedBy,
+      cancelledAt: deps.now().toISOString(),
+    });
+    mailing = await getMailing(deps, d.mailingId);
+    if (!mailing) return;
+  }
+  if (mailing.conferenceId !== d.conferenceId) {
     throw new UnprocessableEventError(
-      `data.mailingId: mailing "${d.mailingId}" is unknown for conference "${d.conferenceId}"`,
+      `data.mailingId: mailing "${d.mailingId}" belongs to another conference, not "${d.conferenceId}"`,
       'unknown_mailing',
     );
   }

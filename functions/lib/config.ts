@@ -25,6 +25,8 @@ export interface Env {
   SEND_HOLD_SECONDS: number;
   /** How long a sending mailing stays still before the clock re-enqueues its queued deliveries; default 1000. */
   STALE_QUEUED_SECONDS: number;
+  /** How long the clock's counter recount waits between its two looks; default 120 (> every function's timeout). */
+  COUNTERS_QUIET_SECONDS: number;
   CONFIGURATION_SET: string;
   FROM_ADDRESS: string;
   SENDER_DOMAIN: string;
@@ -81,6 +83,7 @@ const readers: Record<keyof Env, Reader> = {
   EVENT_LEASE_SECONDS: positive({ fallback: 120 }),
   SEND_HOLD_SECONDS: positive({ fallback: 900 }),
   STALE_QUEUED_SECONDS: positive({ fallback: 1000 }),
+  COUNTERS_QUIET_SECONDS: positive({ fallback: 120 }),
   CONFIGURATION_SET: text(),
   FROM_ADDRESS: required((v) => {
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v)) throw new Error(`must be an e-mail address, got "${v}"`);

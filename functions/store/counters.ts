@@ -100,6 +100,18 @@ export async function countRows(deps: StoreDeps, mailingId: string): Promise<Rec
   return out;
 }
 
+/** The counters a mailing's rows call for, the stored ones, and whether they agree. */
+export async function compareCounters(
+  deps: StoreDeps,
+  mailing: MailingRow,
+): Promise<{ wanted: Record<DeliveryState, number>; current: Record<string, number>; agree: boolean }> {
+  const rows = await countRows(deps, mailing.mailingId);
+  // Claimed deliveries are counted as queued (deliveries.ts countedAs).
+  const wanted = { ...rows, queued: rows.queued + rows.sending, sending: 0 };
+  const current = Object.fromEntries(DELIVERY_STATES.map((s) => [s, Number(mailing[`count_${s}`] ?? 0)]));
+  return { wanted, current, agree: DELIVERY_STATES.every((s) => current[s] === wanted[s]) };
+}
+
 type Checked = MailingRow & { countersMovedAt?: string; counterCheck?: { at: number; seen: string } };
 
 /**
@@ -123,11 +135,8 @@ export async function repairCounters(
     (await countState(deps, mailing.mailingId, 'queued')) +
     (await countState(deps, mailing.mailingId, 'sending'));
   if (inFlight > 0) return undefined;
-  const rows = await countRows(deps, mailing.mailingId);
-  // Claimed deliveries are counted as queued (deliveries.ts countedAs).
-  const wanted = { ...rows, queued: rows.queued + rows.sending, sending: 0 };
-  const current = Object.fromEntries(DELIVERY_STATES.map((s) => [s, Number(mailing[`count_${s}`] ?? 0)]));
-  if (DELIVERY_STATES.every((s) => current[s] === wanted[s])) return undefined;
+  const { wanted, current, agree } = await compareCounters(deps, mailing);
+  if (agree) return undefined;
   const seen = JSON.stringify({ current, wanted, movedAt: mailing.countersMovedAt ?? null });
   const names: Record<string, string> = { '#check': 'counterCheck' };
   // Wall-clock time, not the (locally settable) domain clock: this is about running invocations.

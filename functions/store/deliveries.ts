@@ -2,6 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { addCounters, type CounterBatch } from './counters.js';
+import { historyAppend } from './delivery-history.js';
 import {
   type DeliveryRow,
   type DeliveryState,
@@ -95,6 +96,12 @@ export async function transitionDelivery(
     names[`#${k}`] = k;
     values[`:set_${k}`] = v;
     sets.push(`#${k} = :set_${k}`);
+  }
+  const history = historyAppend(move.from, to, String(values[':now']), options.set);
+  if (history) {
+    Object.assign(names, history.names);
+    Object.assign(values, history.values);
+    sets.push(history.clause);
   }
   const removes = (options.remove ?? []).map((k) => {
     names[`#${k}`] = k;

@@ -75,6 +75,8 @@ export const keys = {
   membership: (cid: string, sid: string, ck: string) =>
     key(partitions.session(cid, sid), `${prefixes.registration}${ck}`),
   mailing: (mid: string) => key(partitions.mailing(mid), 'META'),
+  /** A cancellation that arrived before its mailing's request (mailing/early-cancel.ts). */
+  earlyCancel: (mid: string) => key(partitions.mailing(mid), 'CANCELLED-BEFORE-REQUEST'),
   delivery: (mid: string, ck: string) => key(partitions.mailing(mid), `${prefixes.delivery}${ck}`),
   suppression: (ck: string, scope: string) => key(partitions.suppressions(ck), scope),
   /** A lifted suppression, kept beside the address's entries (feedback/operations.ts). */

@@ -222,6 +222,12 @@ export const MAILING_MOVES = {
     by: 'planner',
     why: 'the cursor reached the end (the planner, or the clock and a redelivered continuation after a crash)',
   }),
+  nudgePlanning: move<MailingState>({
+    from: ['planning'],
+    to: 'planning',
+    by: 'clock',
+    why: 'stamps `planNudgedAt` before the next page of a planning that stopped is enqueued again',
+  }),
   stampRequeue: move<MailingState>({
     from: ['sending'],
     to: 'sending',
@@ -240,6 +246,12 @@ export const MAILING_MOVES = {
     by: 'sender',
     why: 'SES says the account or configuration cannot send (a complete mailing too: what an organizer resends still sends)',
   }),
+  organizerPause: move<MailingState>({
+    from: ['planning', 'sending'],
+    to: 'paused',
+    by: 'organizer',
+    why: '`mailing pause` or the console: the mailing stops where it is, nothing is lost',
+  }),
   resumePlanning: move<MailingState>({
     from: ['paused'],
     to: 'planning',
@@ -257,6 +269,12 @@ export const MAILING_MOVES = {
     to: 'cancelled',
     by: 'organizer',
     why: '`mailing.cancelled`: planning stops, queued deliveries are cancelled, claimed ones finish',
+  }),
+  cancelEarly: move<MailingState>({
+    from: ['scheduled', 'planning', 'dry-run'],
+    to: 'cancelled',
+    by: 'intake',
+    why: 'a just-created mailing whose `mailing.cancelled` arrived before its request',
   }),
   close: move<MailingState>({
     from: ['cancelled'],

@@ -10,12 +10,19 @@ import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { simpleParser } from 'mailparser';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../console/build.js';
+import { DEMO_CONFERENCE_ID } from '../../demo/data.js';
+import { DEMO_INVITEES } from '../../demo/invitees.js';
 import { loadDemo } from '../../demo/load.js';
+import { handleApi } from '../../functions/api/routes.js';
+import { inviteeIdFor } from '../../functions/events/email.js';
 import { applyEvents } from '../../functions/events/producer.js';
+import { mailingProgress } from '../../functions/mailing/operations.js';
+import { getInvitee, recordAnswer } from '../../functions/store/invitees.js';
 import { type ConsoleServer, localApiDeps, startConsoleServer } from '../../local/console.js';
 import { inProcessProducer } from '../../local/default-stack.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
@@ -331,6 +338,287 @@ describe('organizer console in Chromium', () => {
       throw error;
     } finally {
       await context.close();
+    }
+  });
+
+  it('shows invitees and their answers, builds an invitation audience by group and answer, pauses, resumes, cancels and resends with counted confirmations, and a delivery’s history', {
+    timeout: 400_000,
+  }, async () => {
+    const width = 1280;
+    const store = localApiDeps(stack).pipeline;
+    // One invitee declines, as the RSVP endpoint would record it.
+    const omarov = await getInvitee(store, DEMO_CONFERENCE_ID, inviteeIdFor('s.omarov@example.org'));
+    expect(omarov).toBeDefined();
+    if (omarov) {
+      await recordAnswer(store, omarov, {
+        state: 'declined',
+        at: new Date().toISOString(),
+        source: 'rsvp:e2e',
+      });
+    }
+    const { context, page, problems } = await signedIn(width);
+    try {
+      // Overview: the invitation list with each answer, filtered by answer.
+      const heads = DEMO_INVITEES.filter((i) => i.group === 'heads of delegation');
+      await page.getByRole('heading', { level: 2, name: `Invitees: ${DEMO_INVITEES.length}` }).waitFor();
+      await expect.poll(() => page.locator('table.invitees tbody tr').count()).toBe(DEMO_INVITEES.length);
+      await page.locator('select[name="rsvp"]').selectOption('declined');
+      await expect.poll(() => page.locator('table.invitees tbody tr').count()).toBe(1);
+      const row = page.locator('table.invitees tbody tr').first();
+      expect(await row.textContent()).toContain('Omarov');
+      expect(await row.locator('.badge').first().textContent()).toBe('declined');
+      await row.getByText('step(s)').click();
+      await expect.poll(() => row.locator('.history li').count()).toBe(2);
+      await expectAccessible(page, 'overview with invitees');
+      await shoot(page, 'overview-invitees', width);
+
+      // New invitation: groups and answers, counted live by the API's audience code.
+      await page.goto(`${server.url}/#/new`);
+      await page.getByRole('heading', { name: 'New mailing' }).waitFor();
+      await page.getByLabel('Kind').selectOption('invitation');
+      const count = () => page.getByTestId('audience-count').textContent();
+      await expect
+        .poll(count, { timeout: 60_000 })
+        .toMatch(new RegExp(`^${DEMO_INVITEES.length - 1} recipient`));
+      await page.locator('input[name="groups"][value="heads of delegation"]').check();
+      // The heads of delegation less the one who declined.
+      await expect.poll(count, { timeout: 30_000 }).toMatch(new RegExp(`^${heads.length - 1} recipient`));
+      await page.locator('input[name="rsvp"][value="declined"]').check();
+      await expect.poll(count, { timeout: 30_000 }).toMatch(/^1 recipient\(s\): ru 1/);
+      await expectAccessible(page, 'new invitation');
+      await shoot(page, 'new-invitation', width);
+
+      // Mailings the page acts on, made through the API the page uses; SES throttles meanwhile.
+      const organizer = {
+        user: 'e2e-organizer',
+        email: 'organizer@example.org',
+        groups: ['organizers' as const],
+      };
+      const api = async (method: 'GET' | 'POST', p: string, body?: unknown) => {
+        const res = await handleApi(localApiDeps(stack), {
+          method,
+          path: p,
+          query: {},
+          body,
+          identity: organizer,
+        });
+        expect(res.status, JSON.stringify(res.body)).toBe(200);
+        return res.body as { mailingId: string; preview: { total: number } };
+      };
+      const start = async (subject: string) => {
+        const dry = await api('POST', `/api/conferences/${DEMO_CONFERENCE_ID}/mailings`, {
+          kind: 'announcement',
+          audience: { roles: ['speaker'] },
+          content: { subject: { en: subject }, body: { en: 'Body' } },
+        });
+        expect(dry.preview.total).toBeGreaterThan(0);
+        expect(dry.preview.total).toBeLessThanOrEqual(50);
+        await api('POST', `/api/mailings/${dry.mailingId}/confirm`);
+        return { id: dry.mailingId, total: dry.preview.total };
+      };
+      const throttle = () =>
+        stack.ses.setFault(() => ({
+          status: 400,
+          code: 'Throttling',
+          message: 'Maximum sending rate exceeded.',
+        }));
+      const progressLine = () => page.getByTestId('progress-line').textContent();
+      /** Every delivery queued and every job held on the send queue: the senders saw the pause. */
+      const held = async (id: string, total: number) => {
+        await expect
+          .poll(
+            async () => {
+              const { Attributes = {} } = await stack.clients.sqs.send(
+                new GetQueueAttributesCommand({
+                  QueueUrl: stack.outputs.SendQueueUrl,
+                  AttributeNames: ['All'],
+                }),
+              );
+              const queued = (await mailingProgress(store, id))?.counts.queued;
+              return (
+                queued === total &&
+                Number(Attributes.ApproximateNumberOfMessages) === 0 &&
+                Number(Attributes.ApproximateNumberOfMessagesNotVisible) === 0 &&
+                Number(Attributes.ApproximateNumberOfMessagesDelayed) >= total
+              );
+            },
+            { timeout: 60_000 },
+          )
+          .toBe(true);
+      };
+
+      // Pause, then resume: each confirmation names how many deliveries it concerns.
+      throttle();
+      const paused = await start('Pause and resume');
+      await page.goto(`${server.url}/#/mailings/${paused.id}`);
+      await expect.poll(progressLine, { timeout: 60_000 }).toMatch(new RegExp(`queued ${paused.total}\\b`));
+      await page.getByRole('button', { name: 'Pause mailing' }).click();
+      const dialog = page.getByRole('alertdialog');
+      // The count is the queued deliveries of the moment (a throttled one may be between tries).
+      const pauseText = (await dialog.textContent()) ?? '';
+      const named = Number(pauseText.match(/(\d+) queued delivery\(ies\) wait until you resume it/)?.[1]);
+      expect(named).toBeGreaterThan(0);
+      expect(named).toBeLessThanOrEqual(paused.total);
+      await expectAccessible(page, 'pause confirmation');
+      await shoot(page, 'mailing-pause-confirm', width);
+      await dialog.getByRole('button', { name: /^Yes, pause \(\d+ wait\)$/ }).click();
+      await page.getByText('Paused: paused by e2e-organizer').waitFor({ timeout: 30_000 });
+      // Held, not sent: once the senders see the pause (their 10 s read cache), nothing is claimed.
+      await held(paused.id, paused.total);
+      expect(stack.accepted.filter((m) => m.tags.mailing === paused.id)).toHaveLength(0);
+      await page.reload();
+      await page.getByRole('button', { name: 'Resume mailing' }).click();
+      expect(await page.getByRole('alertdialog').textContent()).toContain(
+        `${paused.total} queued delivery(ies) go out again`,
+      );
+      await page.getByRole('button', { name: `Yes, resume (${paused.total} go out)` }).click();
+      // SES takes mail again only now: a sender whose cached read still said "sending" could
+      // otherwise have sent during the pause (documented: up to 10 s).
+      stack.ses.setFault(undefined);
+      await waitComplete(page);
+      expect(stack.accepted.filter((m) => m.tags.mailing === paused.id)).toHaveLength(paused.total);
+
+      // One delivery's history: each state with its time.
+      const first = page.locator('table.deliveries tbody tr td a').first();
+      await first.click();
+      await page.getByRole('heading', { name: /^Delivery to / }).waitFor();
+      const history = page.getByTestId('history');
+      await expect
+        .poll(async () => (await history.locator('li .badge').allTextContents()).join(' '), {
+          timeout: 30_000,
+        })
+        .toMatch(/^queued sending (.* )?sent delivered$/);
+      expect(await history.locator('li time').first().getAttribute('datetime')).toMatch(/^\d{4}-\d\d-\d\dT/);
+      await expectAccessible(page, 'delivery with history');
+      await shoot(page, 'delivery-history', width);
+
+      // Cancel while throttled: the confirmation names the queued deliveries that will not go.
+      throttle();
+      const cancelled = await start('Cancel me');
+      await page.goto(`${server.url}/#/mailings/${cancelled.id}`);
+      await expect
+        .poll(progressLine, { timeout: 60_000 })
+        .toMatch(new RegExp(`queued ${cancelled.total}\\b`));
+      await page.getByRole('button', { name: 'Pause mailing' }).click();
+      await page.getByRole('button', { name: /^Yes, pause/ }).click();
+      await page.getByText('Paused: paused by e2e-organizer').waitFor({ timeout: 30_000 });
+      await held(cancelled.id, cancelled.total);
+      await page.reload();
+      await page.getByRole('button', { name: 'Cancel mailing' }).click();
+      expect(await page.getByRole('alertdialog').textContent()).toContain(
+        `${cancelled.total} queued delivery(ies) will not go`,
+      );
+      await page.getByRole('button', { name: `Yes, cancel (${cancelled.total} will not go)` }).click();
+      await page.getByText('Cancelled: queued deliveries will not go.').waitFor({ timeout: 30_000 });
+      await expect
+        .poll(async () => (await mailingProgress(store, cancelled.id))?.counts.cancelled, { timeout: 30_000 })
+        .toBe(cancelled.total);
+      stack.ses.setFault(undefined);
+      expect(stack.accepted.filter((m) => m.tags.mailing === cancelled.id)).toHaveLength(0);
+
+      // Resend failed: SES refuses every mail once; the resend confirmation names how many.
+      stack.ses.setFault(() => ({
+        status: 400,
+        code: 'MessageRejected',
+        message: 'Email address is not verified.',
+      }));
+      const failing = await start('Resend me');
+      await page.goto(`${server.url}/#/mailings/${failing.id}`);
+      await page.getByRole('button', { name: `Resend ${failing.total} failed` }).click({ timeout: 60_000 });
+      stack.ses.setFault(undefined);
+      expect(await page.getByRole('alertdialog').textContent()).toContain(
+        `Resend ${failing.total} failed delivery(ies)?`,
+      );
+      await page.getByRole('button', { name: `Yes, resend ${failing.total}` }).click();
+      await page.getByText(`Resending ${failing.total} deliveries.`).waitFor({ timeout: 30_000 });
+      await expect
+        .poll(() => stack.accepted.filter((m) => m.tags.mailing === failing.id).length, { timeout: 90_000 })
+        .toBe(failing.total);
+      expect(problems).toEqual([]);
+    } catch (error) {
+      await shoot(page, 'failure', width);
+      console.error('page problems:', problems);
+      throw error;
+    } finally {
+      stack.ses.setFault(undefined);
+      await context.close();
+    }
+  });
+
+  it('speaks Russian and Arabic (right to left) when switched, at 1280 and 375 px, axe-clean', {
+    timeout: 400_000,
+  }, async () => {
+    const catalogs = {
+      ru: JSON.parse(readFileSync(path.resolve('templates/catalogs/ru.json'), 'utf8')),
+      ar: JSON.parse(readFileSync(path.resolve('templates/catalogs/ar.json'), 'utf8')),
+    } as const;
+    // A mailing to show (a dry run: nothing is sent).
+    const created = await handleApi(localApiDeps(stack), {
+      method: 'POST',
+      path: `/api/conferences/${DEMO_CONFERENCE_ID}/mailings`,
+      query: {},
+      body: {
+        kind: 'announcement',
+        audience: { languages: ['ar'] },
+        content: { subject: { en: SUBJECT.en, ar: SUBJECT.ar }, body: { en: BODY.en, ar: BODY.ar } },
+      },
+      identity: { user: 'e2e-organizer', email: 'organizer@example.org', groups: ['organizers'] },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(200);
+    const mailingId = (created.body as { mailingId: string }).mailingId;
+    for (const lang of ['ru', 'ar'] as const) {
+      const words = catalogs[lang].pages.console as Record<string, string>;
+      for (const width of [1280, 375]) {
+        const { context, page, problems } = await signedIn(width);
+        try {
+          await page.locator('select[name="ui-lang"]').selectOption(lang);
+          await expect.poll(() => page.locator('html').getAttribute('dir')).toBe(catalogs[lang].meta.dir);
+          expect(await page.locator('html').getAttribute('lang')).toBe(lang);
+          const nav = await page.locator('header nav').textContent();
+          expect(nav).toContain(words['nav-overview']);
+          expect(nav).toContain(words['nav-suppressions']);
+          await page
+            .getByRole('heading', { level: 2, name: words['registrations-total']?.replace('{count}', '200') })
+            .waitFor();
+          expect(await page.locator('header').evaluate(directionOf)).toBe(catalogs[lang].meta.dir);
+          if (width === 375) await expectFits(page);
+          await expectAccessible(page, `overview (${lang}, ${width})`);
+          await shoot(page, `overview-${lang}`, width);
+
+          await page.goto(`${server.url}/#/new`);
+          await page.getByRole('heading', { level: 1, name: words['nav-new'] }).waitFor();
+          // The preview keeps the mail's own language: English mail, left to right, in an Arabic console.
+          await page.locator('input[name="subject-en"]').fill('Opening session moved');
+          await page.locator('textarea[name="body-en"]').fill(BODY.en);
+          await expect
+            .poll(() => page.frameLocator('.preview iframe.frame').locator('html').evaluate(directionOf), {
+              timeout: 60_000,
+            })
+            .toBe('ltr');
+          if (width === 375) await expectFits(page);
+          await expectAccessible(page, `new mailing (${lang}, ${width})`);
+          await shoot(page, `new-mailing-${lang}`, width);
+
+          await page.goto(`${server.url}/#/mailings/${mailingId}`);
+          await page.getByRole('heading', { level: 1, name: new RegExp(`^${words.mailing}`) }).waitFor();
+          await page.getByTestId('progress-line').waitFor();
+          if (width === 375) await expectFits(page);
+          await expectAccessible(page, `mailing (${lang}, ${width})`);
+          await shoot(page, `mailing-${lang}`, width);
+
+          // The choice is kept for the next visit.
+          await page.reload();
+          await page.locator('header .who').waitFor();
+          expect(await page.locator('select[name="ui-lang"]').inputValue()).toBe(lang);
+          expect(problems).toEqual([]);
+        } catch (error) {
+          await shoot(page, `failure-${lang}`, width);
+          console.error('page problems:', problems);
+          throw error;
+        } finally {
+          await context.close();
+        }
+      }
     }
   });
 

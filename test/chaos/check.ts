@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { COUNTERS_QUIET_MS } from '../../functions/clock/sweep.js';
 import { DELIVERY_STATES, type DeliveryRow, type MailingRow } from '../../functions/store/model.js';
+import { RECOUNT_DUE, type RecountFlag } from '../../functions/store/recount.js';
 import {
   countedAs,
   listDeliveries,
@@ -58,7 +59,7 @@ const DLQS = ['IntakeDlqUrl', 'SendDlqUrl', 'FeedbackDlqUrl'] as const;
 interface Snapshot {
   queues: number[];
   busy: number;
-  mailings: { id: string; state: string; counts: string }[];
+  mailings: { id: string; state: string; counts: string; recount?: true }[];
   open: number;
   accepted: number;
   invocations: number;
@@ -91,6 +92,8 @@ async function snapshot(stack: LocalStack, store: StoreDeps, cid: string): Promi
         .filter(([k, v]) => k.startsWith('count_') && Number(v) > 0)
         .map(([k, v]) => `${k.slice(6)} ${v}`)
         .join(', '),
+      // The clock still has a recount to do (store/recount.ts).
+      ...((m as MailingRow & RecountFlag)[RECOUNT_DUE] !== undefined ? { recount: true as const } : {}),
     })),
     open,
     accepted: stack.accepted.length,
@@ -133,7 +136,7 @@ export async function settle(
     const done =
       now.queues.every((n) => n === 0) &&
       now.busy === 0 &&
-      now.mailings.every((m) => FINAL_MAILING.has(m.state));
+      now.mailings.every((m) => FINAL_MAILING.has(m.state) && !m.recount);
     if (done && ++quietChecks >= 3) return { settled: true, last: now };
     if (!done) quietChecks = 0;
     const signature = progressOf(now);

@@ -111,6 +111,7 @@ describe('counter flush', () => {
         ...deps,
         sqs: stack.current.clients.sqs,
         sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
+        intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
         countersQuietMs: 0,
       });
     // Two looks (the recount's proof of quiet), then the completion; each sweep is one clock tick.
@@ -153,6 +154,7 @@ describe('counter flush', () => {
         ...deps,
         sqs: stack.current.clients.sqs,
         sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
+        intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
         countersQuietMs: 0,
       });
     for (let tick = 0; tick < 3; tick++) {

@@ -56,6 +56,8 @@ export const CHAOS_TIMING = {
     EVENT_LEASE_SECONDS: '12',
     SEND_HOLD_SECONDS: '3',
     STALE_QUEUED_SECONDS: '15',
+    // The recount's two looks, longer than every function timeout above.
+    COUNTERS_QUIET_SECONDS: '20',
   },
   failedVisibilitySeconds: 5,
 };

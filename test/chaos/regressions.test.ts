@@ -25,16 +25,19 @@ const layer = createFaultLayer();
 describe('chaos regressions', () => {
   const stack = useLocalStack({
     // Timeouts shorter than the leases, both short, so a dead claim runs out within the test.
-    template: withTimeouts(sharedTemplate(), { sender: 2, intake: 3 }),
+    // Long enough that a loaded machine does not time invocations out on its own (a timeout after
+    // the last write before SES is an honest `uncertain`, which these tests do not expect).
+    template: withTimeouts(sharedTemplate(), { sender: 6, intake: 6 }),
     faults: layer,
     scheduleEverySeconds: 1,
     // A dead invocation's records come back after the event claim ran out, as in AWS.
-    failedVisibilitySeconds: 3,
+    failedVisibilitySeconds: 4,
     environment: {
       SEND_RATE_PER_INVOCATION: '1000',
-      SEND_LEASE_SECONDS: '3',
-      EVENT_LEASE_SECONDS: '4',
+      SEND_LEASE_SECONDS: '7',
+      EVENT_LEASE_SECONDS: '8',
       STALE_QUEUED_SECONDS: '5',
+      COUNTERS_QUIET_SECONDS: '8',
     },
   });
   const store = () => storeOf(stack.current);
@@ -142,6 +145,69 @@ describe('chaos regressions', () => {
       await settledMailing(id);
       expect(acceptedFor(stack.current, id)).toHaveLength(1);
     }
+  });
+
+  it('plans a scheduled mailing whose first planning step was lost (the clock died after starting it)', async () => {
+    // Found by a hostile review: the clock moves `scheduled` to `planning`, then dies before it
+    // enqueues the first page; nothing else ever enqueued it. The sweep now nudges a planning
+    // mailing that has not moved for the stale bound.
+    layer.clear();
+    await sendAndWait(stack.current, fixture('conference.upserted'));
+    for (const n of [51, 52]) await sendAndWait(stack.current, registration(n));
+    const mailingId = freshId('scheduled-lost');
+    layer.setSchedule([
+      { fn: 'clock', op: 'SQS.SendMessage', where: mailingId, nth: 1, kind: 'crash-before' },
+    ]);
+    await sendAndWait(
+      stack.current,
+      mailingRequest(
+        mailingId,
+        { roles: ['delegate'] },
+        {
+          kind: 'announcement',
+          sendAt: new Date(Date.now() + 2_000).toISOString(),
+          content: { subject: { en: 'Practical information' }, body: { en: 'Badges at the **venue**.' } },
+        },
+      ),
+    );
+    const mailing = await settledMailing(mailingId);
+    expect(layer.injected.filter((i) => i.fault.where === mailingId).map((i) => i.fault.kind)).toEqual([
+      'crash-before',
+    ]);
+    const rows = await listDeliveries(store(), mailingId);
+    expect(rows.length).toBeGreaterThan(1);
+    expect(mailing.total).toBe(rows.length);
+    expect(acceptedFor(stack.current, mailingId)).toHaveLength(rows.length);
+  });
+
+  it('recounts a complete mailing whose feedback died before writing its counters', async () => {
+    // Found by the chaos run (seed 20262001, run 1) and the hostile review: a Delivery event
+    // moved the row to `delivered` after the mailing was complete, and the feedback invocation
+    // died before its batch's counter flush; the record came back, found the row moved, and the
+    // counters stayed `sent 1, delivered 0` for ever.
+    layer.clear();
+    await sendAndWait(stack.current, fixture('conference.upserted'));
+    layer.setSchedule([
+      { fn: 'feedback', op: 'DynamoDB.UpdateItem', where: 'lastCounterFlush', nth: 1, kind: 'crash-before' },
+    ]);
+    await sendEvent(stack.current, registration(61));
+    const mailingId = `confirmation-${cid}-chaos-61`;
+    const mailing = await eventually(
+      async () => {
+        const m = await getMailing(store(), mailingId);
+        const [row] = await listDeliveries(store(), mailingId);
+        const due = (m as { recountDue?: string } | undefined)?.recountDue;
+        return m?.state === 'complete' && row?.state === 'delivered' && !due && m.count_delivered === 1
+          ? m
+          : undefined;
+      },
+      { timeoutMs: 60_000, what: `${mailingId} delivered and counted` },
+    );
+    expect(
+      layer.injected.filter((i) => i.fault.where === 'lastCounterFlush').map((i) => i.fault.kind),
+    ).toEqual(['crash-before']);
+    expect(mailing.count_sent).toBe(0);
+    expect(mailing.count_queued).toBe(0);
   });
 
   it('sends, once, a delivery whose sender died after claiming it and before calling SES — never `uncertain`', async () => {

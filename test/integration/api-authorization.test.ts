@@ -88,6 +88,12 @@ const CASES: Case[] = [
     allowed: ALL,
   },
   {
+    route: 'GET /api/conferences/:cid/invitees',
+    name: 'invitees and their answers',
+    path: () => `/api/conferences/${CID}/invitees`,
+    allowed: READERS,
+  },
+  {
     route: 'GET /api/conferences/:cid/mailings',
     name: 'mailings list',
     path: () => `/api/conferences/${CID}/mailings`,
@@ -199,6 +205,18 @@ const CASES: Case[] = [
     name: 'resend an advisory',
     path: m('advisory', '/resend'),
     body: () => ({ states: ['failed'], expectedCount: 0 }),
+    allowed: ADVISORY_WRITERS,
+  },
+  {
+    route: 'POST /api/mailings/:mid/pause',
+    name: 'pause an announcement',
+    path: m('announcement', '/pause'),
+    allowed: ORGANIZERS,
+  },
+  {
+    route: 'POST /api/mailings/:mid/pause',
+    name: 'pause an advisory',
+    path: m('advisory', '/pause'),
     allowed: ADVISORY_WRITERS,
   },
   {

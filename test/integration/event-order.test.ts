@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ConferenceRow, RegistrationRow } from '../../functions/store/model.js';
-import { getConference, getMailing, getRegistrationById } from '../../functions/store/store.js';
+import {
+  getConference,
+  getMailing,
+  getRegistrationById,
+  listRejections,
+} from '../../functions/store/store.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
-import { acceptedFor, fixture, freshId, sendAndWait, storeOf } from './support/pipeline.js';
+import { acceptedFor, fixture, freshId, mailingRequest, sendAndWait, storeOf } from './support/pipeline.js';
 
 /** Issue 11, defects 7 and 8: "latest event wins" by instant, and mail follows only what the store accepted. */
 describe('out-of-order events', () => {
@@ -88,5 +93,37 @@ describe('out-of-order events', () => {
     const row = (await getRegistrationById(store(), cid, 'reg-cancel-first')) as RegistrationRow;
     expect(row.status).toBe('cancelled');
     expect(await getMailing(store(), `confirmation-${cid}-reg-cancel-first`)).toBeUndefined();
+  });
+
+  it('keeps a mailing cancelled whose cancellation overtook its request (nothing is sent)', async () => {
+    // Found by a hostile review: the cancel was rejected as "unknown mailing", and the request
+    // that arrived after it sent the whole mailing.
+    await sendAndWait(stack.current, fixture('conference.upserted'));
+    await sendAndWait(
+      stack.current,
+      registration('registration.created', 'reg-early', '2022-09-21T10:00:00Z'),
+    );
+    const mailingId = freshId('cancel-first');
+    const cancel = fixture('mailing.cancelled');
+    cancel.id = freshId('cancel');
+    cancel.data = { conferenceId: cid, mailingId, requestedBy: 'organizer@example.org' };
+    await sendAndWait(stack.current, cancel);
+    const request = mailingRequest(
+      mailingId,
+      { roles: ['delegate'] },
+      {
+        kind: 'announcement',
+        content: { subject: { en: 'Practical information' }, body: { en: 'Badges at the **venue**.' } },
+      },
+    );
+    await sendAndWait(stack.current, request);
+    const mailing = (await getMailing(store(), mailingId)) as Record<string, unknown> | undefined;
+    expect(mailing?.state).toBe('cancelled');
+    expect(mailing?.cancelledBy).toBe('organizer@example.org');
+    expect(mailing?.cancelledBeforeRequest).toBe(true);
+    expect(mailing?.total).toBe(0);
+    const rejected = await listRejections(store(), 100);
+    expect(rejected.filter((r) => r.eventId === cancel.id || r.eventId === request.id)).toEqual([]);
+    expect(acceptedFor(stack.current, mailingId)).toHaveLength(0);
   });
 });

@@ -2,10 +2,11 @@
 import { useState } from 'preact/hooks';
 import { get, type Me, type Page, post, qs } from '../api';
 import { CONFERENCE } from '../conference';
+import { t } from '../i18n';
 import { html, Notice, shortTime, useLoad } from '../ui';
 
 /** A paged list with "Show more". */
-function usePaged<T>(path: (cursor?: string) => string, deps: unknown[]) {
+export function usePaged<T>(path: (cursor?: string) => string, deps: unknown[]) {
   const [extra, setExtra] = useState<{ items: T[]; next?: string } | undefined>();
   const [first, error, reload] = useLoad(async () => {
     setExtra(undefined);
@@ -32,20 +33,20 @@ interface Rejection {
 export function Rejections() {
   const list = usePaged<Rejection>((cursor) => `/api/rejections${qs({ cursor })}`, []);
   return html`<section>
-    <h1 tabindex="-1">Rejected events</h1>
-    <p class="muted">Each rejected event is parked whole in the intake dead-letter queue; fix it and send it again.</p>
+    <h1 tabindex="-1">${t('nav-rejections')}</h1>
+    <p class="muted">${t('rejections-lead')}</p>
     <${Notice} error=${list.error} />
-    ${list.loaded && list.items.length === 0 ? html`<p>No rejected events.</p>` : null}
+    ${list.loaded && list.items.length === 0 ? html`<p>${t('no-rejections')}</p>` : null}
     <ul class="cards">
       ${list.items.map(
         (r) => html`<li class="card">
-          <p><strong>${r.type ?? 'unknown type'}</strong> · ${shortTime(r.receivedAt)} UTC · event <code>${r.eventId ?? '?'}</code></p>
+          <p><strong>${r.type ?? t('unknown-type')}</strong> · ${shortTime(r.receivedAt)} UTC · ${t('event')} <code>${r.eventId ?? '?'}</code></p>
           <p>${r.reason} <span class="muted">(${r.code})</span></p>
-          <details><summary>Payload head</summary><pre>${r.payloadHead}</pre></details>
+          <details><summary>${t('payload-head')}</summary><pre>${r.payloadHead}</pre></details>
         </li>`,
       )}
     </ul>
-    ${list.next ? html`<button type="button" onClick=${list.more}>Show more</button>` : null}
+    ${list.next ? html`<button type="button" onClick=${list.more}>${t('show-more')}</button>` : null}
   </section>`;
 }
 
@@ -62,7 +63,7 @@ function Lift({ s, onDone }: { s: Suppression; onDone: (message: string) => void
   const [open, setOpen] = useState(false);
   const [why, setWhy] = useState('');
   const [error, setError] = useState<unknown>();
-  if (!open) return html`<button type="button" onClick=${() => setOpen(true)}>Lift…</button>`;
+  if (!open) return html`<button type="button" onClick=${() => setOpen(true)}>${t('lift')}</button>`;
   return html`<form class="inline" onSubmit=${async (e: Event) => {
     e.preventDefault();
     try {
@@ -71,16 +72,16 @@ function Lift({ s, onDone }: { s: Suppression; onDone: (message: string) => void
         reason: why,
         scope: s.scope === 'global' ? 'global' : 'conference',
       });
-      onDone(`Lifted the ${s.reason} suppression of ${s.email}.`);
+      onDone(t('ok-lifted', { reason: s.reason, email: s.email }));
     } catch (err) {
       setError(err);
     }
   }}>
-    <label class="field">Why lift ${s.email}? ${s.reason === 'bounce' || s.reason === 'complaint' ? html`<span class="muted">(only with the recipient’s consent)</span>` : null}
+    <label class="field">${t('why-lift', { email: s.email })} ${s.reason === 'bounce' || s.reason === 'complaint' ? html`<span class="muted">${t('only-with-consent')}</span>` : null}
       <input name="why" required value=${why} onInput=${(e: Event) => setWhy((e.target as HTMLInputElement).value)} />
     </label>
-    <button type="submit" class="danger">Lift the suppression</button>
-    <button type="button" onClick=${() => setOpen(false)}>Keep it</button>
+    <button type="submit" class="danger">${t('lift-it')}</button>
+    <button type="button" onClick=${() => setOpen(false)}>${t('keep-it')}</button>
     <${Notice} error=${error} />
   </form>`;
 }
@@ -101,22 +102,22 @@ export function Suppressions({ me }: { me: Me }) {
     list.reload();
   };
   return html`<section>
-    <h1 tabindex="-1">Suppressions</h1>
-    <p class="muted">Addresses that get no bulk mail (a hard bounce stops all mail). Global entries apply to every conference.</p>
+    <h1 tabindex="-1">${t('nav-suppressions')}</h1>
+    <p class="muted">${t('suppressions-lead')}</p>
     <form class="row filters" role="search" onSubmit=${(e: Event) => {
       e.preventDefault();
       setFilter(email);
     }}>
-      <label class="field">Address contains <input name="email" type="search" value=${email} onInput=${(e: Event) => setEmail((e.target as HTMLInputElement).value)} /></label>
-      <button type="submit">Find</button>
+      <label class="field">${t('address-contains')} <input name="email" type="search" value=${email} onInput=${(e: Event) => setEmail((e.target as HTMLInputElement).value)} /></label>
+      <button type="submit">${t('find')}</button>
     </form>
     <${Notice} error=${list.error} ok=${ok} />
-    ${list.loaded && list.items.length === 0 ? html`<p>No suppressed addresses${filter ? ` matching “${filter}”` : ''}.</p>` : null}
+    ${list.loaded && list.items.length === 0 ? html`<p>${t('no-suppressions')}</p>` : null}
     ${
       list.items.length
         ? html`<div class="scroll"><table>
-      <caption class="sr">Suppressed addresses</caption>
-      <thead><tr><th scope="col">Address</th><th scope="col">Scope</th><th scope="col">Reason</th><th scope="col">Since (UTC)</th><th scope="col">Evidence</th>${me.can.suppressions ? html`<th scope="col">Action</th>` : null}</tr></thead>
+      <caption class="sr">${t('suppressed-addresses')}</caption>
+      <thead><tr><th scope="col">${t('col-address')}</th><th scope="col">${t('col-scope')}</th><th scope="col">${t('col-reason')}</th><th scope="col">${t('col-since')}</th><th scope="col">${t('col-evidence')}</th>${me.can.suppressions ? html`<th scope="col">${t('col-action')}</th>` : null}</tr></thead>
       <tbody>${list.items.map(
         (
           s,
@@ -125,10 +126,10 @@ export function Suppressions({ me }: { me: Me }) {
       )}</tbody></table></div>`
         : null
     }
-    ${list.next ? html`<button type="button" onClick=${list.more}>Show more</button>` : null}
+    ${list.next ? html`<button type="button" onClick=${list.more}>${t('show-more')}</button>` : null}
     ${
       me.can.suppressions
-        ? html`<h2>Suppress an address</h2>
+        ? html`<h2>${t('suppress-address')}</h2>
       <form class="card" onSubmit=${async (e: Event) => {
         e.preventDefault();
         setAddError(undefined);
@@ -140,14 +141,14 @@ export function Suppressions({ me }: { me: Me }) {
           });
           setAddEmail('');
           setAddWhy('');
-          done(`Suppressed ${addEmail} for bulk mail (every conference).`);
+          done(t('ok-suppressed', { email: addEmail }));
         } catch (err) {
           setAddError(err);
         }
       }}>
-        <label class="field">Address <input name="add-email" type="email" required value=${addEmail} onInput=${(e: Event) => setAddEmail((e.target as HTMLInputElement).value)} /></label>
-        <label class="field">Why <input name="add-why" required value=${addWhy} onInput=${(e: Event) => setAddWhy((e.target as HTMLInputElement).value)} /></label>
-        <button type="submit">Suppress</button>
+        <label class="field">${t('col-address')} <input name="add-email" type="email" required value=${addEmail} onInput=${(e: Event) => setAddEmail((e.target as HTMLInputElement).value)} /></label>
+        <label class="field">${t('why')} <input name="add-why" required value=${addWhy} onInput=${(e: Event) => setAddWhy((e.target as HTMLInputElement).value)} /></label>
+        <button type="submit">${t('suppress')}</button>
         <${Notice} error=${addError} />
       </form>`
         : null
@@ -170,18 +171,18 @@ export function Press() {
     [],
   );
   return html`<section>
-    <h1 tabindex="-1">Press contacts</h1>
+    <h1 tabindex="-1">${t('press-contacts')}</h1>
     <${Notice} error=${list.error} />
-    ${list.loaded && list.items.length === 0 ? html`<p>No press contacts yet.</p>` : null}
+    ${list.loaded && list.items.length === 0 ? html`<p>${t('no-press')}</p>` : null}
     ${
       list.items.length
         ? html`<div class="scroll"><table>
-      <caption class="sr">Press contacts</caption>
-      <thead><tr><th scope="col">Name</th><th scope="col">Outlet</th><th scope="col">Address</th><th scope="col">Lang</th><th scope="col">Country</th></tr></thead>
+      <caption class="sr">${t('press-contacts')}</caption>
+      <thead><tr><th scope="col">${t('col-name')}</th><th scope="col">${t('col-outlet')}</th><th scope="col">${t('col-address')}</th><th scope="col">${t('col-lang')}</th><th scope="col">${t('country')}</th></tr></thead>
       <tbody>${list.items.map((p) => html`<tr><td><bdi>${p.name}</bdi></td><td><bdi>${p.outlet ?? ''}</bdi></td><td>${p.email}</td><td>${p.language}</td><td>${p.country ?? ''}</td></tr>`)}</tbody>
     </table></div>`
         : null
     }
-    ${list.next ? html`<button type="button" onClick=${list.more}>Show more</button>` : null}
+    ${list.next ? html`<button type="button" onClick=${list.more}>${t('show-more')}</button>` : null}
   </section>`;
 }

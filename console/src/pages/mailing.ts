@@ -1,54 +1,37 @@
 /** A mailing: live progress, deliveries (filter, search, pages), actions; and one delivery. */
 import { useEffect, useRef, useState } from 'preact/hooks';
+import type { DeliveryItem, DeliveryDetail as Detail, MailingView } from '../../../functions/api/mailings';
 import { get, type Me, type Page, post, qs, type Rendered } from '../api';
+import { t } from '../i18n';
 import {
   Confirm,
   CountsLine,
   html,
+  kindName,
+  ltr,
   MailView,
   Notice,
   Progress,
+  roleName,
   STATES,
   StateBadge,
   shortTime,
+  stateName,
   useLoad,
 } from '../ui';
 
-interface MailingData {
-  mailingId: string;
-  kind: string;
-  state: string;
-  total: number;
-  counts: Record<string, number>;
-  settled: number;
-  complete: boolean;
-  requestedBy: string;
-  createdAt: string;
-  sendAt?: string;
-  pausedReason?: string;
-  preview?: { total: number; perLanguage: Record<string, number> };
-  audience: Record<string, string[]>;
-}
+/** A history time to the second (states of one delivery are often seconds apart). */
+const fullTime = (iso: string) => ltr(iso.replace('T', ' ').slice(0, 19));
 
-interface DeliveryItem {
-  contactKey: string;
-  email: string;
-  name: string;
-  language: string;
-  role: string;
-  state: string;
-  attempts: number;
-  updatedAt: string;
-  reason?: string;
-}
+type MailingData = MailingView;
 
 const enc = encodeURIComponent;
 
 function duration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '—';
-  if (seconds < 60) return `${Math.ceil(seconds)} s`;
-  if (seconds < 3600) return `${Math.ceil(seconds / 60)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
+  if (seconds < 60) return t('seconds', { n: Math.ceil(seconds) });
+  if (seconds < 3600) return t('minutes', { n: Math.ceil(seconds / 60) });
+  return t('hours', { n: (seconds / 3600).toFixed(1) });
 }
 
 /** Polls the mailing every second until it is complete; keeps the last readings for the rate. */
@@ -110,29 +93,29 @@ function Deliveries({ mailingId, version }: { mailingId: string; version: number
     void load();
   }, [mailingId, applied, version]);
   return html`<section aria-labelledby="deliveries-h">
-    <h2 id="deliveries-h">Deliveries</h2>
+    <h2 id="deliveries-h">${t('deliveries')}</h2>
     <form class="row filters" role="search" onSubmit=${(e: Event) => {
       e.preventDefault();
       setApplied({ state, q });
     }}>
-      <label class="field">State
+      <label class="field">${t('col-state')}
         <select name="state" value=${state} onChange=${(e: Event) => setState((e.target as HTMLSelectElement).value)}>
-          <option value="">any</option>
-          ${STATES.map((s) => html`<option value=${s}>${s}</option>`)}
+          <option value="">${t('any')}</option>
+          ${STATES.map((s) => html`<option value=${s}>${stateName(s)}</option>`)}
         </select>
       </label>
-      <label class="field">Address starts with
+      <label class="field">${t('address-starts')}
         <input name="q" type="search" value=${q} onInput=${(e: Event) => setQ((e.target as HTMLInputElement).value)} />
       </label>
-      <button type="submit">Find</button>
+      <button type="submit">${t('find')}</button>
     </form>
     <${Notice} error=${error} />
     ${
       pages.length === 0
-        ? html`<p>No deliveries${applied.state ? ` in state ${applied.state}` : ''}${applied.q ? ` whose address starts with “${applied.q}”` : ''}.</p>`
+        ? html`<p>${t('no-deliveries')}</p>`
         : html`<div class="scroll"><table class="deliveries">
-          <caption class="sr">Deliveries</caption>
-          <thead><tr><th scope="col">Address</th><th scope="col" class="wide">Name</th><th scope="col">Lang</th><th scope="col">State</th><th scope="col" class="wide">Updated (UTC)</th><th scope="col">Reason</th></tr></thead>
+          <caption class="sr">${t('deliveries')}</caption>
+          <thead><tr><th scope="col">${t('col-address')}</th><th scope="col" class="wide">${t('col-name')}</th><th scope="col">${t('col-lang')}</th><th scope="col">${t('col-state')}</th><th scope="col" class="wide">${t('col-updated')}</th><th scope="col">${t('col-reason')}</th></tr></thead>
           <tbody>${pages.map(
             (d) => html`<tr>
               <td><a href=${`#/mailings/${enc(mailingId)}/deliveries/${enc(d.contactKey)}`}>${d.email}</a></td>
@@ -142,12 +125,13 @@ function Deliveries({ mailingId, version }: { mailingId: string; version: number
           )}</tbody>
         </table></div>`
     }
-    ${next ? html`<p><button type="button" onClick=${() => load(next)}>Show more</button></p>` : null}
+    ${next ? html`<p><button type="button" onClick=${() => load(next)}>${t('show-more')}</button></p>` : null}
   </section>`;
 }
 
 type Pending =
   | { what: 'cancel' }
+  | { what: 'pause' }
   | { what: 'resume' }
   | { what: 'resend'; states: ('failed' | 'uncertain')[]; count: number };
 
@@ -165,16 +149,19 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
     try {
       if (p.what === 'cancel') {
         await post(`/api/mailings/${enc(mailingId)}/cancel`);
-        setOk('Cancelled: queued deliveries will not go.');
+        setOk(t('ok-cancelled'));
+      } else if (p.what === 'pause') {
+        await post(`/api/mailings/${enc(mailingId)}/pause`);
+        setOk(t('ok-paused'));
       } else if (p.what === 'resume') {
         await post(`/api/mailings/${enc(mailingId)}/resume`);
-        setOk('Resumed: queued deliveries go out again.');
+        setOk(t('ok-resumed'));
       } else {
         const r = await post<{ resent: number }>(`/api/mailings/${enc(mailingId)}/resend`, {
           states: p.states,
           expectedCount: p.count,
         });
-        setOk(`Resending ${r.resent} deliveries.`);
+        setOk(t('ok-resending', { count: r.resent }));
       }
       setPending(undefined);
       reload();
@@ -193,26 +180,27 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
   const went = data ? (data.counts.sent ?? 0) + (data.counts.delivered ?? 0) : 0;
 
   return html`<section>
-    <h1 tabindex="-1">Mailing <bdi>${mailingId}</bdi></h1>
+    <h1 tabindex="-1">${t('mailing')} <bdi>${mailingId}</bdi></h1>
     <${Notice} error=${error} />
     ${
       data
         ? html`
-      <p>${data.kind} · <${StateBadge} state=${data.complete && data.state === 'sending' ? 'complete' : data.state} /> · requested by ${data.requestedBy} · created ${shortTime(data.createdAt)} UTC${data.sendAt ? ` · to go at ${data.sendAt}` : ''}</p>
-      ${data.pausedReason ? html`<p class="notice error" role="alert">Paused: ${data.pausedReason}</p>` : null}
+      <p>${kindName(data.kind)} · <${StateBadge} state=${data.complete && data.state === 'sending' ? 'complete' : data.state} /> · ${t('requested-by', { user: data.requestedBy })} · ${t('created-at', { time: shortTime(data.createdAt) })}${data.sendAt ? ` · ${t('to-go-at', { time: data.sendAt })}` : ''}</p>
+      ${data.pausedReason ? html`<p class="notice error" role="alert">${t('paused-because', { reason: data.pausedReason })}</p>` : null}
       <div class="card" aria-live="polite">
-        <${Progress} value=${data.settled} max=${total} label="Deliveries settled" />
-        <p data-testid="progress-line">${data.complete ? html`<strong>Complete.</strong> ` : null}<${CountsLine} counts=${data.counts} /></p>
-        ${!data.complete && data.state !== 'dry-run' ? html`<p>Rate ${rate.toFixed(1)}/s · time left ${rate > 0 ? duration(left / rate) : '—'}</p>` : null}
+        <${Progress} value=${data.settled} max=${total} label=${t('settled')} />
+        <p data-testid="progress-line">${data.complete && data.state !== 'dry-run' ? html`<strong>${t('complete')}</strong> ` : null}<${CountsLine} counts=${data.counts} /></p>
+        ${!data.complete && data.state !== 'dry-run' ? html`<p>${t('rate', { rate: rate.toFixed(1), left: rate > 0 ? duration(left / rate) : '—' })}</p>` : null}
       </div>
       ${
         mayWrite
           ? html`<div class="row actions">
-          ${data.state === 'dry-run' ? html`<a class="button" href="#/new">Back to composing</a>` : null}
-          ${!data.complete && ['scheduled', 'planning', 'sending', 'paused', 'dry-run'].includes(data.state) ? html`<button type="button" class="danger" onClick=${() => setPending({ what: 'cancel' })}>Cancel mailing</button>` : null}
-          ${data.state === 'paused' ? html`<button type="button" class="primary" onClick=${() => setPending({ what: 'resume' })}>Resume mailing</button>` : null}
-          ${failed > 0 ? html`<button type="button" onClick=${() => setPending({ what: 'resend', states: ['failed'], count: failed })}>Resend ${failed} failed</button>` : null}
-          ${uncertain > 0 ? html`<button type="button" onClick=${() => setPending({ what: 'resend', states: ['uncertain'], count: uncertain })}>Resend ${uncertain} uncertain</button>` : null}
+          ${data.state === 'dry-run' ? html`<a class="button" href="#/new">${t('back-to-composing')}</a>` : null}
+          ${!data.complete && ['scheduled', 'planning', 'sending', 'paused', 'dry-run'].includes(data.state) ? html`<button type="button" class="danger" onClick=${() => setPending({ what: 'cancel' })}>${t('cancel-mailing')}</button>` : null}
+          ${!data.complete && ['planning', 'sending'].includes(data.state) ? html`<button type="button" onClick=${() => setPending({ what: 'pause' })}>${t('pause-mailing')}</button>` : null}
+          ${data.state === 'paused' ? html`<button type="button" class="primary" onClick=${() => setPending({ what: 'resume' })}>${t('resume-mailing')}</button>` : null}
+          ${failed > 0 ? html`<button type="button" onClick=${() => setPending({ what: 'resend', states: ['failed'], count: failed })}>${t('resend-failed', { count: failed })}</button>` : null}
+          ${uncertain > 0 ? html`<button type="button" onClick=${() => setPending({ what: 'resend', states: ['uncertain'], count: uncertain })}>${t('resend-uncertain', { count: uncertain })}</button>` : null}
         </div>`
           : null
       }
@@ -223,17 +211,21 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
             busy=${busy}
             message=${
               pending.what === 'cancel'
-                ? `Cancel ${mailingId}? ${queued} queued delivery(ies) will not go; ${went} already went and cannot be recalled.`
-                : pending.what === 'resume'
-                  ? `Resume ${mailingId}? ${queued} queued delivery(ies) go out again. Resume only after the problem it was paused for is fixed.`
-                  : `Resend ${pending.count} ${pending.states.join(' and ')} delivery(ies)?${pending.states.includes('uncertain') ? ' Uncertain ones may already have arrived: those people may get it twice.' : ''}`
+                ? t('confirm-cancel', { mailing: mailingId, queued, went })
+                : pending.what === 'pause'
+                  ? t('confirm-pause', { mailing: mailingId, queued })
+                  : pending.what === 'resume'
+                    ? t('confirm-resume', { mailing: mailingId, queued })
+                    : `${t(pending.states.includes('uncertain') ? 'confirm-resend-uncertain' : 'confirm-resend-failed', { count: pending.count })}`
             }
             yes=${
               pending.what === 'cancel'
-                ? `Yes, cancel (${queued} will not go)`
-                : pending.what === 'resume'
-                  ? `Yes, resume (${queued} go out)`
-                  : `Yes, resend ${pending.count}`
+                ? t('yes-cancel', { queued })
+                : pending.what === 'pause'
+                  ? t('yes-pause', { queued })
+                  : pending.what === 'resume'
+                    ? t('yes-resume', { queued })
+                    : t('yes-resend', { count: pending.count })
             }
             onYes=${() => run(pending)}
             onNo=${() => setPending(undefined)}
@@ -244,17 +236,12 @@ export function Mailing({ mailingId, me }: { mailingId: string; me: Me }) {
       <${Deliveries} mailingId=${mailingId} version=${data.complete ? 1 : 0} />`
         : error
           ? null
-          : html`<p role="status">Loading…</p>`
+          : html`<p role="status">${t('loading')}</p>`
     }
   </section>`;
 }
 
-interface DeliveryDetail extends DeliveryItem {
-  sesMessageId?: string;
-  createdAt: string;
-  history: { at: string; what: string }[];
-  mail?: Rendered;
-}
+type DeliveryDetail = Detail & { mail?: Rendered };
 
 export function Delivery({ mailingId, contactKey }: { mailingId: string; contactKey: string }) {
   const [d, error] = useLoad(
@@ -262,24 +249,27 @@ export function Delivery({ mailingId, contactKey }: { mailingId: string; contact
     [mailingId, contactKey],
   );
   return html`<section>
-    <p><a href=${`#/mailings/${enc(mailingId)}`}>← Mailing ${mailingId}</a></p>
-    <h1 tabindex="-1">Delivery to <bdi>${d?.email ?? contactKey}</bdi></h1>
+    <p><a href=${`#/mailings/${enc(mailingId)}`}>${t('back-to-mailing', { mailing: mailingId })}</a></p>
+    <h1 tabindex="-1">${t('delivery-to')} <bdi>${d?.email ?? contactKey}</bdi></h1>
     <${Notice} error=${error} />
     ${
       d
         ? html`<dl class="facts">
-          <dt>Name</dt><dd><bdi>${d.name}</bdi></dd>
-          <dt>State</dt><dd><${StateBadge} state=${d.state} /></dd>
-          <dt>Language</dt><dd>${d.language}</dd>
-          <dt>Role</dt><dd>${d.role}</dd>
-          <dt>Attempts</dt><dd>${d.attempts}</dd>
-          ${d.sesMessageId ? html`<dt>SES message id</dt><dd><code>${d.sesMessageId}</code></dd>` : null}
-          ${d.reason ? html`<dt>Reason</dt><dd>${d.reason}</dd>` : null}
+          <dt>${t('col-name')}</dt><dd><bdi>${d.name}</bdi></dd>
+          <dt>${t('col-state')}</dt><dd><${StateBadge} state=${d.state} /></dd>
+          <dt>${t('language-col')}</dt><dd>${d.language}</dd>
+          <dt>${t('role')}</dt><dd>${roleName(d.role)}</dd>
+          <dt>${t('attempts')}</dt><dd>${d.attempts}</dd>
+          ${d.sesMessageId ? html`<dt>${t('ses-id')}</dt><dd><code>${d.sesMessageId}</code></dd>` : null}
+          ${d.reason ? html`<dt>${t('col-reason')}</dt><dd>${d.reason}</dd>` : null}
         </dl>
-        <h2>History</h2>
-        <ol class="history">${d.history.map((h) => html`<li><time datetime=${h.at}>${shortTime(h.at)}</time> ${h.what}</li>`)}</ol>
-        <h2>The mail</h2>
-        ${d.mail ? html`<${MailView} mail=${d.mail} idPrefix="delivery" />` : html`<p>This mail cannot be rendered again (the conference or mailing changed).</p>`}`
+        <h2>${t('history')}</h2>
+        <ol class="history" data-testid="history">${d.history.map(
+          (h) =>
+            html`<li><time datetime=${h.at}>${fullTime(h.at)}</time> <${StateBadge} state=${h.state} />${h.reason ? html` <span>${h.reason}</span>` : null}${h.by ? html` <span class="muted">${t('by-user', { user: h.by })}</span>` : null}${h.sesMessageId ? html` <span class="muted">SES <code>${h.sesMessageId}</code></span>` : null}</li>`,
+        )}</ol>
+        <h2>${t('the-mail')}</h2>
+        ${d.mail ? html`<${MailView} mail=${d.mail} idPrefix="delivery" />` : html`<p>${t('cannot-render')}</p>`}`
         : null
     }
   </section>`;

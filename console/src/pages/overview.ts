@@ -1,10 +1,24 @@
+import type { inviteeTally } from '../../../functions/invitations/listing';
 import { get, type MailingSummary, type Me } from '../api';
 import { CONFERENCE } from '../conference';
-import { CountsLine, html, Notice, Progress, StateBadge, shortTime, useLoad } from '../ui';
+import { t, uiLanguage } from '../i18n';
+import {
+  CountsLine,
+  html,
+  kindName,
+  Notice,
+  Progress,
+  roleName,
+  StateBadge,
+  shortTime,
+  stateName,
+  useLoad,
+} from '../ui';
+import { Invitees } from './invitees';
 
 interface OverviewData {
   conference: {
-    name: { en: string };
+    name: { en: string } & Record<string, string | undefined>;
     city: unknown;
     start: string;
     end: string;
@@ -18,31 +32,44 @@ interface OverviewData {
     byCountry: Record<string, number>;
   };
   pressContacts: number;
+  invitees?: ReturnType<typeof inviteeTally>;
   mailings: MailingSummary[];
 }
 
-function Tally({ title, data }: { title: string; data: Record<string, number> }) {
+function Tally({
+  title,
+  column,
+  data,
+  unit,
+  label = (k: string) => k,
+}: {
+  title: string;
+  column: string;
+  data: Record<string, number>;
+  unit: string;
+  label?: (key: string) => string;
+}) {
   return html`<div class="card">
     <table>
       <caption>${title}</caption>
-      <thead><tr><th scope="col">${title.replace(/^By /, '')}</th><th scope="col" class="num">registrations</th></tr></thead>
-      <tbody>${Object.entries(data).map(([k, v]) => html`<tr><th scope="row">${k}</th><td class="num">${v}</td></tr>`)}</tbody>
+      <thead><tr><th scope="col">${column}</th><th scope="col" class="num">${unit}</th></tr></thead>
+      <tbody>${Object.entries(data).map(([k, v]) => html`<tr><th scope="row"><bdi>${label(k)}</bdi></th><td class="num">${v}</td></tr>`)}</tbody>
     </table>
   </div>`;
 }
 
 export function MailingsTable({ mailings }: { mailings: MailingSummary[] }) {
-  if (mailings.length === 0) return html`<p>No mailings yet.</p>`;
+  if (mailings.length === 0) return html`<p>${t('no-mailings')}</p>`;
   return html`<div class="scroll"><table class="mailings">
-    <caption class="sr">Mailings</caption>
-    <thead><tr><th scope="col">Mailing</th><th scope="col">Kind</th><th scope="col">State</th><th scope="col">Progress</th><th scope="col" class="wide">Created (UTC)</th></tr></thead>
+    <caption class="sr">${t('mailings')}</caption>
+    <thead><tr><th scope="col">${t('col-mailing')}</th><th scope="col">${t('col-kind')}</th><th scope="col">${t('col-state')}</th><th scope="col">${t('col-progress')}</th><th scope="col" class="wide">${t('col-created')}</th></tr></thead>
     <tbody>
       ${mailings.map(
         (m) => html`<tr>
           <td><a href=${`#/mailings/${encodeURIComponent(m.mailingId)}`}>${m.mailingId}</a></td>
-          <td>${m.kind}</td>
+          <td>${kindName(m.kind)}</td>
           <td><${StateBadge} state=${m.state === 'sending' && m.total > 0 && m.settled === m.total ? 'complete' : m.state} /></td>
-          <td>${m.state === 'dry-run' ? html`${m.total} recipient(s), not sent` : html`<${Progress} value=${m.settled} max=${m.total} label=${`Progress of ${m.mailingId}`} /><${CountsLine} counts=${m.counts} compact=${true} />`}</td>
+          <td>${m.state === 'dry-run' ? t('dry-not-sent', { count: m.total }) : html`<${Progress} value=${m.settled} max=${m.total} label=${t('progress-of', { mailing: m.mailingId })} /><${CountsLine} counts=${m.counts} compact=${true} />`}</td>
           <td class="wide">${shortTime(m.createdAt)}</td>
         </tr>`,
       )}
@@ -53,30 +80,40 @@ export function MailingsTable({ mailings }: { mailings: MailingSummary[] }) {
 export function Overview({ me }: { me: Me }) {
   const [data, error] = useLoad(() => get<OverviewData>(`/api/conferences/${CONFERENCE}/overview`), []);
   return html`<section>
-    <h1 tabindex="-1">${data ? data.conference.name.en : 'Conference overview'}</h1>
+    <h1 tabindex="-1">${data ? (data.conference.name[uiLanguage()] ?? data.conference.name.en) : t('overview-title')}</h1>
     <${Notice} error=${error} />
     ${
       data
         ? html`
-          <p>${data.conference.start} – ${data.conference.end} · ${data.conference.timeZone} · languages ${data.conference.languages.join(', ')}</p>
-          ${me.can.compose ? html`<p><a class="button primary" href="#/new">New mailing</a></p>` : null}
+          <p><bdi>${data.conference.start} – ${data.conference.end}</bdi> · ${data.conference.timeZone} · ${t('languages-list', { languages: data.conference.languages.join(', ') })}</p>
+          ${me.can.compose ? html`<p><a class="button primary" href="#/new">${t('nav-new')}</a></p>` : null}
           ${
             data.registrations
-              ? html`<h2>Registrations: ${data.registrations.total}</h2>
+              ? html`<h2>${t('registrations-total', { count: data.registrations.total })}</h2>
                 <div class="grid">
-                  <${Tally} title="By role" data=${data.registrations.byRole} />
-                  <${Tally} title="By language" data=${data.registrations.byLanguage} />
-                  <${Tally} title="By country" data=${data.registrations.byCountry} />
+                  <${Tally} title=${t('by-role')} column=${t('role')} unit=${t('registrations')} data=${data.registrations.byRole} label=${roleName} />
+                  <${Tally} title=${t('by-language')} column=${t('language-col')} unit=${t('registrations')} data=${data.registrations.byLanguage} />
+                  <${Tally} title=${t('by-country')} column=${t('country')} unit=${t('registrations')} data=${data.registrations.byCountry} />
                 </div>`
               : null
           }
-          <h2>Press contacts: ${data.pressContacts}</h2>
-          <p><a href="#/press">See the press list</a></p>
-          <h2>Mailings</h2>
+          ${
+            data.invitees
+              ? html`<h2>${t('invitees-total', { count: data.invitees.total })}</h2>
+                <div class="grid">
+                  <${Tally} title=${t('by-answer')} column=${t('answer')} unit=${t('invitees')} data=${data.invitees.byAnswer} label=${stateName} />
+                  <${Tally} title=${t('by-group')} column=${t('group')} unit=${t('invitees')} data=${data.invitees.byGroup} />
+                </div>
+                ${data.invitees.total > 0 ? html`<${Invitees} groups=${data.invitees.groups} />` : null}`
+              : null
+          }
+          <h2>${t('press-total', { count: data.pressContacts })}</h2>
+          <p><a href="#/press">${t('see-press')}</a></p>
+          <h2>${t('mailings')}</h2>
           <${MailingsTable} mailings=${data.mailings} />`
         : error
           ? null
-          : html`<p role="status">Loading…</p>`
+          : html`<p role="status">${t('loading')}</p>`
     }
   </section>`;
 }
