@@ -13,7 +13,6 @@
  * stdout is not a terminal); otherwise it keeps running so the outbox can be browsed.
  */
 import './lib/quiet-handlers.js';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import * as path from 'node:path';
@@ -33,154 +32,15 @@ import {
   sessionMembers,
   setClockOffset,
 } from '../functions/store/store.js';
-import { mailingRequestedEvent, SHOWN_STATES, sendAndWait, watchProgress } from './commands/mailing.js';
-import { isNetworkError } from './lib/errors.js';
+import { mailingRequestedEvent, sendAndWait } from './commands/mailing.js';
+import { bold, follow, heading, io, line, recordMailing, results, summary, until } from './demo/report.js';
+import { connect, outboxCount } from './demo/stack.js';
 import { cloudEvent } from './lib/intake.js';
-import { type Io, ioFrom, progressBar, table } from './lib/output.js';
-import { defaultStackFile, localTarget, readStackFile, repoRoot, type Target } from './lib/target.js';
+import { progressBar, table } from './lib/output.js';
+import type { Target } from './lib/target.js';
 
 const CID = DEMO_CONFERENCE_ID;
 const REQUESTED_BY = 'demo@example.org';
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** One row of the summary table. */
-interface StepResult {
-  step: string;
-  what: string;
-  mails: string;
-  outcome: string;
-  ok: boolean;
-}
-
-const results: StepResult[] = [];
-const io: Io = ioFrom({});
-const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[22m` : s);
-const dim = (s: string) => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[22m` : s);
-
-function heading(n: number, title: string, byHand?: string): void {
-  console.log(`\n${bold(`${n}/7  ${title}`)}`);
-  if (byHand) console.log(dim(`     by hand: ${byHand}`));
-}
-
-function line(text: string): void {
-  console.log(`     ${text}`);
-}
-
-/** Polls `check` until it returns a value, or gives up after `timeoutMs` (undefined). */
-async function until<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs: number,
-  everyMs = 250,
-): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) return undefined;
-    await sleep(everyMs);
-  }
-}
-
-function summary(p: MailingProgress): string {
-  return SHOWN_STATES.filter((s) => p.counts[s] > 0)
-    .map((s) => `${s} ${p.counts[s]}`)
-    .concat(p.counts.suppressed > 0 ? [`suppressed ${p.counts.suppressed}`] : [])
-    .join(', ');
-}
-
-/**
- * Waits until a mailing is complete and its SES feedback has come in (sent → delivered), drawing
- * a progress bar meanwhile. Returns the last reading.
- */
-async function follow(
-  target: Target,
-  mailingId: string,
-  label: string,
-  timeoutMs = 120_000,
-): Promise<MailingProgress> {
-  const read = async () => (await mailingProgress(target.store, mailingId)) as MailingProgress;
-  let p = await watchProgress(io, await read(), read, {
-    intervalMs: 500,
-    timeoutMs,
-    label: label.padEnd(13),
-  });
-  // Delivery events arrive a moment after the send; wait briefly so the summary shows them.
-  for (let i = 0; i < 20 && p.complete && p.counts.sent > 0; i++) {
-    await sleep(250);
-    p = await read();
-  }
-  return p;
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Reaching a stack
-
-interface Connection {
-  target: Target;
-  outbox?: string;
-  sesUrl: string;
-  /** Set when the demo started the stack itself. */
-  own?: { process: ChildProcess; stackFile: string };
-}
-
-/** The running stack's connection, from its stack file; undefined when none answers. */
-async function running(file: string): Promise<Omit<Connection, 'own'> | undefined> {
-  if (!existsSync(file)) return undefined;
-  try {
-    const stackFile = readStackFile(file);
-    const target = localTarget(file, stackFile);
-    await getConference(target.store, CID);
-    return {
-      target,
-      sesUrl: stackFile.endpoints.ses,
-      ...(stackFile.outbox ? { outbox: stackFile.outbox } : {}),
-    };
-  } catch (error) {
-    if (!isNetworkError(error) && !(error instanceof Error && error.name === 'UnreachableError')) throw error;
-    return undefined;
-  }
-}
-
-/**
- * Runs `npm start`'s entry (local/start.ts) as a child process, as a person would in another
- * terminal, and resolves once it prints its `ready` line; the CLI then finds it by its stack file.
- */
-function startStack(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'local', 'start.ts')], {
-    cwd: repoRoot,
-    env: { ...process.env, POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (/\bready\b/.test(seen)) resolve(child);
-    });
-    child.once('error', reject);
-    child.once('exit', (code) =>
-      reject(new Error(`the local stack exited (code ${code}) before it was ready`)),
-    );
-  });
-}
-
-async function connect(): Promise<Connection> {
-  const file = defaultStackFile();
-  const found = await running(file);
-  if (found) {
-    console.log(`Using the running local stack (${file}).`);
-    return found;
-  }
-  console.log('No local stack is running: starting one for the demo (as `npm start` would)…');
-  const child = await startStack();
-  // While the demo's stack runs, the CLI can talk to it like to `npm start`'s.
-  const started = await running(file);
-  if (!started) {
-    child.kill('SIGTERM');
-    throw new Error(`the local stack started but ${file} does not lead to it`);
-  }
-  return { ...started, own: { process: child, stackFile: file } };
-}
 
 // ---------------------------------------------------------------------------------------------------
 // The story
@@ -322,13 +182,7 @@ async function stepInvitations(target: Target): Promise<string> {
     'invitations',
   );
   if (p) line(`${mailingId}: ${summary(p)}.`);
-  results.push({
-    step: '2',
-    what: 'invitation, all delegates',
-    mails: `${p?.total ?? 0}`,
-    outcome: p ? summary(p) : 'failed',
-    ok: !!p?.complete && p.total > 0,
-  });
+  recordMailing('2', 'invitation, all delegates', p);
   return mailingId;
 }
 
@@ -410,13 +264,7 @@ async function stepAdvisory(target: Target): Promise<void> {
     'advisory',
   );
   if (p) line(`${mailingId}: ${summary(p)} — embargoed until 18 October 09:30 (Dushanbe).`);
-  results.push({
-    step: '4',
-    what: 'media advisory, press',
-    mails: `${p?.total ?? 0}`,
-    outcome: p ? summary(p) : 'failed',
-    ok: !!p?.complete && p.total > 0,
-  });
+  recordMailing('4', 'media advisory, press', p);
 }
 
 async function reminderAt(target: Target, iso: string, mailingId: string, label: string): Promise<string> {
@@ -578,16 +426,6 @@ async function stepUnsubscribe(
     return;
   }
   fail('No sent invitation with a List-Unsubscribe header found in the outbox.');
-}
-
-async function outboxCount(sesUrl: string): Promise<number | undefined> {
-  try {
-    const response = await fetch(`${sesUrl}/store`);
-    const body = (await response.json()) as { emails?: unknown[] };
-    return body.emails?.length;
-  } catch {
-    return undefined;
-  }
 }
 
 async function main(): Promise<number> {

@@ -6,6 +6,7 @@
  */
 import type { MailKind } from '../functions/render/kinds.js';
 import type { ConferenceInfo, MailDataByKind, Person, SessionInfo } from '../functions/render/types.js';
+import { CITY, ORGANIZERS, SHORT_NAME } from './conference.js';
 
 export const SAMPLE_CONFERENCE: ConferenceInfo = {
   conferenceId: 'dushanbe-2022',
@@ -14,12 +15,8 @@ export const SAMPLE_CONFERENCE: ConferenceInfo = {
     ru: 'Конференция высокого уровня по сотрудничеству в области безопасности и управления границами для противодействия терроризму',
     ar: 'المؤتمر رفيع المستوى للتعاون في أمن الحدود وإدارتها لمكافحة الإرهاب',
   },
-  shortName: {
-    en: 'Dushanbe Border Security Conference',
-    ru: 'Душанбинская конференция по безопасности границ',
-    ar: 'مؤتمر دوشنبه لأمن الحدود',
-  },
-  city: { en: 'Dushanbe', ru: 'Душанбе', ar: 'دوشنبه' },
+  shortName: SHORT_NAME,
+  city: CITY,
   venue: {
     en: 'State Conference Centre',
     ru: 'Государственный конференц-центр',
@@ -28,19 +25,7 @@ export const SAMPLE_CONFERENCE: ConferenceInfo = {
   timeZone: 'Asia/Dushanbe',
   start: '2022-10-18',
   end: '2022-10-19',
-  organizers: [
-    {
-      en: 'Government of the Republic of Tajikistan',
-      ru: 'Правительство Республики Таджикистан',
-      ar: 'حكومة جمهورية طاجيكستان',
-    },
-    { en: 'UNOCT', ru: 'КТК ООН', ar: 'مكتب الأمم المتحدة لمكافحة الإرهاب' },
-    { en: 'UNRCCA', ru: 'РЦПДЦА ООН', ar: 'المركز الإقليمي للدبلوماسية الوقائية' },
-    { en: 'OSCE', ru: 'ОБСЕ', ar: 'منظمة الأمن والتعاون في أوروبا' },
-    { en: 'European Union', ru: 'Европейский союз', ar: 'الاتحاد الأوروبي' },
-    { en: 'Kingdom of Saudi Arabia', ru: 'Королевство Саудовская Аравия', ar: 'المملكة العربية السعودية' },
-    { en: 'State of Qatar', ru: 'Государство Катар', ar: 'دولة قطر' },
-  ],
+  organizers: ORGANIZERS,
   website: 'https://conference.example.org/dushanbe-2022',
   replyTo: 'info@conference.example.org',
   pressContacts: [

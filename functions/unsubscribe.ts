@@ -1,7 +1,6 @@
-import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { documentClient } from './lib/clients.js';
 import { loadEnv } from './lib/config.js';
-import { readFunctionUrlRequest, TEMPORARILY_UNAVAILABLE } from './lib/function-url.js';
+import { storeDeps } from './lib/deps.js';
+import { functionUrlHandler } from './lib/function-url.js';
 import { logger } from './lib/logger.js';
 import { handleUnsubscribe } from './unsubscribe/endpoint.js';
 import { loadUnsubscribeKeys } from './unsubscribe/token.js';
@@ -11,27 +10,8 @@ const env = loadEnv(['TABLE_NAME', 'RETENTION_DAYS', 'UNSUBSCRIBE_KEYS', 'UNSUBS
 /**
  * The public unsubscribe endpoint (Lambda function URL, payload 2.0): GET shows
  * a confirm page, an RFC 8058 one-click POST unsubscribes. See unsubscribe/endpoint.ts.
+ * When it fails, a person gets a page that says to try again, not a bare 502.
  */
-export const handler = async (
-  event: LambdaFunctionURLEvent,
-  context: Context,
-): Promise<LambdaFunctionURLResult> => {
-  try {
-    const keys = await loadUnsubscribeKeys(env);
-    return await handleUnsubscribe(
-      {
-        db: documentClient(),
-        table: env.TABLE_NAME,
-        now: () => new Date(),
-        retentionDays: env.RETENTION_DAYS,
-        keys,
-        log: logger,
-      },
-      readFunctionUrlRequest(event, context),
-    );
-  } catch (error) {
-    // The function URL would answer a bare 502; a person gets a page that says to try again.
-    logger.error('unsubscribe failed', error as Error);
-    return TEMPORARILY_UNAVAILABLE;
-  }
-};
+export const handler = functionUrlHandler('unsubscribe', async (request) =>
+  handleUnsubscribe({ ...storeDeps(env), keys: await loadUnsubscribeKeys(env), log: logger }, request),
+);

@@ -15,6 +15,7 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { consoleContentSecurityPolicy } from './console-policy.js';
 import type { CommuniqueFunction } from './function.js';
 
 /** The groups of the user pool; functions/api/http.ts GROUPS must list the same. */
@@ -27,23 +28,6 @@ export const CONSOLE_GROUPS = {
 export interface ConsoleProps {
   /** The API function (functions/api.ts), built with the stack's one function construct. */
   api: CommuniqueFunction;
-}
-
-/** The policy CloudFront sets; local/console.ts CONSOLE_CSP is the same but for its own origin only. */
-function contentSecurityPolicy(connect: string[]): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    // The preview frame shows an HTML mail, styled inline as mail is.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    `connect-src 'self' ${connect.join(' ')}`,
-    "frame-src 'self'",
-    "font-src 'self'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join('; ');
 }
 
 export class OrganizerConsole extends Construct {
@@ -128,7 +112,7 @@ export class OrganizerConsole extends Construct {
         comment: 'communique console: CSP and security headers',
         securityHeadersBehavior: {
           contentSecurityPolicy: {
-            contentSecurityPolicy: contentSecurityPolicy([apiHosts, domain.baseUrl()]),
+            contentSecurityPolicy: consoleContentSecurityPolicy([apiHosts, domain.baseUrl()]),
             override: true,
           },
           contentTypeOptions: { override: true },

@@ -23,26 +23,15 @@ import type { Identity } from '../functions/api/http.js';
 import { handleApi } from '../functions/api/routes.js';
 import type { PipelineDeps } from '../functions/mailing/plan.js';
 import { suppressionsFor } from '../functions/store/store.js';
+import { consoleContentSecurityPolicy } from '../infra/console-policy.js';
 import type { LocalStack } from './stack.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Where `npm run build:console` puts the app. */
 export const CONSOLE_DIST = path.join(root, 'console', 'dist');
 
-/** Security headers of every console response; the same policy CloudFront sets in AWS (infra/console.ts). */
-export const CONSOLE_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  // The rendered mail in the preview frame is an HTML mail: inline styles are how mail is styled.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "frame-src 'self'",
-  "font-src 'self'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** Security headers of every console response; the same policy CloudFront sets in AWS (infra/console-policy.ts). */
+export const CONSOLE_CSP = consoleContentSecurityPolicy();
 
 const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': CONSOLE_CSP,

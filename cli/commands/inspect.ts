@@ -20,7 +20,7 @@ import {
 } from '../../functions/store/store.js';
 import type { Context } from '../lib/context.js';
 import { RefusedError } from '../lib/errors.js';
-import { hint, printJson, say, shortTime, table } from '../lib/output.js';
+import { hint, printJson, say, sayTable, shortTime } from '../lib/output.js';
 
 function limitOf(raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
@@ -55,19 +55,13 @@ export async function deliveries(
     printJson(view);
     return;
   }
-  if (view.length === 0) {
-    say(ctx.io, `No ${options.state ?? ''} deliveries in "${mailingId}".`.replace('  ', ' '));
-    return;
-  }
-  say(
-    ctx.io,
-    table(
-      ['email', 'lang', 'role', 'state', 'updated', 'reason'],
-      view.map((d) => [d.email, d.language, d.role, d.state, shortTime(d.updatedAt), d.reason]),
-      { keep: [0, 4] },
-    ),
-  );
-  if (rows.length > shown.length)
+  const listed = sayTable(ctx.io, view, {
+    empty: `No ${options.state ?? ''} deliveries in "${mailingId}".`.replace('  ', ' '),
+    head: ['email', 'lang', 'role', 'state', 'updated', 'reason'],
+    cells: (d) => [d.email, d.language, d.role, d.state, shortTime(d.updatedAt), d.reason],
+    keep: [0, 4],
+  });
+  if (listed && rows.length > shown.length)
     hint(`${rows.length - shown.length} more; --limit 0 shows all, --json gives every field.`);
 }
 
@@ -80,19 +74,14 @@ export async function rejections(ctx: Context, options: { limit?: string }): Pro
     printJson(rows.map(rejectionListing));
     return;
   }
-  if (rows.length === 0) {
-    say(ctx.io, 'No rejected events.');
-    return;
-  }
-  say(
-    ctx.io,
-    table(
-      ['received', 'type', 'event id', 'reason'],
-      rows.map((r) => [shortTime(r.receivedAt), r.type ?? '?', r.eventId ?? '?', r.reason]),
-      { keep: [0, 2] },
-    ),
-  );
-  hint('Each rejected event is parked whole in the intake dead-letter queue; fix it and send it again.');
+  const listed = sayTable(ctx.io, rows, {
+    empty: 'No rejected events.',
+    head: ['received', 'type', 'event id', 'reason'],
+    cells: (r) => [shortTime(r.receivedAt), r.type ?? '?', r.eventId ?? '?', r.reason],
+    keep: [0, 2],
+  });
+  if (listed)
+    hint('Each rejected event is parked whole in the intake dead-letter queue; fix it and send it again.');
 }
 
 /** `suppressions list [--email ADDRESS] [--reason R]`: active entries, newest first. */
@@ -121,18 +110,12 @@ export async function suppressionsList(
     printJson(view);
     return;
   }
-  if (view.length === 0) {
-    say(ctx.io, 'No suppressed addresses.');
-    return;
-  }
-  say(
-    ctx.io,
-    table(
-      ['email', 'scope', 'reason', 'since', 'detail'],
-      view.map((r) => [r.email, r.scope, r.reason, shortTime(r.since), r.detail]),
-      { keep: [0, 3] },
-    ),
-  );
+  sayTable(ctx.io, view, {
+    empty: 'No suppressed addresses.',
+    head: ['email', 'scope', 'reason', 'since', 'detail'],
+    cells: (r) => [r.email, r.scope, r.reason, shortTime(r.since), r.detail],
+    keep: [0, 3],
+  });
 }
 
 const SUPPRESSION_REASONS: SuppressionRow['reason'][] = [
@@ -156,15 +139,20 @@ function scopesFor(option: string | undefined, conferenceId: string): Suppressio
   throw new RefusedError(`--scope must be "global" or "conference", got "${option}".`);
 }
 
-/** `suppressions lift EMAIL --reason TEXT [--scope global|conference]`: recorded with who and why. */
-export async function suppressionsLift(
-  ctx: Context,
-  email: string,
-  options: { reason: string; scope?: string },
-): Promise<void> {
+/** The options of a change by hand to an address's suppressions. */
+type ChangeOptions = { reason: string; scope?: string };
+
+/** The trimmed `--reason` of a change to `email`'s suppressions; refused when either is unusable. */
+function reasonFor(email: string, options: ChangeOptions, mustSay: string): string {
   if (!isValidEmail(email)) throw new RefusedError(`"${email}" is not an e-mail address.`);
   const why = options.reason.trim();
-  if (why === '') throw new RefusedError('--reason must say why the suppression is lifted.');
+  if (why === '') throw new RefusedError(`--reason must say ${mustSay}.`);
+  return why;
+}
+
+/** `suppressions lift EMAIL --reason TEXT [--scope global|conference]`: recorded with who and why. */
+export async function suppressionsLift(ctx: Context, email: string, options: ChangeOptions): Promise<void> {
+  const why = reasonFor(email, options, 'why the suppression is lifted');
   const scopes = scopesFor(options.scope, ctx.conference);
   const target = await ctx.target();
   const result = await liftSuppressions(target.store, { email, scopes, by: ctx.by, why });
@@ -187,14 +175,8 @@ export async function suppressionsLift(
 }
 
 /** `suppressions add EMAIL --reason TEXT [--scope global|conference]`: a manual suppression. */
-export async function suppressionsAdd(
-  ctx: Context,
-  email: string,
-  options: { reason: string; scope?: string },
-): Promise<void> {
-  if (!isValidEmail(email)) throw new RefusedError(`"${email}" is not an e-mail address.`);
-  const why = options.reason.trim();
-  if (why === '') throw new RefusedError('--reason must say why the address is suppressed.');
+export async function suppressionsAdd(ctx: Context, email: string, options: ChangeOptions): Promise<void> {
+  const why = reasonFor(email, options, 'why the address is suppressed');
   // Global by default: a person who asks not to be mailed means every conference.
   const scope = scopesFor(options.scope ?? 'global', ctx.conference)[0] as SuppressionScope;
   const target = await ctx.target();

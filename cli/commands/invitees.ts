@@ -7,8 +7,7 @@
  * reason, and importing the same file again updates the same invitees (ids derive from addresses).
  */
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { contactKeyOf, inviteeIdFor, isValidEmail } from '../../functions/events/email.js';
-import { validateIntakeEvent } from '../../functions/events/schemas.js';
+import { inviteeIdFor } from '../../functions/events/email.js';
 import {
   inviteeListing,
   RSVP_FILTER_HELP,
@@ -17,10 +16,12 @@ import {
 } from '../../functions/invitations/listing.js';
 import type { RsvpState } from '../../functions/store/model.js';
 import type { Context } from '../lib/context.js';
-import { headerKey, readCsv } from '../lib/csv.js';
+import { readCsv } from '../lib/csv.js';
+import type { ImportOptions, ImportRow } from '../lib/csv-import.js';
+import { ImportCheck, importRows, readColumns } from '../lib/csv-import.js';
 import { RefusedError } from '../lib/errors.js';
-import { cloudEvent, type OutgoingEvent, sendBodies, waitForOutcomes } from '../lib/intake.js';
-import { hint, printJson, progressBar, say, shortTime, table } from '../lib/output.js';
+import { cloudEvent, type OutgoingEvent } from '../lib/intake.js';
+import { printJson, say, shortTime, table } from '../lib/output.js';
 import { readInput } from './events.js';
 
 type Field =
@@ -68,16 +69,6 @@ const HEADERS: Record<string, Field> = {
 const COLUMNS_HELP =
   'Columns: email, and name or givenName (required); familyName, honorific, organization, country, language, timeZone, group, mayDesignate, inviteeId.';
 
-/** One row's fate. */
-export interface InviteeImportRow {
-  line: number;
-  email?: string;
-  inviteeId?: string;
-  status: 'accepted' | 'refused';
-  reason?: string;
-  eventId?: string;
-}
-
 const YES = new Set(['yes', 'y', 'true', '1', 'да', 'نعم']);
 const NO = new Set(['no', 'n', 'false', '0', 'нет', 'لا']);
 
@@ -85,45 +76,29 @@ const NO = new Set(['no', 'n', 'false', '0', 'нет', 'لا']);
 export function checkInviteeList(
   text: string,
   conferenceId: string,
-): { rows: InviteeImportRow[]; events: Map<number, OutgoingEvent> } {
-  const rows: InviteeImportRow[] = [];
-  const events = new Map<number, OutgoingEvent>();
+): { rows: ImportRow<'inviteeId'>[]; events: Map<number, OutgoingEvent> } {
+  const check = new ImportCheck('inviteeId');
   const { records, unreadable } = readCsv(text);
-  for (const { line, reason } of unreadable) rows.push({ line, status: 'refused', reason });
+  for (const { line, reason } of unreadable) check.refuse(line, reason);
   const [header, ...body] = records;
   if (!header) throw new RefusedError(`The CSV file is empty: expected a header row. ${COLUMNS_HELP}`);
-  const columns: Field[] = [];
-  header.record.forEach((raw, i) => {
-    const field = HEADERS[headerKey(raw)];
-    if (!field)
-      throw new RefusedError(`Unknown column "${raw}" (column ${i + 1} of the header). ${COLUMNS_HELP}`);
-    if (columns.includes(field)) throw new RefusedError(`Column "${raw}" appears twice in the header.`);
-    columns.push(field);
-  });
+  const columns = readColumns(header.record, HEADERS, COLUMNS_HELP);
   if (!columns.includes('email')) throw new RefusedError(`The header has no "email" column. ${COLUMNS_HELP}`);
   if (!columns.includes('name') && !columns.includes('givenName')) {
     throw new RefusedError(`The header has neither a "name" nor a "givenName" column. ${COLUMNS_HELP}`);
   }
-  if (body.length === 0 && rows.length === 0)
+  if (body.length === 0 && check.rows.length === 0)
     throw new RefusedError('The CSV file has a header but no rows.');
 
-  const seen = new Map<string, number>();
-  for (const { record, info } of body) {
+  for (const entry of body) {
+    const { record, info } = entry;
     const line = info.lines;
     const value = (f: Field): string | undefined => {
       const i = columns.indexOf(f);
       const v = i < 0 ? undefined : record[i];
       return v === undefined || v === '' ? undefined : v;
     };
-    if (record.length !== columns.length) {
-      rows.push({
-        line,
-        ...(value('email') ? { email: value('email') } : {}),
-        status: 'refused',
-        reason: `has ${record.length} field${record.length === 1 ? '' : 's'} but the header has ${columns.length} (${columns.join(', ')}); check for a stray or missing comma`,
-      });
-      continue;
-    }
+    if (check.refusedForShape(entry, columns, value('email'))) continue;
     const email = value('email') ?? '';
     const inviteeId = value('inviteeId') ?? inviteeIdFor(email);
     let givenName = value('givenName');
@@ -150,99 +125,20 @@ export function checkInviteeList(
       if (YES.has(may)) data.mayDesignate = true;
       else if (NO.has(may)) data.mayDesignate = false;
       else {
-        rows.push({
-          line,
-          email,
-          inviteeId,
-          status: 'refused',
-          reason: `mayDesignate must be yes or no (got "${may}")`,
-        });
+        check.refuse(line, `mayDesignate must be yes or no (got "${may}")`, email, inviteeId);
         continue;
       }
     }
-    const event = cloudEvent('invitee.upserted', data);
-    const result = validateIntakeEvent(event);
-    if (!result.ok) {
-      rows.push({
-        line,
-        ...(email ? { email } : {}),
-        inviteeId,
-        status: 'refused',
-        // Issues name event paths (data.person.email); a spreadsheet user knows columns.
-        reason: result.rejection.issues.map((i) => i.message.replace(/^data\.(person\.)?/, '')).join('; '),
-      });
-      continue;
-    }
-    const key = isValidEmail(email) ? contactKeyOf(email) : email;
-    const first = seen.get(key);
-    if (first !== undefined) {
-      rows.push({ line, email, inviteeId, status: 'refused', reason: `the same address as line ${first}` });
-      continue;
-    }
-    seen.set(key, line);
-    rows.push({ line, email, inviteeId, status: 'accepted', eventId: event.id });
-    events.set(line, event);
+    // Issues name event paths (data.person.email); a spreadsheet user knows columns.
+    check.admit(line, email, inviteeId, cloudEvent('invitee.upserted', data), /^data\.(person\.)?/);
   }
-  rows.sort((a, b) => a.line - b.line);
-  return { rows, events };
+  return check.done();
 }
 
 /** `invitees import FILE.csv [--dry-run]`. */
-export async function inviteesImport(
-  ctx: Context,
-  file: string,
-  options: { dryRun?: boolean },
-): Promise<void> {
-  const text = await readInput(file);
-  const { rows, events } = checkInviteeList(text, ctx.conference);
-  if (!options.dryRun && events.size > 0) {
-    const target = await ctx.target();
-    const bodies = [...events.values()].map((e) => JSON.stringify(e));
-    await sendBodies(target, bodies);
-    const bar = progressBar(ctx.io, 'Importing', bodies.length);
-    const outcomes = await waitForOutcomes(
-      target,
-      [...events.values()].map((e) => e.id),
-      { onProgress: (n) => bar.update(n) },
-    ).finally(() => bar.stop());
-    const byEvent = new Map(outcomes.map((o) => [o.id, o]));
-    for (const row of rows) {
-      const outcome = row.eventId ? byEvent.get(row.eventId) : undefined;
-      if (row.status === 'accepted' && outcome?.outcome === 'rejected') {
-        row.status = 'refused';
-        row.reason = `rejected by the stack: ${outcome.reason}`;
-      }
-    }
-  }
-  const accepted = rows.filter((r) => r.status === 'accepted');
-  const refused = rows.filter((r) => r.status === 'refused');
-  if (ctx.io.json) {
-    printJson({
-      conferenceId: ctx.conference,
-      dryRun: options.dryRun === true,
-      accepted: accepted.map(({ line, email, inviteeId }) => ({ line, email, inviteeId })),
-      refused: refused.map(({ line, email, reason }) => ({ line, email, reason })),
-    });
-  } else {
-    if (refused.length > 0) {
-      say(
-        ctx.io,
-        table(
-          ['line', 'email', 'refused because'],
-          refused.map((r) => [r.line, r.email, r.reason]),
-          { keep: [1] },
-        ),
-      );
-    }
-    const verb = options.dryRun ? 'would be imported' : 'imported';
-    say(
-      ctx.io,
-      `${accepted.length} row(s) ${verb} as invitees of ${ctx.conference}; ${refused.length} refused.`,
-    );
-    if (refused.length > 0)
-      hint('Fix the refused rows and import the file again: accepted rows are updated, not duplicated.');
-  }
-  if (refused.length > 0) process.exitCode = 1;
+export async function inviteesImport(ctx: Context, file: string, options: ImportOptions): Promise<void> {
+  const checked = checkInviteeList(await readInput(file), ctx.conference);
+  await importRows(ctx, { ...checked, idKey: 'inviteeId' }, options, 'invitees');
 }
 
 /** A CSV cell: quoted when needed, and defused when a spreadsheet would read it as a formula. */

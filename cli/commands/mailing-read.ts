@@ -8,7 +8,7 @@ import type { MailingRow } from '../../functions/store/model.js';
 import { getMailing, listMailings } from '../../functions/store/store.js';
 import type { Context } from '../lib/context.js';
 import { RefusedError } from '../lib/errors.js';
-import { hint, type Io, printJson, progressBar, say, shortTime, table } from '../lib/output.js';
+import { hint, type Io, printJson, progressBar, say, sayTable, shortTime } from '../lib/output.js';
 import type { Target } from '../lib/target.js';
 
 /** The states a status line always shows, in pipeline order. */
@@ -171,27 +171,18 @@ export async function mailingsList(ctx: Context, options: { all?: boolean }): Pr
     printJson(view);
     return;
   }
-  if (view.length === 0) {
-    say(
-      ctx.io,
-      `No mailings for ${ctx.conference} yet. Create one with \`npx communique mailing create --kind invitation --audience roles=delegate\`.`,
-    );
-    return;
-  }
-  say(
-    ctx.io,
-    table(
-      ['mailing', 'kind', 'state', 'total', 'deliveries', 'created (UTC)'],
-      view.map((m) => {
-        const counts = m as unknown as Record<string, number>;
-        const parts = [...SHOWN_STATES, ...RARE_STATES]
-          .filter((s) => counts[s])
-          .map((s) => `${s} ${counts[s]}`);
-        return [m.mailingId, m.kind, m.state, m.total, parts.join(' · '), shortTime(m.createdAt)];
-      }),
-      { keep: [0, 5] },
-    ),
-  );
-  if (!options.all)
+  const listed = sayTable(ctx.io, view, {
+    empty: `No mailings for ${ctx.conference} yet. Create one with \`npx communique mailing create --kind invitation --audience roles=delegate\`.`,
+    head: ['mailing', 'kind', 'state', 'total', 'deliveries', 'created (UTC)'],
+    cells: (m) => {
+      const counts = m as unknown as Record<string, number>;
+      const parts = [...SHOWN_STATES, ...RARE_STATES]
+        .filter((s) => counts[s])
+        .map((s) => `${s} ${counts[s]}`);
+      return [m.mailingId, m.kind, m.state, m.total, parts.join(' · '), shortTime(m.createdAt)];
+    },
+    keep: [0, 5],
+  });
+  if (listed && !options.all)
     hint('Confirmations, cancellations and withdrawn empty dry runs are hidden; --all shows them.');
 }

@@ -91,6 +91,28 @@ export function table(
   return t.toString();
 }
 
+/**
+ * A listing as a table (see {@link table}), or the `empty` line when there are no rows. Returns
+ * whether there were rows, for what follows a table (a hint about more).
+ */
+export function sayTable<T>(
+  io: Io,
+  rows: readonly T[],
+  listing: {
+    empty: string;
+    head: string[];
+    cells: (row: T) => (string | number | undefined)[];
+    keep: readonly number[];
+  },
+): boolean {
+  if (rows.length === 0) {
+    say(io, listing.empty);
+    return false;
+  }
+  say(io, table(listing.head, rows.map(listing.cells), { keep: listing.keep }));
+  return true;
+}
+
 /** A progress bar on stderr, or nothing when no one is watching. */
 export interface Progress {
   update(value: number, payload?: Record<string, unknown>): void;

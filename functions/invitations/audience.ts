@@ -5,7 +5,7 @@
  * usual language and country filters apply. `contactIds` matches invitee ids.
  */
 import type { Audience, RsvpFilter } from '../events/schemas.js';
-import { matchesAudience } from '../mailing/audience.js';
+import { matchesAudience, recipientSnapshot } from '../mailing/audience.js';
 import type { InviteeRow, Recipient, RsvpState } from '../store/model.js';
 
 /** The RSVP state an audience filter names. */
@@ -18,22 +18,7 @@ export const RSVP_STATE_OF: Readonly<Record<RsvpFilter, RsvpState>> = {
 
 /** An invitee as a recipient snapshot. */
 export function inviteeRecipient(row: InviteeRow): Recipient {
-  const r: Recipient = {
-    contactKey: row.contactKey,
-    email: row.email,
-    givenName: row.givenName,
-    familyName: row.familyName,
-    role: row.role,
-    sessions: [],
-    contactId: row.inviteeId,
-    inviteeId: row.inviteeId,
-  };
-  for (const k of ['honorific', 'organization', 'country', 'language', 'timeZone'] as const) {
-    if (row[k] !== undefined) r[k] = row[k];
-  }
-  if (row.gender !== undefined) r.gender = row.gender;
-  if (row.title !== undefined) r.title = row.title;
-  return r;
+  return recipientSnapshot(row, { sessions: [], contactId: row.inviteeId, inviteeId: row.inviteeId });
 }
 
 /**

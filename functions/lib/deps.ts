@@ -1,7 +1,17 @@
 import type { PipelineDeps } from '../mailing/plan.js';
-import { clockOffsetMs, suppressedAmong, suppressionsFor } from '../store/store.js';
+import { clockOffsetMs, type StoreDeps, suppressedAmong, suppressionsFor } from '../store/store.js';
 import { documentClient, sqsClient } from './clients.js';
 import type { Env } from './config.js';
+
+/** The table, the real clock and the retention: what every handler's store access needs. */
+export function storeDeps(env: Pick<Env, 'TABLE_NAME' | 'RETENTION_DAYS'>): StoreDeps {
+  return {
+    db: documentClient(),
+    table: env.TABLE_NAME,
+    now: () => new Date(),
+    retentionDays: env.RETENTION_DAYS,
+  };
+}
 
 /**
  * The real collaborators for a handler, from its validated configuration.
@@ -11,10 +21,7 @@ export function pipelineDeps(
   env: Pick<Env, 'TABLE_NAME' | 'SEND_QUEUE_URL' | 'INTAKE_QUEUE_URL' | 'RETENTION_DAYS'>,
 ): PipelineDeps {
   const deps: PipelineDeps = {
-    db: documentClient(),
-    table: env.TABLE_NAME,
-    now: () => new Date(),
-    retentionDays: env.RETENTION_DAYS,
+    ...storeDeps(env),
     sqs: sqsClient(),
     sendQueueUrl: env.SEND_QUEUE_URL,
     intakeQueueUrl: env.INTAKE_QUEUE_URL,

@@ -1,17 +1,9 @@
 import type { Context, LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-
-/** What the public endpoints (unsubscribe, RSVP) read of a function-URL request. */
-export interface FunctionUrlRequest {
-  method: string;
-  query: Record<string, string | undefined>;
-  /** Header names lower-cased. */
-  headers: Record<string, string | undefined>;
-  body: Buffer | undefined;
-  requestId: string;
-}
+import { logger } from './logger.js';
+import type { PageRequest } from './pages.js';
 
 /** A function URL event (payload 2.0) as the endpoints read it: headers lower-cased, body decoded. */
-export function readFunctionUrlRequest(event: LambdaFunctionURLEvent, context: Context): FunctionUrlRequest {
+export function readFunctionUrlRequest(event: LambdaFunctionURLEvent, context: Context): PageRequest {
   const headers: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(event.headers ?? {})) headers[name.toLowerCase()] = value;
   const body =
@@ -34,3 +26,22 @@ export const TEMPORARILY_UNAVAILABLE: LambdaFunctionURLResult = {
   headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'retry-after': '30' },
   body: 'Temporarily unavailable. Please try again in a minute.',
 };
+
+/**
+ * The Lambda handler of a public page: reads the function-URL request, answers with what
+ * `respond` makes of it, and with {@link TEMPORARILY_UNAVAILABLE} (logged as `<what> failed`)
+ * when it throws.
+ */
+export function functionUrlHandler(
+  what: string,
+  respond: (request: PageRequest) => Promise<LambdaFunctionURLResult>,
+): (event: LambdaFunctionURLEvent, context: Context) => Promise<LambdaFunctionURLResult> {
+  return async (event, context) => {
+    try {
+      return await respond(readFunctionUrlRequest(event, context));
+    } catch (error) {
+      logger.error(`${what} failed`, error as Error);
+      return TEMPORARILY_UNAVAILABLE;
+    }
+  };
+}

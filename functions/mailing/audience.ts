@@ -46,19 +46,38 @@ export function matchesAudience(recipient: Recipient, audience: Audience): boole
 
 /** A registration row as a recipient snapshot (what the sender renders from). */
 export function recipientOf(row: RegistrationRow | PressRow): Recipient {
+  return recipientSnapshot(row, { sessions: row.sessions, contactId: row.contactId });
+}
+
+/** The recipient fields a row may lack: a snapshot carries them only when set, never as undefined. */
+const OPTIONAL_FIELDS = [
+  'honorific',
+  'organization',
+  'country',
+  'language',
+  'timeZone',
+  'outlet',
+  'gender',
+  'title',
+] as const;
+
+/**
+ * A recipient snapshot of a stored person (registrant, press contact, invitee): who they are, with
+ * `own` (the sessions and ids that depend on the list they come from) and the optional fields
+ * they have.
+ */
+export function recipientSnapshot(
+  row: Recipient,
+  own: Pick<Recipient, 'sessions' | 'contactId'> & Partial<Pick<Recipient, 'inviteeId'>>,
+): Recipient {
   const r: Recipient = {
     contactKey: row.contactKey,
     email: row.email,
     givenName: row.givenName,
     familyName: row.familyName,
     role: row.role,
-    sessions: row.sessions,
-    contactId: row.contactId,
+    ...own,
   };
-  for (const k of ['honorific', 'organization', 'country', 'language', 'timeZone', 'outlet'] as const) {
-    if (row[k] !== undefined) r[k] = row[k];
-  }
-  if (row.gender !== undefined) r.gender = row.gender;
-  if (row.title !== undefined) r.title = row.title;
+  for (const k of OPTIONAL_FIELDS) if (row[k] !== undefined) Object.assign(r, { [k]: row[k] });
   return r;
 }

@@ -73,6 +73,10 @@ export async function resendDeliveries(
   states: ('failed' | 'uncertain')[],
   requestedBy: string,
 ): Promise<void> {
+  // A complete mailing goes back to `sending` first, so the clock watches it again: it completes
+  // once the resent deliveries are done, and re-enqueues any whose job a crash lost between
+  // their move to `queued` and the enqueue (clock/sweep.ts).
+  await setMailingState(deps, mailingId, MAILING_MOVES.reopen, { resentAt: deps.now().toISOString() });
   await continueLater(deps, { mailingId, op: 'requeue', states, requestedBy });
 }
 

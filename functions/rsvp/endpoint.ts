@@ -17,6 +17,8 @@ import { RSVP_ANSWERS, type RsvpAnswer } from '../events/outbound.js';
 import { toSingleLine } from '../events/schemas.js';
 import { registrationLink } from '../invitations/links.js';
 import { maskEmail } from '../lib/logger.js';
+import type { PageRequest, PageResponse } from '../lib/pages.js';
+import { methodNotAllowed, pageResponse as page, pageMethod, readForm } from '../lib/pages.js';
 import { getInvitee } from '../store/invitees.js';
 import type { ConferenceRow, InviteeRow } from '../store/model.js';
 import { getConference } from '../store/store.js';
@@ -25,44 +27,10 @@ import { type AnswerDeps, answerInvitation, type RepresentativeInput } from './a
 import { type ConferenceView, donePage, formPage, invalidPage, pageLanguageOf } from './page.js';
 import { verifyRsvpToken } from './token.js';
 
-export interface RsvpRequest {
-  method: string;
-  query: Record<string, string | undefined>;
-  /** Header names lower-cased. */
-  headers: Record<string, string | undefined>;
-  body?: Buffer;
-  requestId: string;
-}
-
-export interface RsvpResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
 export interface RsvpDeps extends AnswerDeps {
   keys: UnsubscribeKeys;
   log?: Pick<Logger, 'info'>;
 }
-
-/** No answer form comes near this; a bigger body is not worth parsing. */
-const MAX_BODY_BYTES = 16 * 1024;
-
-const PAGE_HEADERS: Record<string, string> = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-robots-tag': 'noindex, nofollow',
-};
-
-const page = (statusCode: number, body: string, extra: Record<string, string> = {}): RsvpResponse => ({
-  statusCode,
-  headers: { ...PAGE_HEADERS, ...extra },
-  body,
-});
 
 /** Localized text in `lang`, English when missing (plain strings are the same in every language). */
 function pick(text: string | Record<string, string | undefined> | undefined, lang: string): string {
@@ -84,13 +52,11 @@ function conferenceView(
 }
 
 /** Handles one request to the endpoint. */
-export async function handleRsvp(deps: RsvpDeps, request: RsvpRequest): Promise<RsvpResponse> {
-  const method = request.method.toUpperCase();
+export async function handleRsvp(deps: RsvpDeps, request: PageRequest): Promise<PageResponse> {
+  const method = pageMethod(request);
   const requestedLang = pageLanguageOf(request.query.lang);
   const invalid = () => page(400, invalidPage(requestedLang ?? 'en'));
-  if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
-    return page(405, invalidPage(requestedLang ?? 'en'), { allow: 'GET, HEAD, POST' });
-  }
+  if (method === undefined) return methodNotAllowed(invalidPage(requestedLang ?? 'en'));
   const token = request.query.token;
   const claims = token ? verifyRsvpToken(deps.keys, token, deps.now()) : undefined;
   if (!token || !claims) return invalid();
@@ -139,26 +105,11 @@ export async function handleRsvp(deps: RsvpDeps, request: RsvpRequest): Promise<
  * address, or a designation by an invitee who may not designate.
  */
 export async function readAnswer(
-  request: Pick<RsvpRequest, 'headers' | 'body'>,
+  request: Pick<PageRequest, 'headers' | 'body'>,
   mayDesignate: boolean,
 ): Promise<{ answer: RsvpAnswer; representative?: RepresentativeInput } | undefined> {
-  const body = request.body;
-  if (!body || body.length === 0 || body.length > MAX_BODY_BYTES) return undefined;
-  const contentType = request.headers['content-type'] ?? '';
-  let form: { get(name: string): unknown };
-  try {
-    if (/^multipart\/form-data/i.test(contentType)) {
-      form = await new Request('http://local/', {
-        method: 'POST',
-        headers: { 'content-type': contentType },
-        body,
-      }).formData();
-    } else if (/^application\/x-www-form-urlencoded/i.test(contentType)) {
-      form = new URLSearchParams(body.toString('utf8'));
-    } else return undefined;
-  } catch {
-    return undefined;
-  }
+  const form = await readForm(request, 'reject');
+  if (!form) return undefined;
   const text = (name: string, max: number): string | undefined => {
     const value = form.get(name);
     if (typeof value !== 'string') return undefined;

@@ -4,6 +4,7 @@
  * `pages.rsvp.*` messages of `templates/catalogs/<lang>.json`. Everything interpolated is escaped
  * and isolated (`<bdi>`); the pages load nothing and run no script.
  */
+import { headedPage, isolate, type PageStyle } from '../lib/pages.js';
 import { escapeHtml } from '../lib/text.js';
 import { catalogLanguageOf, LANGUAGE_ENTRIES, languageEntry, pageMessage } from '../render/languages.js';
 
@@ -13,8 +14,6 @@ const t = (lang: string, key: string, html?: Readonly<Record<string, string>>): 
 
 /** The page language for a tag (`ru-RU` → `ru`), or undefined when no catalog has it. */
 export const pageLanguageOf = (tag: string | undefined): string | undefined => catalogLanguageOf(tag);
-
-const isolate = (text: string) => `<bdi>${escapeHtml(text)}</bdi>`;
 
 /** What the pages show about the conference, already localized by the endpoint. */
 export interface ConferenceView {
@@ -48,36 +47,20 @@ function dates(lang: string, start: string, end: string): string {
   return start === end ? format.format(a) : format.formatRange(a, b);
 }
 
-function layout(lang: string, title: string, body: string): string {
-  const { code, dir } = languageEntry(lang);
-  return `<!doctype html>
-<html lang="${escapeHtml(code)}" dir="${dir}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<title>${title}</title>
-<style>
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic",sans-serif;margin:0;padding:2rem 1rem;background:#f5f6f8;color:#1f2328;line-height:1.5}
-main{max-width:36rem;margin:0 auto;background:#fff;border-radius:8px;padding:1.5rem 2rem;box-shadow:0 1px 3px rgba(0,0,0,.1)}
-h1{font-size:1.35rem;margin:0 0 1rem}
-fieldset{border:1px solid #d0d7de;border-radius:6px;margin:0 0 1rem;padding:.75rem 1rem}
+const STYLE: PageStyle = {
+  width: '36rem',
+  css: `fieldset{border:1px solid #d0d7de;border-radius:6px;margin:0 0 1rem;padding:.75rem 1rem}
 legend{font-weight:600;padding:0 .25rem}
 label{display:block;margin:.35rem 0}
 input[type=text],input[type=email],select{font:inherit;width:100%;box-sizing:border-box;padding:.4rem;border:1px solid #8c959f;border-radius:4px;margin-top:.2rem}
 button,a.button{font:inherit;font-weight:600;padding:.6rem 1.4rem;border:0;border-radius:6px;background:#0b5cad;color:#fff;cursor:pointer;text-decoration:none;display:inline-block}
 .error{color:#a40e26;font-weight:600}
-.note{color:#57606a}
-</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
-}
+.note{color:#57606a}`,
+};
+
+/** A page about the conference: the title as heading, the lead line, then `body`. */
+const conferencePage = (lang: string, conference: ConferenceView, body: string): string =>
+  headedPage(lang, t(lang, 'title'), `${lead(lang, conference)}\n${body}`, STYLE);
 
 function lead(lang: string, conference: ConferenceView): string {
   return `<p>${t(lang, 'lead', {
@@ -118,12 +101,10 @@ export function formPage(
 <label for="rep-language">${t(lang, 'language')}</label><select id="rep-language" name="language">${languages}</select>
 </fieldset>`
     : '';
-  return layout(
+  return conferencePage(
     lang,
-    t(lang, 'title'),
-    `<h1>${t(lang, 'title')}</h1>
-${lead(lang, view.conference)}
-${current(lang, view.state)}
+    view.conference,
+    `${current(lang, view.state)}
 ${view.error ? `<p class="error" role="alert">${t(lang, 'missing')}</p>` : ''}
 <form method="post" action="${escapeHtml(view.formAction)}">
 <fieldset>
@@ -155,12 +136,10 @@ export function donePage(
     view.state === 'accepted' && view.registrationUrl
       ? `<p><a class="button" href="${escapeHtml(view.registrationUrl)}" rel="noreferrer">${t(lang, 'continue')}</a></p>`
       : '';
-  return layout(
+  return conferencePage(
     lang,
-    t(lang, 'title'),
-    `<h1>${t(lang, 'title')}</h1>
-${lead(lang, view.conference)}
-${message ? `<p role="status">${message}</p>` : ''}
+    view.conference,
+    `${message ? `<p role="status">${message}</p>` : ''}
 ${current(lang, view.state)}
 ${next}
 <p class="note"><a href="${escapeHtml(view.changeUrl)}">${t(lang, 'change')}</a></p>`,
@@ -169,9 +148,5 @@ ${next}
 
 /** The answer to any bad link: the same words whatever was wrong. */
 export function invalidPage(lang: string): string {
-  return layout(
-    lang,
-    t(lang, 'invalid-title'),
-    `<h1>${t(lang, 'invalid-title')}</h1>\n<p>${t(lang, 'invalid-text')}</p>`,
-  );
+  return headedPage(lang, t(lang, 'invalid-title'), `<p>${t(lang, 'invalid-text')}</p>`, STYLE);
 }

@@ -240,6 +240,12 @@ export const MAILING_MOVES = {
     by: 'clock',
     why: 'planning is over and nothing is queued or being sent',
   }),
+  reopen: move<MailingState>({
+    from: ['complete'],
+    to: 'sending',
+    by: 'organizer',
+    why: '`mailing resend`: the clock watches the mailing again until the resent deliveries are done',
+  }),
   pause: move<MailingState>({
     from: ['sending', 'planning', 'complete'],
     to: 'paused',

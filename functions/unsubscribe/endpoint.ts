@@ -19,6 +19,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { maskEmail } from '../lib/logger.js';
+import type { PageRequest, PageResponse } from '../lib/pages.js';
+import { methodNotAllowed, pageResponse as page, pageMethod, readForm } from '../lib/pages.js';
 import { catalogLanguageOf, resolveLanguage } from '../render/languages.js';
 import type { PressRow, RegistrationRow } from '../store/model.js';
 import { conferenceScope, keys as tableKeys } from '../store/model.js';
@@ -32,22 +34,6 @@ import {
 import { confirmPage, donePage, invalidPage } from './page.js';
 import { type UnsubscribeKeys, verifyUnsubscribeToken } from './token.js';
 
-export interface UnsubscribeRequest {
-  method: string;
-  query: Record<string, string | undefined>;
-  /** Header names lower-cased. */
-  headers: Record<string, string | undefined>;
-  body?: Buffer;
-  /** For the suppression's source: which request unsubscribed. */
-  requestId: string;
-}
-
-export interface UnsubscribeResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
-
 export interface UnsubscribeDeps extends StoreDeps {
   keys: UnsubscribeKeys;
   log?: Pick<Logger, 'info'>;
@@ -56,37 +42,12 @@ export interface UnsubscribeDeps extends StoreDeps {
 /** The suppression scope of one conference's bulk mail (kept with the keys, store/model.ts). */
 export { conferenceScope };
 
-/** No real one-click body comes near this; a bigger one is not worth parsing. */
-const MAX_BODY_BYTES = 16 * 1024;
-
-const PAGE_HEADERS: Record<string, string> = {
-  'content-type': 'text/html; charset=utf-8',
-  // Personal pages: never cached by a browser or a proxy.
-  'cache-control': 'no-store',
-  'content-security-policy':
-    "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-robots-tag': 'noindex, nofollow',
-};
-
-const page = (statusCode: number, body: string, extra: Record<string, string> = {}): UnsubscribeResponse => ({
-  statusCode,
-  headers: { ...PAGE_HEADERS, ...extra },
-  body,
-});
-
 /** Handles one request to the endpoint. */
-export async function handleUnsubscribe(
-  deps: UnsubscribeDeps,
-  request: UnsubscribeRequest,
-): Promise<UnsubscribeResponse> {
-  const method = request.method.toUpperCase();
+export async function handleUnsubscribe(deps: UnsubscribeDeps, request: PageRequest): Promise<PageResponse> {
+  const method = pageMethod(request);
   const requestedLang = catalogLanguageOf(request.query.lang);
   const invalid = () => page(400, invalidPage(requestedLang ?? 'en'));
-  if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
-    return page(405, invalidPage(requestedLang ?? 'en'), { allow: 'GET, HEAD, POST' });
-  }
+  if (method === undefined) return methodNotAllowed(invalidPage(requestedLang ?? 'en'));
   const token = request.query.token;
   const claims = token ? verifyUnsubscribeToken(deps.keys, token) : undefined;
   if (!token || !claims) return invalid();
@@ -150,26 +111,8 @@ async function personOf(
  * Whether the body carries `List-Unsubscribe=One-Click` as RFC 8058 sends it:
  * multipart/form-data (what the RFC recommends) or url-encoded form data.
  */
-export async function isOneClickBody(
-  request: Pick<UnsubscribeRequest, 'headers' | 'body'>,
-): Promise<boolean> {
-  const body = request.body;
-  if (!body || body.length === 0 || body.length > MAX_BODY_BYTES) return false;
-  const contentType = request.headers['content-type'] ?? 'application/x-www-form-urlencoded';
-  let value: unknown;
-  try {
-    if (/^multipart\/form-data/i.test(contentType)) {
-      const form = await new Request('http://local/', {
-        method: 'POST',
-        headers: { 'content-type': contentType },
-        body,
-      }).formData();
-      value = form.get('List-Unsubscribe');
-    } else {
-      value = new URLSearchParams(body.toString('utf8')).get('List-Unsubscribe');
-    }
-  } catch {
-    return false;
-  }
+export async function isOneClickBody(request: Pick<PageRequest, 'headers' | 'body'>): Promise<boolean> {
+  // Mail clients send it with or without a content type: anything not multipart is read as url-encoded.
+  const value = (await readForm(request, 'url-encoded'))?.get('List-Unsubscribe');
   return typeof value === 'string' && value.trim().toLowerCase() === 'one-click';
 }

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { simpleParser } from 'mailparser';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../console/build.js';
 import { DEMO_CONFERENCE_ID } from '../../demo/data.js';
@@ -27,6 +27,7 @@ import { type ConsoleServer, localApiDeps, startConsoleServer } from '../../loca
 import { inProcessProducer } from '../../local/default-stack.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { buildTemplates, isBuildFresh } from '../../templates/build.js';
+import { launchChromium } from './chromium.js';
 
 /** Where the screenshots go (README, "Console"). */
 const CONSOLE_SCREENSHOTS = path.resolve('test-results', 'console');
@@ -65,19 +66,7 @@ beforeAll(async () => {
       groups: ['organizers'],
     },
   });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

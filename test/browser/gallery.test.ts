@@ -7,11 +7,12 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../../functions/render/index.js';
 import { MAIL_KINDS } from '../../functions/render/kinds.js';
 import { buildTemplates, isBuildFresh } from '../../templates/build.js';
+import { launchChromium } from './chromium.js';
 
 const SCREENSHOTS = path.resolve('test-results', 'screenshots');
 const WIDTHS = [600, 375] as const;
@@ -68,19 +69,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

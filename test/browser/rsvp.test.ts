@@ -12,7 +12,7 @@ import path from 'node:path';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import axe from 'axe-core';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signRsvpToken } from '../../functions/rsvp/token.js';
 import { getInvitee } from '../../functions/store/invitees.js';
@@ -20,6 +20,7 @@ import { wasProcessed } from '../../functions/store/store.js';
 import { parseUnsubscribeKeys } from '../../functions/unsubscribe/token.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { buildTemplates, isBuildFresh } from '../../templates/build.js';
+import { launchChromium } from './chromium.js';
 
 const SCREENSHOTS = path.resolve('test-results', 'screenshots');
 const CID = 'dushanbe-2022';
@@ -83,16 +84,7 @@ beforeAll(async () => {
     links[language] =
       `${stack.outputs.RsvpUrl}?token=${signRsvpToken(keys, { conferenceId: CID, inviteeId, exp })}`;
   }
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

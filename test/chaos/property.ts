@@ -84,7 +84,7 @@ export function withTimeouts(
 }
 
 /** What the CLI's `mailing resume` is given: the store and the queues of the stack. */
-function pipelineOf(stack: LocalStack): PipelineDeps {
+export function pipelineOf(stack: LocalStack): PipelineDeps {
   return {
     ...storeOf(stack),
     sqs: stack.clients.sqs,

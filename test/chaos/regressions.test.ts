@@ -3,6 +3,7 @@
  * the one fault that caused it (the fault layer's named steps), on the embedded stack.
  */
 import { describe, expect, it } from 'vitest';
+import { resendDeliveries } from '../../functions/mailing/operations.js';
 import { getMailing, listDeliveries } from '../../functions/store/store.js';
 import { createFaultLayer } from '../../local/faults.js';
 import { eventually, sharedTemplate, useLocalStack } from '../integration/support/local-stack.js';
@@ -17,7 +18,7 @@ import {
 } from '../integration/support/pipeline.js';
 import { waitForProgress } from '../integration/support/progress.js';
 import { settle } from './check.js';
-import { withTimeouts } from './property.js';
+import { pipelineOf, withTimeouts } from './property.js';
 
 const cid = 'dushanbe-2022';
 const layer = createFaultLayer();
@@ -208,6 +209,42 @@ describe('chaos regressions', () => {
     ).toEqual(['crash-before']);
     expect(mailing.count_sent).toBe(0);
     expect(mailing.count_queued).toBe(0);
+  });
+
+  it('sends a resent delivery whose job a crash lost between its move to `queued` and the enqueue', async () => {
+    // Found by a hostile review: the resend moved the row to `queued`, the intake died before
+    // enqueuing its job, and the redelivered continuation found nothing `uncertain` any more;
+    // the mailing was complete (off the clock's list), so the row stayed `queued` for ever.
+    layer.clear();
+    await sendAndWait(stack.current, fixture('conference.upserted'));
+    layer.setSchedule([
+      { fn: 'sender', op: 'DynamoDB.UpdateItem', where: 'set_submitting', nth: 1, kind: 'crash-after' },
+    ]);
+    await sendEvent(stack.current, registration(71));
+    const mailingId = `confirmation-${cid}-chaos-71`;
+    await eventually(
+      async () => {
+        const m = await getMailing(store(), mailingId);
+        const rows = await listDeliveries(store(), mailingId);
+        return m?.state === 'complete' && rows[0]?.state === 'uncertain' ? m : undefined;
+      },
+      { timeoutMs: 60_000, what: 'the delivery uncertain and the mailing complete' },
+    );
+    layer.setSchedule([
+      { fn: 'intake', op: 'SQS.SendMessageBatch', where: 'chaos-71@', nth: 1, kind: 'crash-before' },
+    ]);
+    await resendDeliveries(pipelineOf(stack.current), mailingId, ['uncertain'], 'organizer@example.org');
+    await eventually(async () => layer.injected.some((i) => i.fault.where === 'chaos-71@') || undefined, {
+      what: 'the intake to die before enqueuing the resent job',
+    });
+    const mailing = await settledMailing(mailingId);
+    expect(layer.injected.filter((i) => i.fault.where === 'chaos-71@').map((i) => i.fault.kind)).toEqual([
+      'crash-before',
+    ]);
+    const rows = await listDeliveries(store(), mailingId);
+    expect(rows.map((r) => r.state)).toEqual([expect.stringMatching(/^(sent|delivered)$/)]);
+    expect(mailing.count_queued).toBe(0);
+    expect(acceptedFor(stack.current, mailingId)).toHaveLength(1);
   });
 
   it('sends, once, a delivery whose sender died after claiming it and before calling SES — never `uncertain`', async () => {

@@ -3,33 +3,23 @@
  * a child process, pointed at this file's embedded stack through a stack file, checked by its
  * `--json` output, its exit codes and what it left in the stack.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAudience } from '../../cli/lib/audience.js';
 import { parseContent } from '../../cli/lib/content.js';
 import { demoAgenda, demoConference, demoEvents, demoRegistrations, SESSIONS } from '../../demo/data.js';
 import { validateIntakeEvent } from '../../functions/events/schemas.js';
 import { clockOffsetMs, getPressById, listRejections, wasProcessed } from '../../functions/store/store.js';
+import { type CliRun, cliFolder, runCli } from './support/cli.js';
 import { useLocalStack } from './support/local-stack.js';
 import { sendAndWait, sendEvent, storeOf, waitProcessed } from './support/pipeline.js';
 import { waitDrained } from './support/progress.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'cli', 'bin.js');
 const CID = 'dushanbe-2022';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** stdout parsed as JSON (undefined when it is not JSON). */
-  json: unknown;
-}
+type Run = CliRun;
 
 let counter = 0;
 const eventId = (what: string) => `cli-test-${what}-${Date.now()}-${++counter}`;
@@ -55,42 +45,10 @@ describe('communique CLI (spawned) against the embedded stack', () => {
   const registrations = demoRegistrations(12);
 
   /** Runs `communique …args` against the test stack; `input` is piped to stdin. */
-  function cli(args: string[], options: { input?: string; env?: Record<string, string> } = {}): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      // The stack applies the handlers' environment to this process; a person's shell has none of it
-      // (AWS_LAMBDA_MAX_CONCURRENCY would make Powertools in the CLI look for a Lambda InvokeStore).
-      const { AWS_LAMBDA_MAX_CONCURRENCY: _handlersOnly, ...shell } = process.env;
-      const child = spawn(process.execPath, [bin, ...args], {
-        cwd: dir,
-        env: {
-          ...shell,
-          COMMUNIQUE_STACK_FILE: stackFile,
-          COMMUNIQUE_USER: 'tester@example.org',
-          ...options.env,
-        },
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString('utf8');
-      });
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString('utf8');
-      });
-      child.on('error', reject);
-      child.on('close', (code) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(stdout);
-        } catch {
-          json = undefined;
-        }
-        resolve({ code, stdout, stderr, json });
-      });
-      child.stdin.end(options.input ?? '');
-    });
-  }
+  const cli = (
+    args: string[],
+    options: { input?: string; env?: Record<string, string> } = {},
+  ): Promise<Run> => runCli(args, { cwd: dir, stackFile, ...options });
 
   async function file(name: string, content: unknown): Promise<string> {
     const p = path.join(dir, name);
@@ -99,12 +57,7 @@ describe('communique CLI (spawned) against the embedded stack', () => {
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'communique-cli-'));
-    stackFile = path.join(dir, 'stack.json');
-    await writeFile(
-      stackFile,
-      JSON.stringify({ endpoints: stack.current.endpoints, outputs: stack.current.outputs }),
-    );
+    ({ dir, stackFile } = await cliFolder(stack.current, 'communique-cli-'));
     // The conference, its agenda and the registrants every test may use, put in place directly
     // so that each test stands alone. `registration.updated`: no confirmations to wait for.
     await sendAndWait(stack.current, event('conference.upserted', demoConference()));

@@ -6,8 +6,6 @@ import { CounterBatch, repairCounters } from '../../functions/store/counters.js'
 import type { MailingRow } from '../../functions/store/model.js';
 import {
   countPlanned,
-  createDelivery,
-  createMailing,
   deliveryIdOf,
   getDelivery,
   getMailing,
@@ -24,6 +22,7 @@ const SHORTCUT_TO_SENT: Pick<DeliveryMove, 'from' | 'to'> = { from: ['queued'], 
 import { sesFixture } from '../unit/feedback/fixtures.js';
 import { useLocalStack } from './support/local-stack.js';
 import { storeOf } from './support/pipeline.js';
+import { seedDelivery, seedMailing } from './support/seed.js';
 
 const cid = 'dushanbe-2022';
 let run = 0;
@@ -42,38 +41,13 @@ describe('the cheap paths keep their guarantees', () => {
   /** A mailing with `n` deliveries, all sent (each with its SES message id). */
   async function sentMailing(n: number) {
     const mailingId = unique('cost');
-    await createMailing(store(), {
-      mailingId,
-      conferenceId: cid,
-      kind: 'invitation',
-      audience: {},
-      state: 'sending',
-      requestedBy: 'test@example.org',
-      plan: { phase: 'done', pages: 1 },
-    });
+    await seedMailing(store(), { mailingId, conferenceId: cid });
     const deliveries = [];
     for (let i = 0; i < n; i++) {
       const contactKey = `${unique('p')}@example.org`;
       const deliveryId = deliveryIdOf(mailingId, contactKey);
       const messageId = `0100${randomUUID().replace(/-/g, '')}-000000`;
-      await createDelivery(store(), {
-        mailingId,
-        contactKey,
-        deliveryId,
-        conferenceId: cid,
-        kind: 'invitation',
-        state: 'queued',
-        recipient: {
-          contactKey,
-          email: contactKey,
-          givenName: 'Test',
-          familyName: 'Person',
-          role: 'delegate',
-          sessions: [],
-          contactId: contactKey,
-        },
-        attempts: 0,
-      });
+      await seedDelivery(store(), { mailingId, conferenceId: cid }, contactKey);
       deliveries.push({ mailingId, contactKey, deliveryId, messageId });
     }
     await countPlanned(store(), mailingId, n);

@@ -16,8 +16,6 @@ import { mailingProgress } from '../../functions/mailing/operations.js';
 import type { DeliveryRow, DeliveryState, MailingRow, RegistrationRow } from '../../functions/store/model.js';
 import {
   countPlanned,
-  createDelivery,
-  createMailing,
   deliveryIdOf,
   getDelivery,
   getMailing,
@@ -36,6 +34,7 @@ import {
 import { sesFixture } from '../unit/feedback/fixtures.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import { fixture, freshId, mailingRequest, sendAndWait, sendEvent, storeOf } from './support/pipeline.js';
+import { seedDelivery, seedMailing } from './support/seed.js';
 
 const cid = 'dushanbe-2022';
 let run = 0;
@@ -63,33 +62,8 @@ describe('feedback on the embedded stack', () => {
     const contactKey = `${unique('person')}@example.org`;
     const deliveryId = deliveryIdOf(mailingId, contactKey);
     const messageId = sesMessageId();
-    await createMailing(store(), {
-      mailingId,
-      conferenceId: cid,
-      kind: 'invitation',
-      audience: {},
-      state: 'sending',
-      requestedBy: 'test@example.org',
-      plan: { phase: 'done', pages: 1 },
-    });
-    await createDelivery(store(), {
-      mailingId,
-      contactKey,
-      deliveryId,
-      conferenceId: cid,
-      kind: 'invitation',
-      state: 'queued',
-      recipient: {
-        contactKey,
-        email: contactKey,
-        givenName: 'Test',
-        familyName: 'Person',
-        role: 'delegate',
-        sessions: [],
-        contactId: contactKey,
-      },
-      attempts: 0,
-    });
+    await seedMailing(store(), { mailingId, conferenceId: cid });
+    await seedDelivery(store(), { mailingId, conferenceId: cid }, contactKey);
     await countPlanned(store(), mailingId, 1);
     await transitionDelivery(store(), mailingId, contactKey, DELIVERY_MOVES.claim);
     if (state === 'sent') {

@@ -6,11 +6,8 @@
  * the invitations. Every check reads what the stack produced: the CLI's JSON, parsed MIME
  * (mailparser) and parsed HTML (cheerio).
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as cheerio from 'cheerio';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +15,7 @@ import { outboundEventSchemas } from '../../functions/events/outbound.js';
 import { signRsvpToken } from '../../functions/rsvp/token.js';
 import { getMailing, listRejections } from '../../functions/store/store.js';
 import { parseUnsubscribeKeys } from '../../functions/unsubscribe/token.js';
+import { type CliRun, cliFolder, runCli } from './support/cli.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import { headerLine } from './support/mail.js';
 import {
@@ -30,17 +28,8 @@ import {
   storeOf,
 } from './support/pipeline.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const bin = path.join(root, 'cli', 'bin.js');
 const CID = 'dushanbe-2022';
 const HOSTILE = '<script>alert(1)</script>';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  json: unknown;
-}
 
 interface Listed {
   inviteeId: string;
@@ -57,33 +46,7 @@ describe('invitations on the embedded stack', () => {
   let dir: string;
   let stackFile: string;
 
-  function cli(args: string[]): Promise<Run> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...args], {
-        cwd: dir,
-        env: { ...process.env, COMMUNIQUE_STACK_FILE: stackFile, COMMUNIQUE_USER: 'tester@example.org' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString('utf8');
-      });
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString('utf8');
-      });
-      child.on('error', reject);
-      child.on('close', (code) => {
-        let json: unknown;
-        try {
-          json = JSON.parse(stdout);
-        } catch {
-          json = undefined;
-        }
-        resolve({ code, stdout, stderr, json });
-      });
-    });
-  }
+  const cli = (args: string[]): Promise<CliRun> => runCli(args, { cwd: dir, stackFile });
 
   const list = async (...extra: string[]): Promise<Listed[]> => {
     const run = await cli(['invitees', 'list', '--json', ...extra]);
@@ -136,12 +99,7 @@ describe('invitations on the embedded stack', () => {
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'communique-invitations-'));
-    stackFile = path.join(dir, 'stack.json');
-    await writeFile(
-      stackFile,
-      JSON.stringify({ endpoints: stack.current.endpoints, outputs: stack.current.outputs }),
-    );
+    ({ dir, stackFile } = await cliFolder(stack.current, 'communique-invitations-'));
     await sendAndWait(stack.current, fixture('conference.upserted'));
   });
   afterAll(async () => {

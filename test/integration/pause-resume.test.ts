@@ -5,20 +5,16 @@
  * its cursor and re-enqueues every queued delivery, page by page. Runs the real CLI (cli/bin.js)
  * in a child process against this file's embedded stack.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rm } from 'node:fs/promises';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailingProgress } from '../../functions/mailing/operations.js';
 import { createMailing, getMailing, listDeliveries } from '../../functions/store/store.js';
+import { cliFolder, runCli } from './support/cli.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import { acceptedFor, fixture, mailingRequest, sendAndWait, sendEvent, storeOf } from './support/pipeline.js';
 import { seedRegistrations } from './support/seed.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cid = 'dushanbe-2022';
 /** More than one planning page (100), so planning itself can be caught half-way. */
 const AUDIENCE = 150;
@@ -29,27 +25,7 @@ describe('account pause and `mailing resume`', () => {
   let dir = '';
   let stackFile = '';
 
-  function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      // A person's shell, not the handlers' environment the stack put on this process.
-      const { AWS_LAMBDA_MAX_CONCURRENCY: _handlersOnly, ...shell } = process.env;
-      const child = spawn(process.execPath, [path.join(root, 'cli', 'bin.js'), ...args], {
-        cwd: dir,
-        env: { ...shell, COMMUNIQUE_STACK_FILE: stackFile, COMMUNIQUE_USER: 'tester@example.org' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString('utf8');
-      });
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString('utf8');
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
-  }
+  const cli = (args: string[]) => runCli(args, { cwd: dir, stackFile });
 
   async function queueCounts(url: string | undefined) {
     const { Attributes = {} } = await stack.current.clients.sqs.send(
@@ -82,12 +58,7 @@ describe('account pause and `mailing resume`', () => {
   }
 
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'communique-resume-'));
-    stackFile = path.join(dir, 'stack.json');
-    await writeFile(
-      stackFile,
-      JSON.stringify({ endpoints: stack.current.endpoints, outputs: stack.current.outputs }),
-    );
+    ({ dir, stackFile } = await cliFolder(stack.current, 'communique-resume-'));
     await sendAndWait(stack.current, fixture('conference.upserted'));
     await sendAndWait(stack.current, fixture('agenda.changed'));
     await seedRegistrations(store(), cid, AUDIENCE, { prefix: 'paused' });

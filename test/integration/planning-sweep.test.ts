@@ -8,18 +8,11 @@ import type { Continuation } from '../../functions/mailing/internal.js';
 import { INTERNAL_SOURCE } from '../../functions/mailing/internal.js';
 import type { MailingState } from '../../functions/store/model.js';
 import { openMailings } from '../../functions/store/open-mailings.js';
-import {
-  createDelivery,
-  createMailing,
-  deliveryIdOf,
-  getDelivery,
-  getMailing,
-  transitionDelivery,
-} from '../../functions/store/store.js';
+import { getDelivery, getMailing, transitionDelivery } from '../../functions/store/store.js';
 import { DELIVERY_MOVES } from '../../functions/store/transitions.js';
 import { useLocalStack } from './support/local-stack.js';
 import { fixture, sendAndWait, storeOf } from './support/pipeline.js';
-import { seedRegistrations } from './support/seed.js';
+import { seedDelivery, seedMailing, seedRegistrations } from './support/seed.js';
 
 const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 
@@ -56,13 +49,10 @@ describe('planning and the lease sweeper', () => {
     await sendAndWait(stack.current, conference);
     await seedRegistrations(store(), cid, 3, { prefix: 'plan' });
     const mailingId = 'plan-finish';
-    await createMailing(store(), {
+    await seedMailing(store(), {
       mailingId,
       conferenceId: cid,
-      kind: 'invitation',
-      audience: {},
       state: 'planning',
-      requestedBy: 'test@example.org',
       plan: { phase: 'registrations', pages: 0 },
     });
     // The last page's cursor move reaches the table and takes effect; its answer never comes back.
@@ -96,33 +86,11 @@ describe('planning and the lease sweeper', () => {
     'expires a dead send claim of a %s mailing',
     async (state) => {
       const mailingId = `sweep-${state}`;
-      await createMailing(store(), {
-        mailingId,
-        conferenceId: cid,
-        kind: 'invitation',
-        audience: {},
-        state,
-        requestedBy: 'test@example.org',
-        plan: { phase: 'done', pages: 1 },
-      });
+      await seedMailing(store(), { mailingId, conferenceId: cid, state, plan: { phase: 'done', pages: 1 } });
       const contactKey = `dead-claim-${state}@example.org`;
-      await createDelivery(store(), {
-        mailingId,
-        contactKey,
-        deliveryId: deliveryIdOf(mailingId, contactKey),
-        conferenceId: cid,
-        kind: 'invitation',
-        state: 'queued',
-        recipient: {
-          contactKey,
-          email: contactKey,
-          givenName: 'Dead',
-          familyName: 'Claim',
-          role: 'delegate',
-          sessions: [],
-          contactId: contactKey,
-        },
-        attempts: 0,
+      await seedDelivery(store(), { mailingId, conferenceId: cid }, contactKey, {
+        givenName: 'Dead',
+        familyName: 'Claim',
       });
       // A sender claimed it, got as far as SES (`submitting`) and died: the lease ran out long ago.
       await transitionDelivery(store(), mailingId, contactKey, DELIVERY_MOVES.claim, {

@@ -7,20 +7,9 @@ import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recipientOf } from '../../functions/mailing/audience.js';
 import { mailingProgress } from '../../functions/mailing/operations.js';
-import { composerFor } from '../../functions/sending/compose.js';
-import { Pacer } from '../../functions/sending/pacer.js';
 import { type SenderDeps, sendOne } from '../../functions/sending/send.js';
 import type { DeliveryRow } from '../../functions/store/model.js';
-import {
-  countPlanned,
-  createDelivery,
-  createMailing,
-  deliveryIdOf,
-  getMailing,
-  listDeliveries,
-  type StoreDeps,
-  sessionMembers,
-} from '../../functions/store/store.js';
+import { countPlanned, listDeliveries, type StoreDeps, sessionMembers } from '../../functions/store/store.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import { headerLine } from './support/mail.js';
 import {
@@ -33,7 +22,8 @@ import {
   storeOf,
 } from './support/pipeline.js';
 import { waitDrained, waitForProgress } from './support/progress.js';
-import { seedRegistrations } from './support/seed.js';
+import { seedDelivery, seedMailing, seedRegistrations } from './support/seed.js';
+import { senderDeps } from './support/sender.js';
 
 const cid = 'dushanbe-2022';
 
@@ -108,58 +98,29 @@ describe('sending on the embedded stack', () => {
     expect(acceptedFor('twice').flatMap((m) => m.destinations)).toHaveLength(30);
   });
 
+  /** The sender's collaborators on the test stack (support/sender.ts), as a real sender has them. */
   function directDeps(overrides: Partial<SenderDeps> = {}, db?: DynamoDBDocumentClient): SenderDeps {
-    const base = store();
-    const s: StoreDeps = db ? { ...base, db } : base;
-    const env = stack.current.environment;
-    return {
-      ...s,
-      ses: new SESClient({
-        endpoint: stack.current.endpoints.ses,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-      }),
-      configurationSet: 'communique',
-      // Long enough that a loaded machine never lets a live claim lapse; tests that need a lapsed
-      // claim move the clock past it instead of sleeping.
-      leaseSeconds: 60,
-      pacer: new Pacer(10_000),
-      mailing: (id) => getMailing(s, id),
-      suppressions: async () => [],
-      compose: composerFor(s, {
-        SENDER_DOMAIN: env.SENDER_DOMAIN ?? 'mail.example.org',
-        FROM_ADDRESS: env.FROM_ADDRESS ?? 'conference@mail.example.org',
-        UNSUBSCRIBE_BASE_URL: env.UNSUBSCRIBE_BASE_URL ?? 'http://127.0.0.1/',
-        UNSUBSCRIBE_KEYS: env.UNSUBSCRIBE_KEYS,
-        UNSUBSCRIBE_KEY_PARAMETER: undefined,
-      }),
-      ...overrides,
-    };
+    const client = new SESClient({
+      endpoint: stack.current.endpoints.ses,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+    });
+    // The SDK's own retries, no metrics, and a lease long enough that a loaded machine never lets a
+    // live claim lapse (tests that need a lapsed claim move the clock past it instead of sleeping).
+    return senderDeps(
+      stack.current,
+      [],
+      { ses: client, count: undefined, leaseSeconds: 60, ...overrides },
+      db,
+    );
   }
 
   /** A mailing whose deliveries are written but whose send jobs were never enqueued: only the test sends. */
   async function parkedMailing(mailingId: string, n: number): Promise<DeliveryRow[]> {
     const rows = await seedRegistrations(store(), cid, n, { prefix: mailingId });
-    await createMailing(store(), {
-      mailingId,
-      conferenceId: cid,
-      kind: 'invitation',
-      audience: {},
-      state: 'sending',
-      requestedBy: 'test@example.org',
-      plan: { phase: 'explicit', pages: 1 },
-    });
+    await seedMailing(store(), { mailingId, conferenceId: cid, plan: { phase: 'explicit', pages: 1 } });
     for (const row of rows) {
-      await createDelivery(store(), {
-        mailingId,
-        contactKey: row.contactKey,
-        deliveryId: deliveryIdOf(mailingId, row.contactKey),
-        conferenceId: cid,
-        kind: 'invitation',
-        state: 'queued',
-        recipient: recipientOf(row),
-        attempts: 0,
-      });
+      await seedDelivery(store(), { mailingId, conferenceId: cid }, row.contactKey, recipientOf(row));
     }
     await countPlanned(store(), mailingId, n);
     return listDeliveries(store(), mailingId);

@@ -1,6 +1,12 @@
 import type { Role } from '../../../functions/events/schemas.js';
-import type { RegistrationRow } from '../../../functions/store/model.js';
-import { putRegistration, type StoreDeps } from '../../../functions/store/store.js';
+import type { Recipient, RegistrationRow } from '../../../functions/store/model.js';
+import {
+  createDelivery,
+  createMailing,
+  deliveryIdOf,
+  putRegistration,
+  type StoreDeps,
+} from '../../../functions/store/store.js';
 
 const LANGS = ['en', 'ru', 'ar'] as const;
 
@@ -38,4 +44,57 @@ export async function seedRegistrations(
     await Promise.all(rows.slice(i, i + 50).map((row) => putRegistration(store, row)));
   }
   return rows;
+}
+
+type MailingInput = Parameters<typeof createMailing>[1];
+
+type Defaulted = 'kind' | 'audience' | 'requestedBy' | 'state' | 'plan';
+
+/**
+ * A mailing row written straight into the table (no request, no planning): by default an
+ * invitation to an empty audience, requested by test@example.org, sending, its planning done.
+ */
+export function seedMailing(
+  store: StoreDeps,
+  row: Omit<MailingInput, Defaulted> & Partial<Pick<MailingInput, Defaulted>>,
+): Promise<boolean> {
+  return createMailing(store, {
+    kind: 'invitation',
+    audience: {},
+    requestedBy: 'test@example.org',
+    state: 'sending',
+    plan: { phase: 'done', pages: 1 },
+    ...row,
+  });
+}
+
+/**
+ * A queued invitation delivery of `mailing` to `contactKey` (also the address), written straight
+ * into the table; `recipient` overrides the test person's fields.
+ */
+export function seedDelivery(
+  store: StoreDeps,
+  mailing: { mailingId: string; conferenceId: string },
+  contactKey: string,
+  recipient: Partial<Recipient> = {},
+): Promise<boolean> {
+  return createDelivery(store, {
+    mailingId: mailing.mailingId,
+    contactKey,
+    deliveryId: deliveryIdOf(mailing.mailingId, contactKey),
+    conferenceId: mailing.conferenceId,
+    kind: 'invitation',
+    state: 'queued',
+    recipient: {
+      contactKey,
+      email: contactKey,
+      givenName: 'Test',
+      familyName: 'Person',
+      role: 'delegate',
+      sessions: [],
+      contactId: contactKey,
+      ...recipient,
+    },
+    attempts: 0,
+  });
 }
