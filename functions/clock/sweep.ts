@@ -167,7 +167,10 @@ export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
     } else if (mailing.state === 'planning') {
       await nudgeStalePlanning(deps, mailing);
     } else if (mailing.state === 'cancelled' && !live) {
-      await closeCancelledMailing(deps, mailing.mailingId);
+      // Its cancellation moved rows with single counter writes that can be lost like a flush:
+      // it leaves the list only once they agree with the rows, repaired after the quiet period.
+      if ((await compareCounters(deps, mailing)).agree) await closeCancelledMailing(deps, mailing.mailingId);
+      else await repairCounters(deps, mailing, deps.countersQuietMs ?? COUNTERS_QUIET_MS);
     } else {
       await requeueStaleQueued(deps, mailing);
     }

@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DELIVERY_STATES, type DeliveryState, keys, type MailingRow } from './model.js';
-import { conditionally, deliveriesInStateQuery, queryPages, type StoreDeps } from './table.js';
+import { conditionally, deliveriesInStateQuery, getItem, queryPages, type StoreDeps } from './table.js';
 
 /** Collects counter moves per mailing; {@link flush} writes them. */
 export class CounterBatch {
@@ -67,20 +67,60 @@ export async function addCounters(
     values[`:n${i}`] = n;
     return `#c${i} :n${i}`;
   });
-  // Either the mailing does not exist (nothing to count) or this very flush already applied.
-  await conditionally(
-    deps.db.send(
-      new UpdateCommand({
-        TableName: deps.table,
-        Key: keys.mailing(mailingId),
-        UpdateExpression: `SET #moved = :moved, #flush = :flush ADD ${adds.join(', ')}`,
-        ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#flush) OR #flush <> :flush)',
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    ),
-  );
+  const command = new UpdateCommand({
+    TableName: deps.table,
+    Key: keys.mailing(mailingId),
+    UpdateExpression: `SET #moved = :moved, #flush = :flush ADD ${adds.join(', ')}`,
+    ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#flush) OR #flush <> :flush)',
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  });
+  command.middlewareStack.add(attemptOnceUnlessRefused(), { step: 'deserialize', priority: 'high' });
+  try {
+    // A lost condition: either the mailing does not exist (nothing to count) or this very flush
+    // already applied.
+    await conditionally(deps.db.send(command));
+  } catch (error) {
+    if ((error as { name?: string }).name !== COUNTER_MOVE_UNKNOWN) throw error;
+    // Our first attempt applied if its token is the last one on the item; otherwise unknown.
+    const item = await getItem<Record<string, unknown>>(deps, keys.mailing(mailingId));
+    if (item?.[LAST_FLUSH] === values[':flush']) return;
+    throw error;
+  }
 }
+
+/**
+ * Lets the SDK resend a counter move only after an attempt the service refused outright
+ * (throttling: it did not apply). The token condition alone stops a resend only while no other
+ * flush landed in between: move A lands and its answer is lost, move B (another sender's) lands,
+ * and A's resend would then add again. After an attempt with no clear answer (a lost answer, a
+ * 5xx) the resend is refused; {@link addCounters} then reads whether A's token is the one on the
+ * item, and otherwise fails the move as unknown, for the recount to repair from the rows (the
+ * sender's mailing is still being swept; feedback asks for one, store/recount.ts).
+ */
+function attemptOnceUnlessRefused() {
+  let ambiguous = false;
+  return <I, O>(next: (args: I) => Promise<O>) =>
+    async (args: I): Promise<O> => {
+      if (ambiguous) {
+        const error = new Error('a counter move is not resent: the first attempt may have applied');
+        error.name = COUNTER_MOVE_UNKNOWN;
+        throw error;
+      }
+      try {
+        return await next(args);
+      } catch (error) {
+        const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+        const refused =
+          e.$metadata?.httpStatusCode === 400 &&
+          /Throttl|ProvisionedThroughput|RequestLimit/.test(e.name ?? '');
+        if (!refused) ambiguous = true;
+        throw error;
+      }
+    };
+}
+
+const COUNTER_MOVE_UNKNOWN = 'CounterMoveUnknown';
 
 /** The attribute a counter flush stamps with its own token (see {@link addCounters}). */
 const LAST_FLUSH = 'lastCounterFlush';

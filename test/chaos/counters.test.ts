@@ -7,7 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { sweepOpenMailings } from '../../functions/clock/sweep.js';
-import { CounterBatch } from '../../functions/store/counters.js';
+import { addCounters, CounterBatch } from '../../functions/store/counters.js';
 import { keys } from '../../functions/store/model.js';
 import {
   countPlanned,
@@ -72,6 +72,41 @@ describe('counter flush', () => {
     expect(layer.injected.slice(before).map((i) => i.fault.kind)).toEqual(['lost']);
     const m = await getMailing(deps, mailingId);
     expect([m?.count_sent, m?.count_queued]).toEqual([2, -2]);
+  });
+
+  it('does not add a flush twice when another flush lands between its lost answer and the SDK resend', async () => {
+    // Found by a hostile review: the token condition only stops a resend while its token is the
+    // last one on the item; another sender's flush in between let the resend add again.
+    const base = store();
+    const mailingId = await mailing(base);
+    await countPlanned(base, mailingId, 50);
+    const raw = new DynamoDBClient({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      endpoint: stack.current.endpoints.dynamodb,
+      maxAttempts: 3,
+    });
+    let first = true;
+    raw.middlewareStack.add(
+      // biome-ignore lint/suspicious/noExplicitAny: a probe that passes every shape through
+      (next: any) => async (args: any) => {
+        const out = await next(args); // the flush takes effect…
+        if (!first) return out;
+        first = false;
+        // …another sender's batch flushes the same mailing before our SDK resend goes out…
+        await addCounters(base, mailingId, { queued: -20, sent: 20 });
+        // …and our answer is lost.
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      },
+      { step: 'deserialize', name: 'lose-first-answer' },
+    );
+    const lost = addCounters({ ...base, db: DynamoDBDocumentClient.from(raw) }, mailingId, {
+      queued: -25,
+      sent: 25,
+    });
+    await expect(lost).rejects.toMatchObject({ name: 'CounterMoveUnknown' });
+    const m = await getMailing(base, mailingId);
+    expect([m?.count_queued, m?.count_sent]).toEqual([5, 45]);
   });
 
   it('moves the counters once when the answer to a single move is lost', async () => {
