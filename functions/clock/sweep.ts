@@ -12,6 +12,7 @@ import {
   type StoreDeps,
   setMailingState,
 } from '../store/store.js';
+import { MAILING_MOVES } from '../store/transitions.js';
 
 type SweepDeps = StoreDeps &
   Pick<PipelineDeps, 'sqs' | 'sendQueueUrl' | 'intakeQueueUrl'> & {
@@ -91,7 +92,7 @@ async function requeueStaleQueued(deps: SweepDeps, mailing: MailingRow): Promise
   if (items.length === 0) return 0;
   // Stamped first, so that at most one round of duplicates goes out per bound.
   if (
-    !(await setMailingState(deps, mailing.mailingId, ['sending'], 'sending', {
+    !(await setMailingState(deps, mailing.mailingId, MAILING_MOVES.stampRequeue, {
       staleRequeuedAt: deps.now().toISOString(),
     }))
   )
@@ -134,7 +135,7 @@ async function nudgeStalePlanning(deps: SweepDeps, mailing: MailingRow): Promise
   );
   if (stillSince > bound) return;
   if (
-    await setMailingState(deps, mailing.mailingId, ['planning'], 'planning', {
+    await setMailingState(deps, mailing.mailingId, MAILING_MOVES.nudgePlanning, {
       planNudgedAt: deps.now().toISOString(),
     })
   )
@@ -162,7 +163,7 @@ export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
       continue;
     }
     if (mailing.state === 'planning' && mailing.plan.phase === 'done') {
-      await setMailingState(deps, mailing.mailingId, ['planning'], 'sending');
+      await setMailingState(deps, mailing.mailingId, MAILING_MOVES.finishPlanning);
     } else if (mailing.state === 'planning') {
       await nudgeStalePlanning(deps, mailing);
     } else if (mailing.state === 'cancelled' && !live) {
@@ -186,7 +187,7 @@ export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
     }
     const latest = progress?.complete ? await getMailing(deps, mailing.mailingId) : undefined;
     if (latest?.state === 'sending' && !drifted(latest)) {
-      if (await setMailingState(deps, mailing.mailingId, ['sending'], 'complete'))
+      if (await setMailingState(deps, mailing.mailingId, MAILING_MOVES.complete))
         result.completed.push(mailing.mailingId);
     }
   }

@@ -11,6 +11,7 @@ import {
   listConferences,
   setMailingState,
 } from '../store/store.js';
+import { MAILING_MOVES } from '../store/transitions.js';
 import { sweepOpenMailings } from './sweep.js';
 
 export { durationMs };
@@ -109,7 +110,7 @@ export async function tick(
   const result: TickResult = { scheduledStarted: [], remindersPlanned: [], leasesExpired: 0, completed: [] };
 
   for (const { mailingId } of await dueScheduledMailings(deps, now)) {
-    if (await setMailingState(deps, mailingId, ['scheduled'], 'planning')) {
+    if (await setMailingState(deps, mailingId, MAILING_MOVES.start)) {
       await continueLater(deps, { mailingId, op: 'plan' });
       result.scheduledStarted.push(mailingId);
     }

@@ -5,19 +5,22 @@
  * feedback loop and the unsubscribe endpoint write them, for the CLI to call.
  */
 
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { contactKeyOf } from '../events/email.js';
-import { isConditionFailed } from '../lib/errors.js';
-import { keys } from '../store/model.js';
+import { conferenceScope, GLOBAL_SCOPE, keys, lists } from '../store/model.js';
 import {
+  applied,
+  appliesTo,
+  entriesOf,
+  getItem,
+  listed,
   listSuppressions,
   newestFirst,
+  putItem,
   putSuppression,
-  queryAll,
   type StoreDeps,
   type SuppressionRow,
 } from '../store/store.js';
-import { conferenceScope } from '../unsubscribe/endpoint.js';
 
 export { listUnmatchedSesEvents, type UnmatchedSesEventRow } from './unmatched.js';
 
@@ -27,8 +30,8 @@ export type SuppressionScope = 'GLOBAL' | `CONF#${string}`;
 /** A scope from what an organizer types: `global`, a conference id, or a scope as stored. */
 export function suppressionScope(input: { conferenceId?: string } | string): SuppressionScope {
   if (typeof input !== 'string')
-    return input.conferenceId ? (conferenceScope(input.conferenceId) as SuppressionScope) : 'GLOBAL';
-  if (input.toUpperCase() === 'GLOBAL') return 'GLOBAL';
+    return input.conferenceId ? (conferenceScope(input.conferenceId) as SuppressionScope) : GLOBAL_SCOPE;
+  if (input.toUpperCase() === GLOBAL_SCOPE) return GLOBAL_SCOPE;
   return (input.startsWith('CONF#') ? input : conferenceScope(input)) as SuppressionScope;
 }
 
@@ -58,9 +61,7 @@ export async function listSuppressionEntries(
     : await listSuppressions(deps);
   return rows
     .filter((r) => !(r as Partial<LiftedSuppressionRow>).liftedAt)
-    .filter(
-      (r) => !filter.conferenceId || r.scope === 'GLOBAL' || r.scope === conferenceScope(filter.conferenceId),
-    )
+    .filter((r) => !filter.conferenceId || appliesTo(r.scope, filter.conferenceId))
     .filter((r) => !filter.reason || r.reason === filter.reason)
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
@@ -75,13 +76,6 @@ export async function suppressionHistory(
     active: rows.filter((r) => !(r as Partial<LiftedSuppressionRow>).liftedAt),
     lifted: rows.filter((r): r is LiftedSuppressionRow => !!(r as Partial<LiftedSuppressionRow>).liftedAt),
   };
-}
-
-async function entriesOf(deps: StoreDeps, contactKey: string): Promise<SuppressionRow[]> {
-  return queryAll<SuppressionRow>(deps, {
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': `SUPPRESSION#${contactKey}` },
-  });
 }
 
 /**
@@ -102,10 +96,9 @@ export async function liftSuppressionEntry(
   const by = request.by.trim();
   const why = request.why.trim();
   if (!by || !why) throw new TypeError('lifting a suppression needs who (by) and why');
-  const key = keys.suppression(contactKeyOf(request.email), request.scope);
-  const { Item } = await deps.db.send(
-    new GetCommand({ TableName: deps.table, Key: key, ConsistentRead: true }),
-  );
+  const contactKey = contactKeyOf(request.email);
+  const key = keys.suppression(contactKey, request.scope);
+  const Item = await getItem<Record<string, unknown>>(deps, key);
   if (!Item) throw new SuppressionNotFoundError(`no ${request.scope} suppression for ${request.email}`);
   const {
     pk: _pk,
@@ -115,32 +108,25 @@ export async function liftSuppressionEntry(
     ...entry
   } = Item as SuppressionRow & Record<'pk' | 'sk' | 'gsi1pk' | 'gsi1sk', string>;
   const liftedAt = deps.now().toISOString();
-  await deps.db.send(
-    new PutCommand({
-      TableName: deps.table,
-      Item: {
-        pk: key.pk,
-        sk: `LIFTED#${liftedAt}#${request.scope}`,
-        gsi1pk: 'SUPPRESSION-LIFTS',
-        gsi1sk: `${liftedAt}#${entry.contactKey}#${request.scope}`,
-        ...entry,
-        liftedBy: by,
-        liftedWhy: why,
-        liftedAt,
-      },
-    }),
-  );
-  try {
-    await deps.db.send(
+  await putItem(deps, {
+    ...keys.liftedSuppression(contactKey, liftedAt, request.scope),
+    ...listed(lists.suppressionLifts, `${liftedAt}#${entry.contactKey}#${request.scope}`),
+    ...entry,
+    liftedBy: by,
+    liftedWhy: why,
+    liftedAt,
+  });
+  const removed = await applied(
+    deps.db.send(
       new DeleteCommand({
         TableName: deps.table,
         Key: key,
         ConditionExpression: 'createdAt = :created',
         ExpressionAttributeValues: { ':created': entry.createdAt },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
+    ),
+  );
+  if (!removed) {
     throw new SuppressionNotFoundError(
       `the ${request.scope} suppression for ${request.email} changed while it was being lifted; look again`,
     );
@@ -150,7 +136,7 @@ export async function liftSuppressionEntry(
 
 /** Lifted suppressions, newest first: who lifted what, when and why. */
 export async function listLiftedSuppressions(deps: StoreDeps, limit = 100): Promise<LiftedSuppressionRow[]> {
-  return newestFirst<LiftedSuppressionRow>(deps, 'SUPPRESSION-LIFTS', limit);
+  return newestFirst<LiftedSuppressionRow>(deps, lists.suppressionLifts, limit);
 }
 
 /** Suppresses an address by hand (reason `manual`), e.g. at a person's request by phone. */

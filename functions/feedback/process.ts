@@ -5,28 +5,27 @@
  */
 
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { contactKeyOf } from '../events/email.js';
 import { TransientError } from '../lib/errors.js';
 import { maskEmail } from '../lib/logger.js';
 import type { DeliveryRow } from '../store/model.js';
-import { keys } from '../store/model.js';
+import { GLOBAL_SCOPE, prefixes } from '../store/model.js';
 import { requestRecount } from '../store/recount.js';
 import {
   deliveryBySesMessageId,
   deliveryIdOf,
+  entriesOf,
   getDelivery,
   putSuppression,
-  queryAll,
   type StoreDeps,
   transitionDelivery,
 } from '../store/store.js';
+import { FEEDBACK_MOVES } from '../store/transitions.js';
 import { parseSesEvent, type SesEvent } from './ses-event.js';
 import {
   advances,
   type FeedbackMetric,
   type FeedbackPlan,
-  fromStatesFor,
   planFeedback,
   rankOf,
   type SuppressionOrder,
@@ -170,28 +169,21 @@ async function advance(
   event: SesEvent,
   plan: FeedbackPlan & { target: NonNullable<FeedbackPlan['target']> },
 ): Promise<boolean> {
-  const old = await transitionDelivery(
-    deps,
-    row.mailingId,
-    row.contactKey,
-    fromStatesFor(plan.target),
-    plan.target,
-    {
-      // `uncertain` rows may lack the id; recording it here settles them.
-      set: {
-        sesMessageId: event.messageId,
-        feedbackAt: event.time,
-        ...(plan.reason ? { reason: plan.reason } : {}),
-      },
-      // A delivery that went through keeps no reason from an earlier delay or lease expiry.
-      remove: plan.reason ? undefined : ['reason'],
-      // `#sesMessageId` is declared by transitionDelivery because the attribute is in `set`;
-      // the delivery id makes an update addressed from tags a no-op on any other row.
-      condition:
-        '(attribute_not_exists(#sesMessageId) OR #sesMessageId = :messageId) AND deliveryId = :deliveryId',
-      values: { ':messageId': event.messageId, ':deliveryId': row.deliveryId },
+  const old = await transitionDelivery(deps, row.mailingId, row.contactKey, FEEDBACK_MOVES[plan.target], {
+    // `uncertain` rows may lack the id; recording it here settles them.
+    set: {
+      sesMessageId: event.messageId,
+      feedbackAt: event.time,
+      ...(plan.reason ? { reason: plan.reason } : {}),
     },
-  );
+    // A delivery that went through keeps no reason from an earlier delay or lease expiry.
+    remove: plan.reason ? undefined : ['reason'],
+    // `#sesMessageId` is declared by transitionDelivery because the attribute is in `set`;
+    // the delivery id makes an update addressed from tags a no-op on any other row.
+    condition:
+      '(attribute_not_exists(#sesMessageId) OR #sesMessageId = :messageId) AND deliveryId = :deliveryId',
+    values: { ':messageId': event.messageId, ':deliveryId': row.deliveryId },
+  });
   if (!old) return false;
   if (plan.metric) deps.count?.(plan.metric);
   deps.log?.info('delivery state from SES feedback', {
@@ -238,14 +230,7 @@ export async function locateDelivery(deps: StoreDeps, event: SesEvent): Promise<
     for (const destination of event.destinations) {
       const contactKey = contactKeyOrUndefined(destination);
       if (!contactKey) continue;
-      const { Item } = await deps.db.send(
-        new GetCommand({
-          TableName: deps.table,
-          Key: keys.delivery(mailingId, contactKey),
-          ConsistentRead: true,
-        }),
-      );
-      const row = Item as DeliveryRow | undefined;
+      const row = await getDelivery(deps, mailingId, contactKey);
       if (row && row.deliveryId === deliveryId) return row;
     }
   }
@@ -269,14 +254,15 @@ function contactKeyOrUndefined(destination: string): string | undefined {
  * The entry is dated by the event, so a repeat writes the identical item.
  */
 async function suppress(deps: FeedbackDeps, order: SuppressionOrder, event: SesEvent): Promise<void> {
-  const existing = await queryAll<{ sk: string; source?: string }>(deps, {
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': keys.suppression(order.contactKey, 'GLOBAL').pk },
+  const existing = await entriesOf<{ sk: string; source?: string }>(deps, order.contactKey, {
     ProjectionExpression: 'sk, #source',
     ExpressionAttributeNames: { '#source': 'source' },
   });
   if (
-    existing.some((r) => r.sk === 'GLOBAL' || (r.sk.startsWith('LIFTED#') && r.source === event.sourceId))
+    existing.some(
+      (r) =>
+        r.sk === GLOBAL_SCOPE || (r.sk.startsWith(prefixes.liftedSuppression) && r.source === event.sourceId),
+    )
   ) {
     return;
   }
@@ -285,7 +271,7 @@ async function suppress(deps: FeedbackDeps, order: SuppressionOrder, event: SesE
     {
       contactKey: order.contactKey,
       email: order.email,
-      scope: 'GLOBAL',
+      scope: GLOBAL_SCOPE,
       reason: order.reason,
       detail: order.detail,
       source: event.sourceId,

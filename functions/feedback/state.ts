@@ -3,53 +3,26 @@
  * any order (SNS and SQS promise neither order nor uniqueness), so a delivery
  * only ever moves up a fixed ranking; whatever order the events of one message
  * come in, the delivery ends in the state of the highest-ranked one, and a
- * repeated event finds nothing to do.
+ * repeated event finds nothing to do. The ranking and the moves it makes are
+ * named with every other move in store/transitions.ts.
  */
 
 import { contactKeyOf } from '../events/email.js';
 import type { DeliveryState } from '../store/model.js';
+import { FEEDBACK_MOVES, FEEDBACK_RANK, type FeedbackState, RANKED_BELOW_ALL } from '../store/transitions.js';
 import type { SesEvent } from './ses-event.js';
 
-/** The states feedback can put a delivery in. */
-export type FeedbackState = 'sent' | 'delayed' | 'delivered' | 'failed' | 'bounced' | 'complained';
-
-/**
- * The ranking, lowest first. `delayed` is a passing state that a delivery or a
- * bounce overrides. `failed` (Reject, rendering failure: SES will not deliver)
- * outranks `delivered` only so that the contradiction, should it occur, has one
- * answer. A bounce or complaint outranks delivered: mailbox providers bounce
- * after accepting, and people complain about mail they received. A complaint
- * outranks a bounce because it is the stronger signal: a person acted.
- */
-export const FEEDBACK_RANK: Readonly<Record<FeedbackState, number>> = {
-  sent: 1,
-  delayed: 2,
-  delivered: 3,
-  failed: 4,
-  bounced: 5,
-  complained: 6,
-};
-
-/**
- * `uncertain` (the sender died between SES accepting and recording) ranks
- * below everything: any SES event proves SES took the message, so it settles
- * the question. Pre-send states (queued, sending) and the sender's own verdicts
- * (suppressed, cancelled) have no rank: feedback never moves them.
- */
-const BELOW_ALL: readonly DeliveryState[] = ['uncertain'];
+export { FEEDBACK_RANK, type FeedbackState } from '../store/transitions.js';
 
 /** The rank of a delivery state, or undefined for states feedback does not touch. */
 export function rankOf(state: DeliveryState): number | undefined {
-  if (BELOW_ALL.includes(state)) return 0;
+  if (RANKED_BELOW_ALL.includes(state)) return 0;
   return (FEEDBACK_RANK as Partial<Record<DeliveryState, number>>)[state];
 }
 
-/** The states a delivery may move from to reach `target`: every ranked state below it. */
+/** The states a delivery may move from to reach `target`: every ranked state below it (its move's from-states). */
 export function fromStatesFor(target: FeedbackState): DeliveryState[] {
-  const below = (Object.keys(FEEDBACK_RANK) as FeedbackState[]).filter(
-    (s) => FEEDBACK_RANK[s] < FEEDBACK_RANK[target],
-  );
-  return [...BELOW_ALL, ...below];
+  return [...FEEDBACK_MOVES[target].from];
 }
 
 /** Whether feedback may move a delivery from `current` to `target`. */

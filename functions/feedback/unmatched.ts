@@ -5,8 +5,8 @@
  * them and nothing loops on the feedback queue.
  */
 
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { expiresAt, newestFirst, type StoreDeps } from '../store/store.js';
+import { keys, lists } from '../store/model.js';
+import { expiresAt, listed, newestFirst, putItem, type StoreDeps } from '../store/store.js';
 
 /** Why an event matched no delivery. */
 export type UnmatchedReason =
@@ -45,24 +45,17 @@ export async function recordUnmatchedSesEvent(
   row: Omit<UnmatchedSesEventRow, 'receivedAt' | 'payloadHead'> & { body: string },
 ): Promise<void> {
   const { body, ...rest } = row;
-  await deps.db.send(
-    new PutCommand({
-      TableName: deps.table,
-      Item: {
-        pk: `SESUNKNOWN#${row.messageId}`,
-        sk: row.eventType,
-        gsi1pk: 'SESUNKNOWN',
-        gsi1sk: `${row.time}#${row.messageId}#${row.eventType}`,
-        ...rest,
-        payloadHead: body.slice(0, PAYLOAD_HEAD),
-        receivedAt: deps.now().toISOString(),
-        expiresAt: expiresAt(deps),
-      },
-    }),
-  );
+  await putItem(deps, {
+    ...keys.sesUnknown(row.messageId, row.eventType),
+    ...listed(lists.sesUnknown, `${row.time}#${row.messageId}#${row.eventType}`),
+    ...rest,
+    payloadHead: body.slice(0, PAYLOAD_HEAD),
+    receivedAt: deps.now().toISOString(),
+    expiresAt: expiresAt(deps),
+  });
 }
 
 /** Unmatched SES events, newest first. */
 export async function listUnmatchedSesEvents(deps: StoreDeps, limit = 100): Promise<UnmatchedSesEventRow[]> {
-  return newestFirst<UnmatchedSesEventRow>(deps, 'SESUNKNOWN', limit);
+  return newestFirst<UnmatchedSesEventRow>(deps, lists.sesUnknown, limit);
 }

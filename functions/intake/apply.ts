@@ -28,9 +28,11 @@ import {
   putConference,
   putPress,
   putRegistration,
+  scheduledAt,
   setMailingState,
   transitionDelivery,
 } from '../store/store.js';
+import { DELIVERY_MOVES, MAILING_MOVES } from '../store/transitions.js';
 
 async function requireConference(deps: PipelineDeps, conferenceId: string) {
   const conference = await getConference(deps, conferenceId);
@@ -198,7 +200,7 @@ async function applyCancellation(
     mailings
       .filter((m) => m.kind === 'reminder' && m.state !== 'cancelled')
       .map((m) =>
-        transitionDelivery(deps, m.mailingId, existing.contactKey, ['queued'], 'cancelled', {
+        transitionDelivery(deps, m.mailingId, existing.contactKey, DELIVERY_MOVES.cancelQueued, {
           set: { reason: 'registration cancelled' },
         }),
       ),
@@ -333,15 +335,20 @@ async function applyMailingRequested(
     const preview = await previewMailing(deps, conference, row);
     if (!existing) await createMailing(deps, { ...row, preview });
     else if (existing.state === 'dry-run')
-      await setMailingState(deps, d.mailingId, ['dry-run'], 'dry-run', { preview });
+      await setMailingState(deps, d.mailingId, MAILING_MOVES.refreshPreview, { preview });
     return;
   }
   if (existing?.state === 'dry-run') {
     // Confirming a previewed mailing: same id, now for real.
-    await setMailingState(deps, d.mailingId, ['dry-run'], future ? 'scheduled' : 'planning', {
-      ...(future && d.sendAt ? { gsi2pk: 'SCHEDULED', gsi2sk: new Date(d.sendAt).toISOString() } : {}),
-      requestedBy: d.requestedBy,
-    });
+    await setMailingState(
+      deps,
+      d.mailingId,
+      future ? MAILING_MOVES.confirmScheduled : MAILING_MOVES.confirmNow,
+      {
+        ...(future && d.sendAt ? scheduledAt(d.mailingId, d.sendAt) : {}),
+        requestedBy: d.requestedBy,
+      },
+    );
   } else if (!existing) {
     await createMailing(deps, row);
   }
@@ -349,7 +356,7 @@ async function applyMailingRequested(
   await applyEarlyCancel(deps, d.mailingId, d.conferenceId);
   const now = await getMailing(deps, d.mailingId);
   if (now?.state === 'planning' && now.plan.pages === 0) {
-    if (now.plan.phase === 'done') await setMailingState(deps, d.mailingId, ['planning'], 'sending');
+    if (now.plan.phase === 'done') await setMailingState(deps, d.mailingId, MAILING_MOVES.finishPlanning);
     else await continueLater(deps, { mailingId: d.mailingId, op: 'plan' });
   }
 }
@@ -378,15 +385,9 @@ async function applyMailingCancelled(
       'unknown_mailing',
     );
   }
-  await setMailingState(
-    deps,
-    d.mailingId,
-    ['scheduled', 'planning', 'sending', 'paused', 'dry-run'],
-    'cancelled',
-    {
-      cancelledBy: d.requestedBy,
-      cancelledAt: deps.now().toISOString(),
-    },
-  );
+  await setMailingState(deps, d.mailingId, MAILING_MOVES.cancel, {
+    cancelledBy: d.requestedBy,
+    cancelledAt: deps.now().toISOString(),
+  });
   await cancelPage(deps, d.mailingId);
 }

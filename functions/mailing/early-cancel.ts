@@ -9,9 +9,9 @@
  * Each side writes first and looks second, so whichever comes last sees the other: the mailing
  * ends `cancelled` (with who cancelled it and when) and sends nothing.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from '../store/model.js';
-import { putIfAbsent, type StoreDeps, setMailingState } from '../store/store.js';
+import { getItem, putIfAbsent, type StoreDeps, setMailingState } from '../store/store.js';
+import { MAILING_MOVES } from '../store/transitions.js';
 
 interface EarlyCancel {
   conferenceId: string;
@@ -37,12 +37,9 @@ export async function applyEarlyCancel(
   mailingId: string,
   conferenceId: string,
 ): Promise<boolean> {
-  const { Item } = await deps.db.send(
-    new GetCommand({ TableName: deps.table, Key: keys.earlyCancel(mailingId), ConsistentRead: true }),
-  );
-  const early = Item as EarlyCancel | undefined;
+  const early = await getItem<EarlyCancel>(deps, keys.earlyCancel(mailingId));
   if (!early || early.conferenceId !== conferenceId) return false;
-  return setMailingState(deps, mailingId, ['scheduled', 'planning', 'dry-run'], 'cancelled', {
+  return setMailingState(deps, mailingId, MAILING_MOVES.cancelEarly, {
     cancelledBy: early.cancelledBy,
     cancelledAt: early.cancelledAt,
     cancelledBeforeRequest: true,

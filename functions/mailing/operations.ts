@@ -1,6 +1,7 @@
 import type { DeliveryRow, DeliveryState, MailingRow } from '../store/model.js';
 import { DELIVERY_STATES } from '../store/model.js';
 import { getMailing, listDeliveries, type StoreDeps, setMailingState } from '../store/store.js';
+import { MAILING_MOVES } from '../store/transitions.js';
 import { continueLater, type PipelineDeps } from './plan.js';
 
 /** A mailing's progress as an organizer reads it. */
@@ -75,7 +76,7 @@ export async function resendDeliveries(
   // A complete mailing goes back to `sending` first, so the clock watches it again: it completes
   // once the resent deliveries are done, and re-enqueues any whose job a crash lost between
   // their move to `queued` and the enqueue (clock/sweep.ts).
-  await setMailingState(deps, mailingId, ['complete'], 'sending', { resentAt: deps.now().toISOString() });
+  await setMailingState(deps, mailingId, MAILING_MOVES.reopen, { resentAt: deps.now().toISOString() });
   await continueLater(deps, { mailingId, op: 'requeue', states, requestedBy });
 }
 
@@ -96,8 +97,9 @@ export async function resumeMailing(
   const mailing = await getMailing(deps, mailingId);
   if (mailing?.state !== 'paused') return undefined;
   const planned = mailing.plan.phase === 'done' || mailing.plan.phase === 'explicit';
+  const move = planned ? MAILING_MOVES.resumeSending : MAILING_MOVES.resumePlanning;
   const to = planned ? 'sending' : 'planning';
-  const resumed = await setMailingState(deps, mailingId, ['paused'], to, {
+  const resumed = await setMailingState(deps, mailingId, move, {
     resumedBy: requestedBy,
     resumedAt: deps.now().toISOString(),
   });

@@ -25,6 +25,7 @@ import {
   setMailingState,
   transitionDelivery,
 } from '../store/store.js';
+import { DELIVERY_MOVES, MAILING_MOVES, RESEND_MOVES } from '../store/transitions.js';
 import { isBulk, matchesAudience, phasesFor, recipientOf } from './audience.js';
 import { type Continuation, INTERNAL_SOURCE } from './internal.js';
 
@@ -135,7 +136,7 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
   if (phase === 'done') {
     // The cursor reached the end but the move to `sending` never happened (a crash, or a
     // lost answer to the last cursor move): the redelivered continuation finishes it.
-    await setMailingState(deps, mailingId, ['planning'], 'sending');
+    await setMailingState(deps, mailingId, MAILING_MOVES.finishPlanning);
     return 'done';
   }
   const page =
@@ -210,7 +211,7 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
   const advanced = await advancePlan(deps, mailingId, mailing.plan, next, counted);
   if (!advanced) return 'skipped'; // another invocation planned this page
   if (next.phase === 'done') {
-    await setMailingState(deps, mailingId, ['planning'], 'sending');
+    await setMailingState(deps, mailingId, MAILING_MOVES.finishPlanning);
     return 'done';
   }
   await continueLater(deps, { mailingId, op: 'plan' });
@@ -231,7 +232,7 @@ const PAGE = 100;
 export async function cancelPage(deps: PipelineDeps, mailingId: string): Promise<'more' | 'done'> {
   const { items, next } = await deltasOf(deps, mailingId, 'queued');
   await Promise.all(
-    items.map((d) => transitionDelivery(deps, mailingId, d.contactKey, ['queued'], 'cancelled')),
+    items.map((d) => transitionDelivery(deps, mailingId, d.contactKey, DELIVERY_MOVES.cancelQueued)),
   );
   if (next || items.length === PAGE) {
     await continueLater(deps, { mailingId, op: 'cancel' });
@@ -261,12 +262,12 @@ export async function requeuePage(
   if (states.includes('queued')) return requeueQueuedPage(deps, mailingId, requestedBy, cursor);
   const jobs: SendJob[] = [];
   let more = false;
-  for (const state of states) {
+  for (const state of states.filter((s) => s !== 'queued')) {
     const { items, next } = await deltasOf(deps, mailingId, state);
     if (next || items.length === PAGE) more = true;
     await Promise.all(
       items.map(async (d) => {
-        const moved = await transitionDelivery(deps, mailingId, d.contactKey, [state], 'queued', {
+        const moved = await transitionDelivery(deps, mailingId, d.contactKey, RESEND_MOVES[state], {
           set: { resentBy: requestedBy ?? 'organizer', resentFrom: state },
         });
         if (moved) jobs.push({ mailingId, contactKey: d.contactKey });

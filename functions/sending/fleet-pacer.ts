@@ -21,11 +21,12 @@
  */
 
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed, TransientError } from '../lib/errors.js';
-import type { StoreDeps } from '../store/store.js';
+import { TransientError } from '../lib/errors.js';
+import { keys } from '../store/model.js';
+import { conditionally, type StoreDeps } from '../store/store.js';
 
 /** The schedule item. */
-export const PACE_KEY = { pk: 'PACE', sk: 'SES' } as const;
+export const PACE_KEY = keys.pace();
 
 /** Claims on the shared schedule, in integer epoch microseconds. */
 export interface SlotClaims {
@@ -70,18 +71,16 @@ export function dynamoSlotClaims(deps: Pick<StoreDeps, 'db' | 'table'>): SlotCla
       let tryAhead = aheadHint;
       for (let attempt = 0; attempt < 4; attempt++) {
         const now = attempt === 0 ? nowUs : Date.now() * 1000;
-        try {
-          return tryAhead ? await ahead(span, now) : await behind(span, now);
-        } catch (error) {
-          if (!isConditionFailed(error)) throw error;
-          tryAhead = !tryAhead;
-        }
+        const start = await conditionally(tryAhead ? ahead(span, now) : behind(span, now));
+        if (start !== undefined) return start;
+        tryAhead = !tryAhead;
       }
       throw new TransientError('could not claim send slots: the schedule moved under every try');
     },
     async giveBack(fromUs, endUs) {
-      try {
-        await deps.db.send(
+      // A lost condition: someone claimed after us, and the slots pass unused.
+      await conditionally(
+        deps.db.send(
           new UpdateCommand({
             TableName: deps.table,
             Key: PACE_KEY,
@@ -89,10 +88,8 @@ export function dynamoSlotClaims(deps: Pick<StoreDeps, 'db' | 'table'>): SlotCla
             ConditionExpression: 'nextAt = :end',
             ExpressionAttributeValues: { ':from': fromUs, ':end': endUs },
           }),
-        );
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error; // someone claimed after us: the slots pass unused
-      }
+        ),
+      );
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { DeliveryRow } from '../store/model.js';
 import { type StoreDeps, transitionDelivery } from '../store/store.js';
+import { DELIVERY_MOVES } from '../store/transitions.js';
 
 /** The sender's and the clock's metrics (EMF in Lambda). */
 export type SenderMetric = 'Sent' | 'Failed' | 'Throttled' | 'Uncertain' | 'Suppressed' | 'Retried';
@@ -22,8 +23,7 @@ export async function markUncertain(
     deps,
     delivery.mailingId,
     delivery.contactKey,
-    ['sending'],
-    'uncertain',
+    DELIVERY_MOVES.markUncertain,
     {
       set: { reason: claim.reason },
       remove: ['leaseUntil', 'leaseOwner'],
@@ -70,8 +70,7 @@ export async function reclaimUnsent(
     deps,
     delivery.mailingId,
     delivery.contactKey,
-    ['sending'],
-    'queued',
+    DELIVERY_MOVES.reclaimUnsent,
     {
       remove: ['leaseUntil', 'leaseOwner'],
       condition: `leaseOwner = :owner AND leaseUntil < :now_ms AND attribute_not_exists(${SUBMITTING})`,

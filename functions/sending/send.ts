@@ -7,6 +7,7 @@ import { RenderError } from '../render/format.js';
 import { sesTags } from '../render/mime.js';
 import type { DeliveryRow, MailingRow } from '../store/model.js';
 import { getDelivery, type StoreDeps, setMailingState, transitionDelivery } from '../store/store.js';
+import { DELIVERY_MOVES, MAILING_MOVES } from '../store/transitions.js';
 import { type CountMetric, expireLease, markUncertain, reclaimUnsent, SUBMITTING } from './lease.js';
 import type { Pacer } from './pacer.js';
 import { classifySesError } from './ses-errors.js';
@@ -58,6 +59,20 @@ export interface SenderDeps extends StoreDeps {
   count?: CountMetric;
 }
 
+/** The sender's verdict on a delivery it has not claimed. */
+const SETTLE_QUEUED = {
+  failed: DELIVERY_MOVES.fail,
+  suppressed: DELIVERY_MOVES.suppress,
+  cancelled: DELIVERY_MOVES.cancelQueued,
+} as const;
+
+/** Where a claimant puts a delivery it did not send. */
+const RELEASE_CLAIMED = {
+  queued: DELIVERY_MOVES.release,
+  failed: DELIVERY_MOVES.failClaimed,
+  cancelled: DELIVERY_MOVES.cancelClaimed,
+} as const;
+
 const messageOf = (error: unknown) =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
@@ -76,11 +91,11 @@ const messageOf = (error: unknown) =>
  */
 export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutcome> {
   const settleQueued = async (
-    to: 'failed' | 'suppressed' | 'cancelled',
+    to: keyof typeof SETTLE_QUEUED,
     reason: string,
     metric?: 'Failed' | 'Suppressed',
   ): Promise<SendOutcome> => {
-    const moved = await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], to, {
+    const moved = await transitionDelivery(deps, job.mailingId, job.contactKey, SETTLE_QUEUED[to], {
       set: { reason },
     });
     if (!moved) return 'duplicate';
@@ -120,7 +135,7 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
 
   const owner = randomUUID();
   const release: Release = (to, set = {}) =>
-    transitionDelivery(deps, job.mailingId, job.contactKey, ['sending'], to, {
+    transitionDelivery(deps, job.mailingId, job.contactKey, RELEASE_CLAIMED[to], {
       set,
       remove: ['leaseUntil', 'leaseOwner', SUBMITTING],
       condition: 'leaseOwner = :owner',
@@ -128,7 +143,7 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
     });
   let claimed: DeliveryRow | undefined;
   try {
-    claimed = await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'sending', {
+    claimed = await transitionDelivery(deps, job.mailingId, job.contactKey, DELIVERY_MOVES.claim, {
       set: { leaseUntil: deps.now().getTime() + deps.leaseSeconds * 1000, leaseOwner: owner },
       remove: [SUBMITTING],
     });
@@ -151,11 +166,17 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
   // goes back to the queue (lease.ts); after it, the mail may have gone and it becomes
   // `uncertain`. It also stops a sender whose claim was taken from it meanwhile.
   try {
-    const marked = await transitionDelivery(deps, job.mailingId, job.contactKey, ['sending'], 'sending', {
-      set: { [SUBMITTING]: true },
-      condition: 'leaseOwner = :owner',
-      values: { ':owner': owner },
-    });
+    const marked = await transitionDelivery(
+      deps,
+      job.mailingId,
+      job.contactKey,
+      DELIVERY_MOVES.markSubmitting,
+      {
+        set: { [SUBMITTING]: true },
+        condition: 'leaseOwner = :owner',
+        values: { ':owner': owner },
+      },
+    );
     if (!marked) return 'duplicate';
   } catch (error) {
     return retryOrGiveUp(deps, job, release, `before sending: ${messageOf(error)}`);
@@ -181,7 +202,7 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
         deps.count?.('Throttled');
         return (await requeue(deps, job, release)) ?? 'throttled';
       case 'account':
-        await setMailingState(deps, job.mailingId, ['sending', 'planning', 'complete'], 'paused', {
+        await setMailingState(deps, job.mailingId, MAILING_MOVES.pause, {
           pausedReason: verdict.reason,
           pausedAt: deps.now().toISOString(),
         });
@@ -206,7 +227,7 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
 
   // If this write is lost (the function dies here), the lease runs out and the
   // delivery becomes `uncertain`: the mail went, but we cannot prove it.
-  await transitionDelivery(deps, job.mailingId, job.contactKey, ['sending', 'uncertain'], 'sent', {
+  await transitionDelivery(deps, job.mailingId, job.contactKey, DELIVERY_MOVES.recordSent, {
     set: { sesMessageId: messageId, sentAt: deps.now().toISOString() },
     remove: ['leaseUntil', 'leaseOwner', SUBMITTING],
     condition: 'leaseOwner = :owner OR attribute_not_exists(leaseOwner)',
@@ -217,7 +238,7 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
 }
 
 type Release = (
-  to: 'queued' | 'failed' | 'suppressed' | 'cancelled',
+  to: keyof typeof RELEASE_CLAIMED,
   set?: Record<string, unknown>,
 ) => Promise<DeliveryRow | undefined>;
 
@@ -254,7 +275,7 @@ async function retryOrGiveUp(
     const set = { reason: `gave up after ${MAX_SEND_RETRIES} retries: ${reason}` };
     const moved = release
       ? await release('failed', set)
-      : await transitionDelivery(deps, job.mailingId, job.contactKey, ['queued'], 'failed', { set });
+      : await transitionDelivery(deps, job.mailingId, job.contactKey, DELIVERY_MOVES.fail, { set });
     if (moved) deps.count?.('Failed');
     return moved ? 'failed' : 'duplicate';
   }

@@ -15,8 +15,8 @@
  * unsubscribe has against a message already handed to SES.
  */
 
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { StoreDeps, SuppressionRow } from '../store/store.js';
+import { lists } from '../store/model.js';
+import { appliesTo, queryAll, type StoreDeps, type SuppressionRow } from '../store/store.js';
 
 /** How long an environment trusts its copy of the recent suppressions. */
 export const SUPPRESSION_CACHE_MS = 10_000;
@@ -35,24 +35,16 @@ interface Entry {
 /** Reads suppressions created at or after `since` (ISO), keyed by contact key. */
 async function recentSuppressions(deps: StoreDeps, since: string): Promise<Map<string, SuppressionRow[]>> {
   const rows = new Map<string, SuppressionRow[]>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.table,
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :p AND gsi1sk >= :since',
-        ExpressionAttributeValues: { ':p': 'SUPPRESSIONS', ':since': since },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of (page.Items ?? []) as SuppressionRow[]) {
-      const list = rows.get(item.contactKey) ?? [];
-      list.push(item);
-      rows.set(item.contactKey, list);
-    }
-    start = page.LastEvaluatedKey;
-  } while (start);
+  const query = {
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :p AND gsi1sk >= :since',
+    ExpressionAttributeValues: { ':p': lists.suppressions, ':since': since },
+  };
+  for (const item of await queryAll<SuppressionRow>(deps, query)) {
+    const list = rows.get(item.contactKey) ?? [];
+    list.push(item);
+    rows.set(item.contactKey, list);
+  }
   return rows;
 }
 
@@ -91,9 +83,7 @@ export function suppressionCache(now: () => number = () => Date.now()) {
       conferenceId: string,
     ): Promise<SuppressionRow[]> {
       const entry = await entryFor(deps, mailing.mailingId, mailing.createdAt);
-      return (entry.rows.get(contactKey) ?? []).filter(
-        (r) => r.scope === 'GLOBAL' || r.scope === `CONF#${conferenceId}`,
-      );
+      return (entry.rows.get(contactKey) ?? []).filter((r) => appliesTo(r.scope, conferenceId));
     },
   };
 }

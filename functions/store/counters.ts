@@ -11,9 +11,9 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DELIVERY_STATES, type DeliveryState, deliveryStateIndex, keys, type MailingRow } from './model.js';
-import type { StoreDeps } from './store.js';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DELIVERY_STATES, type DeliveryState, keys, type MailingRow } from './model.js';
+import { conditionally, deliveriesInStateQuery, getItem, queryPages, type StoreDeps } from './table.js';
 
 /** Collects counter moves per mailing; {@link flush} writes them. */
 export class CounterBatch {
@@ -77,18 +77,15 @@ export async function addCounters(
   });
   command.middlewareStack.add(attemptOnceUnlessRefused(), { step: 'deserialize', priority: 'high' });
   try {
-    await deps.db.send(command);
+    // A lost condition: either the mailing does not exist (nothing to count) or this very flush
+    // already applied.
+    await conditionally(deps.db.send(command));
   } catch (error) {
-    if ((error as { name?: string }).name === COUNTER_MOVE_UNKNOWN) {
-      // Our first attempt applied if its token is the last one on the item; otherwise unknown.
-      const { Item } = await deps.db.send(
-        new GetCommand({ TableName: deps.table, Key: keys.mailing(mailingId), ConsistentRead: true }),
-      );
-      if (Item?.[LAST_FLUSH] === values[':flush']) return;
-      throw error;
-    }
-    // Either the mailing does not exist (nothing to count) or this very flush already applied.
-    if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+    if ((error as { name?: string }).name !== COUNTER_MOVE_UNKNOWN) throw error;
+    // Our first attempt applied if its token is the last one on the item; otherwise unknown.
+    const item = await getItem<Record<string, unknown>>(deps, keys.mailing(mailingId));
+    if (item?.[LAST_FLUSH] === values[':flush']) return;
+    throw error;
   }
 }
 
@@ -131,21 +128,8 @@ const LAST_FLUSH = 'lastCounterFlush';
 /** Counts a mailing's delivery rows in one state (Select COUNT on the by-state index). */
 async function countState(deps: StoreDeps, mailingId: string, state: DeliveryState): Promise<number> {
   let n = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.db.send(
-      new QueryCommand({
-        TableName: deps.table,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :p',
-        ExpressionAttributeValues: { ':p': deliveryStateIndex(mailingId, state) },
-        Select: 'COUNT',
-        ExclusiveStartKey: start,
-      }),
-    );
+  for await (const page of queryPages(deps, { ...deliveriesInStateQuery(mailingId, state), Select: 'COUNT' }))
     n += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
   return n;
 }
 
@@ -162,7 +146,7 @@ export async function compareCounters(
   mailing: MailingRow,
 ): Promise<{ wanted: Record<DeliveryState, number>; current: Record<string, number>; agree: boolean }> {
   const rows = await countRows(deps, mailing.mailingId);
-  // Claimed deliveries are counted as queued (store.ts countedAs).
+  // Claimed deliveries are counted as queued (deliveries.ts countedAs).
   const wanted = { ...rows, queued: rows.queued + rows.sending, sending: 0 };
   const current = Object.fromEntries(DELIVERY_STATES.map((s) => [s, Number(mailing[`count_${s}`] ?? 0)]));
   return { wanted, current, agree: DELIVERY_STATES.every((s) => current[s] === wanted[s]) };
@@ -220,8 +204,8 @@ export async function repairCounters(
     sets.push(`#c${i} = :n${i}`);
     conditions.push(`(#c${i} = :o${i}${current[s] === 0 ? ` OR attribute_not_exists(#c${i})` : ''})`);
   });
-  try {
-    await deps.db.send(
+  const repaired = await conditionally(
+    deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.mailing(mailing.mailingId),
@@ -230,10 +214,7 @@ export async function repairCounters(
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
-    );
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
-    throw error;
-  }
-  return wanted;
+    ),
+  );
+  return repaired ? wanted : undefined;
 }

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../lib/errors.js';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { keys } from './model.js';
-import { expiresAt, type StoreDeps } from './store.js';
+import { applied, conditionally, expiresAt, getItem, type StoreDeps } from './table.js';
 
 /**
  * Processed-event markers as claims (`EVENT#<id>` / `EVENT`, see model.ts). An
@@ -41,8 +40,8 @@ export async function claimEvent(
 ): Promise<EventClaim> {
   const owner = randomUUID();
   const now = deps.now().getTime();
-  try {
-    await deps.db.send(
+  const claimed = await applied(
+    deps.db.send(
       new PutCommand({
         TableName: deps.table,
         Item: {
@@ -58,15 +57,10 @@ export async function claimEvent(
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': now },
       }),
-    );
-    return { claimed: true, owner };
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
-  const { Item } = await deps.db.send(
-    new GetCommand({ TableName: deps.table, Key: keys.event(eventId), ConsistentRead: true }),
+    ),
   );
-  const marker = Item as MarkerRow | undefined;
+  if (claimed) return { claimed: true, owner };
+  const marker = await getItem<MarkerRow>(deps, keys.event(eventId));
   if (isDone(marker)) return { claimed: false, done: true };
   // Gone meanwhile (released after a failure): it can be claimed now.
   return { claimed: false, done: false, leaseUntil: marker?.leaseUntil ?? now };
@@ -90,8 +84,8 @@ export async function finishEvent(deps: StoreDeps, eventId: string, owner: strin
  * rejected), so a retry need not wait for the lease. Only the holder's own claim goes.
  */
 export async function releaseEvent(deps: StoreDeps, eventId: string, owner: string): Promise<void> {
-  try {
-    await deps.db.send(
+  await conditionally(
+    deps.db.send(
       new DeleteCommand({
         TableName: deps.table,
         Key: keys.event(eventId),
@@ -99,8 +93,11 @@ export async function releaseEvent(deps: StoreDeps, eventId: string, owner: stri
         ExpressionAttributeNames: { '#status': 'status', '#owner': 'owner' },
         ExpressionAttributeValues: { ':inProgress': 'in-progress', ':owner': owner },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+    ),
+  );
+}
+
+/** True when the event took effect (a claim still in progress does not count). */
+export async function wasProcessed(deps: StoreDeps, eventId: string): Promise<boolean> {
+  return isDone(await getItem<MarkerRow>(deps, keys.event(eventId)));
 }

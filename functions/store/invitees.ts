@@ -6,12 +6,18 @@
  * latest event time and never touch the RSVP state; answers are applied under an optimistic lock
  * on `revision`.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { contactKeyOf } from '../events/email.js';
 import type { InviteeUpsertedData } from '../events/schemas.js';
-import { isConditionFailed } from '../lib/errors.js';
-import { type InviteeRow, keys, type RsvpHistoryEntry, type RsvpState } from './model.js';
-import { queryAll, type StoreDeps } from './store.js';
+import {
+  type InviteeRow,
+  keys,
+  partitions,
+  prefixes,
+  type RsvpHistoryEntry,
+  type RsvpState,
+} from './model.js';
+import { applied, conditionally, getItem, inPartition, pageOf, queryAll, type StoreDeps } from './table.js';
 
 const PERSON_OPTIONAL = [
   'honorific',
@@ -39,15 +45,8 @@ export interface InviteeAddressRow {
   via: 'self' | 'representative';
 }
 
-export async function getInvitee(
-  deps: StoreDeps,
-  cid: string,
-  inviteeId: string,
-): Promise<InviteeRow | undefined> {
-  const { Item } = await deps.db.send(
-    new GetCommand({ TableName: deps.table, Key: keys.invitee(cid, inviteeId), ConsistentRead: true }),
-  );
-  return Item as InviteeRow | undefined;
+export function getInvitee(deps: StoreDeps, cid: string, inviteeId: string): Promise<InviteeRow | undefined> {
+  return getItem<InviteeRow>(deps, keys.invitee(cid, inviteeId));
 }
 
 /** The invitee an address belongs to (their own, or as the representative they designated). */
@@ -56,14 +55,7 @@ export async function inviteeByAddress(
   cid: string,
   contactKey: string,
 ): Promise<(InviteeAddressRow & { invitee: InviteeRow }) | undefined> {
-  const { Item } = await deps.db.send(
-    new GetCommand({
-      TableName: deps.table,
-      Key: keys.inviteeAddress(cid, contactKey),
-      ConsistentRead: true,
-    }),
-  );
-  const pointer = Item as InviteeAddressRow | undefined;
+  const pointer = await getItem<InviteeAddressRow>(deps, keys.inviteeAddress(cid, contactKey));
   if (!pointer) return undefined;
   const invitee = await getInvitee(deps, cid, pointer.inviteeId);
   return invitee ? { ...pointer, invitee } : undefined;
@@ -126,8 +118,8 @@ export async function putInvitee(
   sets.push('#rsvp = if_not_exists(#rsvp, :rsvp)', '#history = if_not_exists(#history, :history)');
   sets.push('#revision = if_not_exists(#revision, :zero)');
   for (const k of removes) names[`#${k}`] = k;
-  try {
-    await deps.db.send(
+  const written = await applied(
+    deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.invitee(cid, data.inviteeId),
@@ -136,11 +128,9 @@ export async function putInvitee(
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
+  if (!written) return false;
   await pointAddress(deps, cid, contactKey, { inviteeId: data.inviteeId, via: 'self' }, true);
   if (previous && previous.contactKey !== contactKey) {
     await unpointAddress(deps, cid, previous.contactKey, data.inviteeId);
@@ -150,8 +140,8 @@ export async function putInvitee(
 
 /** Marks an invitee removed (kept for its history), unless a later event wrote it. */
 export async function removeInvitee(deps: StoreDeps, cid: string, inviteeId: string, eventTime: string) {
-  try {
-    await deps.db.send(
+  await conditionally(
+    deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.invitee(cid, inviteeId),
@@ -168,10 +158,8 @@ export async function removeInvitee(deps: StoreDeps, cid: string, inviteeId: str
           ':now': deps.now().toISOString(),
         },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+    ),
+  );
 }
 
 async function pointAddress(
@@ -181,8 +169,8 @@ async function pointAddress(
   pointer: InviteeAddressRow,
   overwrite: boolean,
 ): Promise<void> {
-  try {
-    await deps.db.send(
+  await conditionally(
+    deps.db.send(
       new PutCommand({
         TableName: deps.table,
         Item: { ...keys.inviteeAddress(cid, contactKey), ...pointer },
@@ -195,15 +183,13 @@ async function pointAddress(
               ExpressionAttributeValues: { ':rep': 'representative', ':id': pointer.inviteeId },
             }),
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+    ),
+  );
 }
 
 async function unpointAddress(deps: StoreDeps, cid: string, contactKey: string, inviteeId: string) {
-  try {
-    await deps.db.send(
+  await conditionally(
+    deps.db.send(
       new DeleteCommand({
         TableName: deps.table,
         Key: keys.inviteeAddress(cid, contactKey),
@@ -211,10 +197,8 @@ async function unpointAddress(deps: StoreDeps, cid: string, contactKey: string, 
         ExpressionAttributeNames: { '#id': 'inviteeId' },
         ExpressionAttributeValues: { ':id': inviteeId },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+    ),
+  );
 }
 
 /**
@@ -242,8 +226,8 @@ export async function recordAnswer(
     values[':rep'] = entry.representative;
     update += ', #representative = :rep';
   } else update += ' REMOVE #representative';
-  try {
-    await deps.db.send(
+  const written = await applied(
+    deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.invitee(invitee.conferenceId, invitee.inviteeId),
@@ -253,11 +237,9 @@ export async function recordAnswer(
         ExpressionAttributeNames: NAMES,
         ExpressionAttributeValues: values,
       }),
-    );
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
+  if (!written) return false;
   if (entry.representative) {
     await pointAddress(
       deps,
@@ -276,8 +258,8 @@ export async function markRegistered(
   invitee: InviteeRow,
   entry: RsvpHistoryEntry,
 ): Promise<boolean> {
-  try {
-    await deps.db.send(
+  return applied(
+    deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.invitee(invitee.conferenceId, invitee.inviteeId),
@@ -286,18 +268,14 @@ export async function markRegistered(
         ExpressionAttributeNames: { '#rsvp': 'rsvp', '#rsvpAt': 'rsvpAt', '#history': 'history' },
         ExpressionAttributeValues: { ':registered': 'registered', ':at': entry.at, ':entry': [entry] },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }
 
 /** Records that the outbound event of `revision` was published (never moves backwards). */
 export async function markPublished(deps: StoreDeps, invitee: InviteeRow, revision: number): Promise<void> {
-  try {
-    await deps.db.send(
+  await conditionally(
+    deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.invitee(invitee.conferenceId, invitee.inviteeId),
@@ -306,35 +284,21 @@ export async function markPublished(deps: StoreDeps, invitee: InviteeRow, revisi
         ExpressionAttributeNames: { '#p': 'publishedRevision' },
         ExpressionAttributeValues: { ':r': revision },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+    ),
+  );
 }
 
 /** One page of a conference's invitees, in key order (planning reads these). */
-export async function pageOfInvitees(
+export function pageOfInvitees(
   deps: StoreDeps,
   cid: string,
   cursor: string | undefined,
   pageSize: number,
 ): Promise<{ items: InviteeRow[]; next?: string }> {
-  const page = await deps.db.send(
-    new QueryCommand({
-      TableName: deps.table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': `CONF#${cid}`, ':prefix': 'INV#' },
-      ExclusiveStartKey: cursor ? { pk: `CONF#${cid}`, sk: cursor } : undefined,
-      Limit: pageSize,
-    }),
-  );
-  return { items: (page.Items ?? []) as InviteeRow[], next: page.LastEvaluatedKey?.sk as string | undefined };
+  return pageOf<InviteeRow>(deps, partitions.conference(cid), prefixes.invitee, cursor, pageSize);
 }
 
 /** Every invitee of a conference (organizer listing; a Query, not a Scan). */
 export function listInvitees(deps: StoreDeps, cid: string): Promise<InviteeRow[]> {
-  return queryAll<InviteeRow>(deps, {
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-    ExpressionAttributeValues: { ':pk': `CONF#${cid}`, ':prefix': 'INV#' },
-  });
+  return queryAll<InviteeRow>(deps, inPartition(partitions.conference(cid), prefixes.invitee));
 }

@@ -13,10 +13,12 @@
  * | mailing | `MAILING#<mid>` | `META` | `CONF#<cid>#MAILINGS` / `<createdAt>` | `SCHEDULED` / `<sendAt>` while scheduled; `OPEN` / `<mid>` while not final (see {@link mailingStateIndex}) |
  * | delivery | `MAILING#<mid>` | `DELIVERY#<contactKey>` | | `MAILING#<mid>#<state>` / `<contactKey>` |
  * | suppression | `SUPPRESSION#<contactKey>` | `GLOBAL` or `CONF#<cid>` | `SUPPRESSIONS` / `<createdAt>` | |
+ * | lifted suppression | `SUPPRESSION#<contactKey>` | `LIFTED#<liftedAt>#<scope>` | `SUPPRESSION-LIFTS` / `<liftedAt>` | |
  * | processed-event marker (a claim while `in-progress`, see event-claims.ts) | `EVENT#<id>` | `EVENT` | | |
  * | rejection | `REJECTION#<uuid>` | `META` | `REJECTIONS` / `<receivedAt>` | |
  * | unknown SES message | `SESUNKNOWN#<messageId>` | `<eventType>` | `SESUNKNOWN` / `<time>` | |
  * | local clock | `CLOCK` | `LOCAL` | | |
+ * | the fleet's send schedule | `PACE` | `SES` | | |
  * | invitee (with RSVP state and answer history) | `CONF#<cid>` | `INV#<inviteeId>` | | |
  * | address → invitee (own, or a representative's) | `CONF#<cid>` | `INVADDR#<contactKey>` | | |
  *
@@ -35,30 +37,71 @@ import type {
 } from '../events/schemas.js';
 import type { MailKind } from '../kinds/index.js';
 
-export const keys = {
-  conference: (cid: string) => ({ pk: `CONF#${cid}`, sk: 'META' }),
-  agenda: (cid: string) => ({ pk: `CONF#${cid}`, sk: 'AGENDA' }),
-  registration: (cid: string, contactKey: string) => ({ pk: `CONF#${cid}`, sk: `REG#${contactKey}` }),
-  registrationId: (cid: string, registrationId: string) => ({
-    pk: `CONF#${cid}`,
-    sk: `REGID#${registrationId}`,
-  }),
-  press: (cid: string, contactKey: string) => ({ pk: `CONF#${cid}`, sk: `PRESS#${contactKey}` }),
-  pressId: (cid: string, contactId: string) => ({ pk: `CONF#${cid}`, sk: `PRESSID#${contactId}` }),
-  membership: (cid: string, sid: string, contactKey: string) => ({
-    pk: `CONF#${cid}#SESSION#${sid}`,
-    sk: `REG#${contactKey}`,
-  }),
-  mailing: (mid: string) => ({ pk: `MAILING#${mid}`, sk: 'META' }),
-  /** A cancellation that arrived before its mailing's request (mailing/early-cancel.ts). */
-  earlyCancel: (mid: string) => ({ pk: `MAILING#${mid}`, sk: 'CANCELLED-BEFORE-REQUEST' }),
-  delivery: (mid: string, contactKey: string) => ({ pk: `MAILING#${mid}`, sk: `DELIVERY#${contactKey}` }),
-  suppression: (contactKey: string, scope: string) => ({ pk: `SUPPRESSION#${contactKey}`, sk: scope }),
-  event: (id: string) => ({ pk: `EVENT#${id}`, sk: 'EVENT' }),
-  clock: () => ({ pk: 'CLOCK', sk: 'LOCAL' }),
-  invitee: (cid: string, inviteeId: string) => ({ pk: `CONF#${cid}`, sk: `INV#${inviteeId}` }),
-  inviteeAddress: (cid: string, contactKey: string) => ({ pk: `CONF#${cid}`, sk: `INVADDR#${contactKey}` }),
+/**
+ * The partitions a Query reads and the sort-key prefix of each kind of item in them. With
+ * {@link keys} (one item) and {@link lists} (gsi1), the only places a key string is built.
+ */
+export const partitions = {
+  conference: (cid: string) => `CONF#${cid}`,
+  session: (cid: string, sid: string) => `CONF#${cid}#SESSION#${sid}`,
+  mailing: (mid: string) => `MAILING#${mid}`,
+  suppressions: (contactKey: string) => `SUPPRESSION#${contactKey}`,
 };
+
+export const prefixes = {
+  registration: 'REG#',
+  press: 'PRESS#',
+  invitee: 'INV#',
+  delivery: 'DELIVERY#',
+  liftedSuppression: 'LIFTED#',
+} as const;
+
+/** The scope (sort key) of a suppression for every conference's mail. */
+export const GLOBAL_SCOPE = 'GLOBAL';
+/** The scope (sort key) of a suppression for one conference's bulk mail. */
+export const conferenceScope = (cid: string) => `CONF#${cid}`;
+
+/** An item key: a partition and a sort key. */
+const key = (pk: string, sk: string) => ({ pk, sk });
+
+export const keys = {
+  conference: (cid: string) => key(partitions.conference(cid), 'META'),
+  agenda: (cid: string) => key(partitions.conference(cid), 'AGENDA'),
+  registration: (cid: string, ck: string) => key(partitions.conference(cid), `${prefixes.registration}${ck}`),
+  registrationId: (cid: string, registrationId: string) =>
+    key(partitions.conference(cid), `REGID#${registrationId}`),
+  press: (cid: string, ck: string) => key(partitions.conference(cid), `${prefixes.press}${ck}`),
+  pressId: (cid: string, contactId: string) => key(partitions.conference(cid), `PRESSID#${contactId}`),
+  membership: (cid: string, sid: string, ck: string) =>
+    key(partitions.session(cid, sid), `${prefixes.registration}${ck}`),
+  mailing: (mid: string) => key(partitions.mailing(mid), 'META'),
+  /** A cancellation that arrived before its mailing's request (mailing/early-cancel.ts). */
+  earlyCancel: (mid: string) => key(partitions.mailing(mid), 'CANCELLED-BEFORE-REQUEST'),
+  delivery: (mid: string, ck: string) => key(partitions.mailing(mid), `${prefixes.delivery}${ck}`),
+  suppression: (ck: string, scope: string) => key(partitions.suppressions(ck), scope),
+  /** A lifted suppression, kept beside the address's entries (feedback/operations.ts). */
+  liftedSuppression: (ck: string, liftedAt: string, scope: string) =>
+    key(partitions.suppressions(ck), `${prefixes.liftedSuppression}${liftedAt}#${scope}`),
+  event: (id: string) => ({ pk: `EVENT#${id}`, sk: 'EVENT' }),
+  rejection: (rejectionId: string) => ({ pk: `REJECTION#${rejectionId}`, sk: 'META' }),
+  sesUnknown: (messageId: string, eventType: string) => ({ pk: `SESUNKNOWN#${messageId}`, sk: eventType }),
+  /** The fleet's shared send schedule (sending/fleet-pacer.ts). */
+  pace: () => ({ pk: 'PACE', sk: 'SES' }) as const,
+  clock: () => ({ pk: 'CLOCK', sk: 'LOCAL' }),
+  invitee: (cid: string, inviteeId: string) =>
+    key(partitions.conference(cid), `${prefixes.invitee}${inviteeId}`),
+  inviteeAddress: (cid: string, ck: string) => key(partitions.conference(cid), `INVADDR#${ck}`),
+};
+
+/** The lists kept on gsi1 (`gsi1pk`); each item's `gsi1sk` orders it in its list. */
+export const lists = {
+  conferences: 'CONFERENCES',
+  mailingsOf: (cid: string) => `CONF#${cid}#MAILINGS`,
+  rejections: 'REJECTIONS',
+  suppressions: 'SUPPRESSIONS',
+  suppressionLifts: 'SUPPRESSION-LIFTS',
+  sesUnknown: 'SESUNKNOWN',
+} as const;
 
 export const deliveryStateIndex = (mid: string, state: DeliveryState) => `MAILING#${mid}#${state}`;
 
@@ -144,17 +187,21 @@ export type DeliveryState = (typeof DELIVERY_STATES)[number];
 /** Every kind of mail, organizer-requested or following from an event (the registry's list). */
 export type { MailKind };
 
-export type MailingState =
-  | 'dry-run'
-  | 'scheduled'
-  | 'planning'
-  | 'sending'
-  | 'paused'
-  | 'cancelled'
-  | 'complete';
+export const MAILING_STATES = [
+  'dry-run',
+  'scheduled',
+  'planning',
+  'sending',
+  'paused',
+  'cancelled',
+  'complete',
+] as const;
+export type MailingState = (typeof MAILING_STATES)[number];
 
 /** The gsi2 partition listing every mailing that is not final: the clock sweeps them (leases, completion). */
 export const OPEN_MAILINGS = 'OPEN';
+/** The gsi2 partition listing scheduled mailings by `sendAt`: the clock starts them. */
+export const SCHEDULED_MAILINGS = 'SCHEDULED';
 
 /**
  * A mailing's gsi2 key for its state: scheduled mailings by `sendAt` (the clock
@@ -169,7 +216,7 @@ export function mailingStateIndex(
   sendAt?: string,
 ): { gsi2pk: string; gsi2sk: string } | undefined {
   if (state === 'scheduled')
-    return sendAt ? { gsi2pk: 'SCHEDULED', gsi2sk: new Date(sendAt).toISOString() } : undefined;
+    return sendAt ? { gsi2pk: SCHEDULED_MAILINGS, gsi2sk: new Date(sendAt).toISOString() } : undefined;
   if (state === 'complete' || state === 'dry-run') return undefined;
   return { gsi2pk: OPEN_MAILINGS, gsi2sk: mid };
 }

@@ -1,33 +1,29 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../lib/errors.js';
 import { keys, type MailingRow, OPEN_MAILINGS } from './model.js';
-import { queryAll, type StoreDeps } from './store.js';
+import { applied, oneOf, onIndex, queryAll, type StoreDeps } from './table.js';
+import { MAILING_MOVES } from './transitions.js';
 
 /** Every mailing that is not final (gsi2 `OPEN`, see model.ts): one Query, no Scan. */
 export function openMailings(deps: StoreDeps): Promise<MailingRow[]> {
-  return queryAll<MailingRow>(deps, {
-    IndexName: 'gsi2',
-    KeyConditionExpression: 'gsi2pk = :p',
-    ExpressionAttributeValues: { ':p': OPEN_MAILINGS },
-  });
+  return queryAll<MailingRow>(deps, onIndex('gsi2', OPEN_MAILINGS));
 }
 
-/** Takes a cancelled mailing off the open list once no claim is left; false when it is no longer cancelled. */
-export async function closeCancelledMailing(deps: StoreDeps, mid: string): Promise<boolean> {
-  try {
-    await deps.db.send(
+/**
+ * Takes a cancelled mailing off the open list once no claim is left (the `close` move, which
+ * keeps its state); false when it is no longer cancelled.
+ */
+export function closeCancelledMailing(deps: StoreDeps, mid: string): Promise<boolean> {
+  const from = oneOf('#s', MAILING_MOVES.close.from, 'f');
+  return applied(
+    deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.mailing(mid),
         UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
-        ConditionExpression: '#s = :cancelled',
+        ConditionExpression: from.condition,
         ExpressionAttributeNames: { '#s': 'state' },
-        ExpressionAttributeValues: { ':cancelled': 'cancelled' },
+        ExpressionAttributeValues: from.values,
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }

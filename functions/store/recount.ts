@@ -11,9 +11,8 @@
  * quiet period when they disagree) and takes it off again once they agree.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../lib/errors.js';
 import { keys, type MailingRow, OPEN_MAILINGS } from './model.js';
-import type { StoreDeps } from './store.js';
+import { applied, conditionally, type StoreDeps } from './table.js';
 
 /** The attribute that asks the clock for a recount (an ISO time: when it was asked). */
 export const RECOUNT_DUE = 'recountDue';
@@ -22,8 +21,8 @@ export type RecountFlag = { [RECOUNT_DUE]?: string };
 
 /** Asks the clock to recount a mailing from its rows; nothing when the mailing does not exist. */
 export async function requestRecount(deps: StoreDeps, mailingId: string): Promise<void> {
-  try {
-    await deps.db.send(
+  await conditionally(
+    deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.mailing(mailingId),
@@ -38,10 +37,8 @@ export async function requestRecount(deps: StoreDeps, mailingId: string): Promis
           ':scheduled': 'scheduled',
         },
       }),
-    );
-  } catch (error) {
-    if (!isConditionFailed(error)) throw error;
-  }
+    ),
+  );
 }
 
 /**
@@ -50,8 +47,8 @@ export async function requestRecount(deps: StoreDeps, mailingId: string): Promis
  */
 export async function clearRecount(deps: StoreDeps, mailing: MailingRow & RecountFlag): Promise<boolean> {
   const leave = mailing.state === 'complete' || mailing.state === 'dry-run';
-  try {
-    await deps.db.send(
+  return applied(
+    deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: keys.mailing(mailing.mailingId),
@@ -60,10 +57,6 @@ export async function clearRecount(deps: StoreDeps, mailing: MailingRow & Recoun
         ExpressionAttributeNames: { '#due': RECOUNT_DUE, '#state': 'state' },
         ExpressionAttributeValues: { ':due': mailing[RECOUNT_DUE], ':state': mailing.state },
       }),
-    );
-    return true;
-  } catch (error) {
-    if (isConditionFailed(error)) return false;
-    throw error;
-  }
+    ),
+  );
 }

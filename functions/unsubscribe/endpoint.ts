@@ -23,7 +23,7 @@ import type { PageRequest, PageResponse } from '../lib/pages.js';
 import { methodNotAllowed, pageResponse as page, pageMethod, readForm } from '../lib/pages.js';
 import { catalogLanguageOf, resolveLanguage } from '../render/languages.js';
 import type { PressRow, RegistrationRow } from '../store/model.js';
-import { keys as tableKeys } from '../store/model.js';
+import { conferenceScope, keys as tableKeys } from '../store/model.js';
 import {
   getConference,
   getRegistration,
@@ -39,8 +39,8 @@ export interface UnsubscribeDeps extends StoreDeps {
   log?: Pick<Logger, 'info'>;
 }
 
-/** The suppression scope of one conference's bulk mail. */
-export const conferenceScope = (conferenceId: string) => `CONF#${conferenceId}`;
+/** The suppression scope of one conference's bulk mail (kept with the keys, store/model.ts). */
+export { conferenceScope };
 
 /** Handles one request to the endpoint. */
 export async function handleUnsubscribe(deps: UnsubscribeDeps, request: PageRequest): Promise<PageResponse> {

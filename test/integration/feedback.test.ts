@@ -25,6 +25,7 @@ import {
   suppressionsFor,
   transitionDelivery,
 } from '../../functions/store/store.js';
+import { DELIVERY_MOVES } from '../../functions/store/transitions.js';
 import {
   signUnsubscribeToken,
   type UnsubscribeKeys,
@@ -64,13 +65,13 @@ describe('feedback on the embedded stack', () => {
     await seedMailing(store(), { mailingId, conferenceId: cid });
     await seedDelivery(store(), { mailingId, conferenceId: cid }, contactKey);
     await countPlanned(store(), mailingId, 1);
-    await transitionDelivery(store(), mailingId, contactKey, ['queued'], 'sending');
+    await transitionDelivery(store(), mailingId, contactKey, DELIVERY_MOVES.claim);
     if (state === 'sent') {
-      await transitionDelivery(store(), mailingId, contactKey, ['sending'], 'sent', {
+      await transitionDelivery(store(), mailingId, contactKey, DELIVERY_MOVES.recordSent, {
         set: { sesMessageId: messageId },
       });
     } else if (state === 'uncertain') {
-      await transitionDelivery(store(), mailingId, contactKey, ['sending'], 'uncertain', {
+      await transitionDelivery(store(), mailingId, contactKey, DELIVERY_MOVES.markUncertain, {
         set: { reason: 'lease expired' },
       });
     }
@@ -206,7 +207,7 @@ describe('feedback on the embedded stack', () => {
         },
       );
       expect((await stateOf(d)).state).toBe('sending');
-      await transitionDelivery(store(), d.mailingId, d.contactKey, ['sending'], 'sent', {
+      await transitionDelivery(store(), d.mailingId, d.contactKey, DELIVERY_MOVES.recordSent, {
         set: { sesMessageId: d.messageId },
       });
       await waitState(d, 'delivered');

@@ -9,6 +9,7 @@ import { INTERNAL_SOURCE } from '../../functions/mailing/internal.js';
 import type { MailingState } from '../../functions/store/model.js';
 import { openMailings } from '../../functions/store/open-mailings.js';
 import { getDelivery, getMailing, transitionDelivery } from '../../functions/store/store.js';
+import { DELIVERY_MOVES } from '../../functions/store/transitions.js';
 import { useLocalStack } from './support/local-stack.js';
 import { fixture, sendAndWait, storeOf } from './support/pipeline.js';
 import { seedDelivery, seedMailing, seedRegistrations } from './support/seed.js';
@@ -92,7 +93,7 @@ describe('planning and the lease sweeper', () => {
         familyName: 'Claim',
       });
       // A sender claimed it, got as far as SES (`submitting`) and died: the lease ran out long ago.
-      await transitionDelivery(store(), mailingId, contactKey, ['queued'], 'sending', {
+      await transitionDelivery(store(), mailingId, contactKey, DELIVERY_MOVES.claim, {
         set: { leaseUntil: Date.now() - 60_000, leaseOwner: 'a-sender-that-died', submitting: true },
       });
       const later = { ...depsWith(), now: () => new Date(Date.now() + 3_600_000) };

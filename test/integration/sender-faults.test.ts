@@ -19,6 +19,7 @@ import { retryLater } from '../../functions/sending/retry.js';
 import { MAX_SEND_RETRIES, sendOne } from '../../functions/sending/send.js';
 import type { DeliveryRow } from '../../functions/store/model.js';
 import { getDelivery, getMailing, transitionDelivery } from '../../functions/store/store.js';
+import { DELIVERY_MOVES } from '../../functions/store/transitions.js';
 import { useLocalStack } from './support/local-stack.js';
 import { headerLine } from './support/mail.js';
 import { acceptedFor, fixture, sendAndWait, storeOf } from './support/pipeline.js';
@@ -341,7 +342,7 @@ describe('sender under faults', () => {
   describe('defect 11: every way into uncertain emits the Uncertain metric', () => {
     const dead = async (mailingId: string) => {
       const { delivery, job } = await one(mailingId);
-      await transitionDelivery(store(), mailingId, delivery.contactKey, ['queued'], 'sending', {
+      await transitionDelivery(store(), mailingId, delivery.contactKey, DELIVERY_MOVES.claim, {
         // It got as far as SES (`submitting`, the last write before the call) and died.
         set: { leaseUntil: Date.now() - 1000, leaseOwner: 'a-sender-that-died', submitting: true },
       });

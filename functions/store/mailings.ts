@@ -1,0 +1,159 @@
+/** Mailing rows: creation, the state moves of transitions.ts, the planning cursor, the scheduled list. */
+import { randomUUID } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  DELIVERY_STATES,
+  keys,
+  lists,
+  type MailingRow,
+  mailingStateIndex,
+  SCHEDULED_MAILINGS,
+} from './model.js';
+import type { StoreDeps } from './table.js';
+import {
+  applied,
+  conditionally,
+  getItem,
+  LAST_WRITE,
+  listed,
+  newestFirst,
+  oneOf,
+  ownWrite,
+  putIfAbsent,
+  queryAll,
+} from './table.js';
+import type { MailingMove } from './transitions.js';
+
+const zeroCounters = Object.fromEntries(DELIVERY_STATES.map((s) => [`count_${s}`, 0]));
+
+/** Creates a mailing row; false when a mailing with this id already exists (a repeat). */
+export async function createMailing(
+  deps: StoreDeps,
+  row: Omit<MailingRow, `count_${string}` | 'createdAt' | 'total'>,
+  /** Deliveries already written for it (a single mail's one row), counted as queued. */
+  planned = 0,
+): Promise<boolean> {
+  const createdAt = deps.now().toISOString();
+  return putIfAbsent(deps, {
+    ...keys.mailing(row.mailingId),
+    ...listed(lists.mailingsOf(row.conferenceId), `${createdAt}#${row.mailingId}`),
+    ...mailingStateIndex(row.mailingId, row.state, row.sendAt),
+    ...zeroCounters,
+    count_queued: planned,
+    total: planned,
+    createdAt,
+    ...row,
+  });
+}
+
+export const getMailing = (deps: StoreDeps, mid: string) => getItem<MailingRow>(deps, keys.mailing(mid));
+
+/**
+ * Makes a mailing move (transitions.ts) if the mailing is in one of the move's from-states;
+ * false otherwise. `extra` attributes are set with it.
+ */
+export function setMailingState(
+  deps: StoreDeps,
+  mid: string,
+  move: Pick<MailingMove, 'from' | 'to'>,
+  extra: Record<string, unknown> = {},
+): Promise<boolean> {
+  const { to } = move;
+  const from = oneOf('#s', move.from, 'f');
+  const names: Record<string, string> = { '#s': 'state' };
+  const values: Record<string, unknown> = { ':to': to, ...from.values };
+  const sets = ['#s = :to'];
+  for (const [k, v] of Object.entries(extra)) {
+    names[`#${k}`] = k;
+    values[`:${k}`] = v;
+    sets.push(`#${k} = :${k}`);
+  }
+  // A scheduled mailing's index key comes in `extra` (its sendAt); every other state's from its state.
+  const index = to === 'scheduled' ? undefined : mailingStateIndex(mid, to);
+  if (index) {
+    values[':gsi2pk'] = index.gsi2pk;
+    values[':gsi2sk'] = index.gsi2sk;
+    sets.push('gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk');
+  }
+  return applied(
+    deps.db.send(
+      new UpdateCommand({
+        TableName: deps.table,
+        Key: keys.mailing(mid),
+        UpdateExpression: `SET ${sets.join(', ')}${to === 'scheduled' || index ? '' : ' REMOVE gsi2pk, gsi2sk'}`,
+        ConditionExpression: from.condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    ),
+  );
+}
+
+/** The attributes that put a mailing on the scheduled list at `sendAt` (for {@link setMailingState}'s `extra`). */
+export function scheduledAt(mid: string, sendAt: string): Record<string, unknown> {
+  return { ...mailingStateIndex(mid, 'scheduled', sendAt) };
+}
+
+/** Advances the planning cursor if it is still where this planner found it (a crash-resumed page cannot double-count). */
+export async function advancePlan(
+  deps: StoreDeps,
+  mid: string,
+  expected: MailingRow['plan'],
+  next: MailingRow['plan'],
+  created: number,
+): Promise<boolean> {
+  const write = randomUUID();
+  const done = await conditionally(
+    deps.db.send(
+      new UpdateCommand({
+        TableName: deps.table,
+        Key: keys.mailing(mid),
+        UpdateExpression: 'SET #plan = :next, #write = :write ADD #total :n, #queued :n',
+        ConditionExpression: '#plan.#phase = :phase AND #plan.#pages = :pages',
+        ExpressionAttributeNames: {
+          '#plan': 'plan',
+          '#phase': 'phase',
+          '#pages': 'pages',
+          '#total': 'total',
+          '#queued': 'count_queued',
+          '#write': LAST_WRITE,
+        },
+        ExpressionAttributeValues: {
+          ':next': next,
+          ':n': created,
+          ':phase': expected.phase,
+          ':pages': expected.pages,
+          ':write': write,
+        },
+      }),
+    ),
+  );
+  if (done) return true;
+  return (await ownWrite(deps, keys.mailing(mid), write)) !== undefined;
+}
+
+/** Adds planned deliveries to a mailing's total and queued counters. */
+export async function countPlanned(deps: StoreDeps, mid: string, n: number): Promise<void> {
+  await deps.db.send(
+    new UpdateCommand({
+      TableName: deps.table,
+      Key: keys.mailing(mid),
+      UpdateExpression: 'ADD #t :n, #q :n',
+      ExpressionAttributeNames: { '#t': 'total', '#q': 'count_queued' },
+      ExpressionAttributeValues: { ':n': n },
+    }),
+  );
+}
+
+export function listMailings(deps: StoreDeps, cid: string): Promise<MailingRow[]> {
+  return newestFirst<MailingRow>(deps, lists.mailingsOf(cid));
+}
+
+/** Mailings whose sendAt has come (they are indexed only while scheduled). */
+export async function dueScheduledMailings(deps: StoreDeps, now: Date): Promise<{ mailingId: string }[]> {
+  return queryAll<{ mailingId: string }>(deps, {
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :p AND gsi2sk <= :now',
+    ExpressionAttributeValues: { ':p': SCHEDULED_MAILINGS, ':now': now.toISOString() },
+  });
+}

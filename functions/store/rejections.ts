@@ -1,0 +1,37 @@
+/** Rejected events, recorded with their reason; and the local runner's settable clock. */
+import { keys, lists } from './model.js';
+import { expiresAt, getItem, listed, newestFirst, putItem, type StoreDeps } from './table.js';
+
+export interface RejectionRow {
+  rejectionId: string;
+  eventId?: string;
+  type?: string;
+  code: string;
+  reason: string;
+  payloadHead: string;
+  receivedAt: string;
+  sqsMessageId?: string;
+}
+
+export async function recordRejection(deps: StoreDeps, row: RejectionRow): Promise<void> {
+  await putItem(deps, {
+    ...keys.rejection(row.rejectionId),
+    ...listed(lists.rejections, `${row.receivedAt}#${row.rejectionId}`),
+    ...row,
+    expiresAt: expiresAt(deps),
+  });
+}
+
+export function listRejections(deps: StoreDeps, limit = 100): Promise<RejectionRow[]> {
+  return newestFirst<RejectionRow>(deps, lists.rejections, limit);
+}
+
+/** Local only: the settable clock's offset from real time. */
+export async function clockOffsetMs(deps: Pick<StoreDeps, 'db' | 'table'>): Promise<number> {
+  const item = await getItem<{ offsetMs?: number }>(deps, keys.clock(), false);
+  return Number(item?.offsetMs ?? 0);
+}
+
+export async function setClockOffset(deps: Pick<StoreDeps, 'db' | 'table'>, offsetMs: number): Promise<void> {
+  await putItem(deps, { ...keys.clock(), offsetMs });
+}
