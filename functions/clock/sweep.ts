@@ -104,14 +104,15 @@ async function requeueStaleQueued(deps: SweepDeps, mailing: MailingRow): Promise
   return items.length;
 }
 
-const FINAL = new Set<MailingRow['state']>(['complete', 'cancelled', 'dry-run']);
-
 /**
- * A final mailing whose feedback asked for a recount (store/recount.ts): once its counters agree
- * with its rows the request is cleared (and it leaves the open list); until then they are
- * repaired from the rows after the quiet period, as a sending mailing's are.
+ * A mailing whose feedback asked for a recount (store/recount.ts): once its counters agree with
+ * its rows the request is cleared (a complete one leaves the open list with it); until then they
+ * are repaired from the rows after the quiet period, as a sending mailing's are.
  */
-async function recountFinal(deps: SweepDeps, mailing: MailingRow): Promise<void> {
+const recountDue = (m: MailingRow | undefined): boolean =>
+  (m as RecountFlag | undefined)?.[RECOUNT_DUE] !== undefined;
+
+async function recount(deps: SweepDeps, mailing: MailingRow): Promise<void> {
   if ((await compareCounters(deps, mailing)).agree) {
     await clearRecount(deps, mailing);
     return;
@@ -158,10 +159,11 @@ export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
     if (!mailing) continue;
     const { expired, live } = await expireDeadClaims(deps, mailing);
     result.leasesExpired += expired;
-    if ((mailing as RecountFlag)[RECOUNT_DUE] !== undefined && FINAL.has(mailing.state)) {
-      if (!live) await recountFinal(deps, mailing);
-      continue;
-    }
+    // A recount asked for (store/recount.ts), whatever the state: a mailing still sending is not
+    // completed while one is due, or it would leave the open list with the request unanswered.
+    if (recountDue(mailing) && mailing.state !== 'planning' && !live) await recount(deps, mailing);
+    // A complete mailing is on the list only for its recount; a cancelled one goes on below.
+    if (mailing.state === 'complete' || mailing.state === 'dry-run') continue;
     if (mailing.state === 'planning' && mailing.plan.phase === 'done') {
       await setMailingState(deps, mailing.mailingId, MAILING_MOVES.finishPlanning);
     } else if (mailing.state === 'planning') {
@@ -186,7 +188,7 @@ export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
         progress = await mailingProgress(deps, mailing.mailingId);
     }
     const latest = progress?.complete ? await getMailing(deps, mailing.mailingId) : undefined;
-    if (latest?.state === 'sending' && !drifted(latest)) {
+    if (latest?.state === 'sending' && !drifted(latest) && !recountDue(latest)) {
       if (await setMailingState(deps, mailing.mailingId, MAILING_MOVES.complete))
         result.completed.push(mailing.mailingId);
     }

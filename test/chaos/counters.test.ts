@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { sweepOpenMailings } from '../../functions/clock/sweep.js';
 import { addCounters, CounterBatch } from '../../functions/store/counters.js';
 import { keys } from '../../functions/store/model.js';
+import { requestRecount } from '../../functions/store/recount.js';
 import {
   countPlanned,
   createDelivery,
@@ -199,5 +200,50 @@ describe('counter flush', () => {
     const m = await getMailing(deps, mailingId);
     expect(m?.state).toBe('complete');
     expect([m?.count_queued, m?.count_sent, m?.total]).toEqual([0, 1, 1]);
+  });
+
+  it('answers a recount asked for while the mailing was still sending before it completes it', async () => {
+    // Found by npm run chaos (seed 20262301, run 7): feedback asked for a recount of a mailing
+    // that was still sending; the clock completed it, which took it off the open list with the
+    // request unanswered (and the counters one move short) for ever.
+    const deps = store();
+    const mailingId = await mailing(deps);
+    const contactKey = 'recount-due@example.org';
+    await createDelivery(deps, {
+      mailingId,
+      contactKey,
+      deliveryId: deliveryIdOf(mailingId, contactKey),
+      conferenceId: 'dushanbe-2022',
+      kind: 'invitation',
+      state: 'delivered',
+      recipient: {
+        contactKey,
+        email: contactKey,
+        givenName: 'Recount',
+        familyName: 'Due',
+        role: 'delegate',
+        sessions: [],
+        contactId: 'recount-due',
+      },
+      attempts: 1,
+    });
+    // Counted as sent: the feedback's move to delivered was lost with its flush.
+    await countPlanned(deps, mailingId, 1);
+    await moveCounters(deps, mailingId, 'queued', 'sent');
+    await requestRecount(deps, mailingId);
+    const sweep = () =>
+      sweepOpenMailings({
+        ...deps,
+        sqs: stack.current.clients.sqs,
+        sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
+        intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
+        countersQuietMs: 0,
+      });
+    for (let tick = 0; tick < 6; tick++) await sweep();
+    const m = (await getMailing(deps, mailingId)) as Record<string, unknown> | undefined;
+    expect(m?.state).toBe('complete');
+    expect([m?.count_sent, m?.count_delivered]).toEqual([0, 1]);
+    expect(m?.recountDue).toBeUndefined();
+    expect(m?.gsi2pk).toBeUndefined();
   });
 });
