@@ -213,14 +213,22 @@ export function runtimeCatalog(catalog: Catalog): RuntimeCatalog {
   };
 }
 
-/** A catalog's entry in the language registry (`dist/languages.js`): its metadata and page strings. */
+/**
+ * A catalog's entry in the language registry (`dist/languages.js`): its metadata and the strings
+ * of the pages the functions serve. The console's words (`pages.console.*`) stay out: the console
+ * bundles them from the catalogs itself (console/src/i18n.ts), and every function bundle carries
+ * this registry.
+ */
 export function languageEntry(catalog: Catalog): LanguageEntry {
+  const pages = Object.fromEntries(
+    Object.entries(section(catalog, 'pages')).filter(([key]) => !key.startsWith('console.')),
+  );
   return {
     code: catalog.language,
     name: catalog.messages.get('meta.name') ?? catalog.language,
     locale: catalog.messages.get('meta.locale') ?? catalog.language,
     dir: catalogDir(catalog),
-    pages: section(catalog, 'pages'),
+    pages,
   };
 }
 
