@@ -9,8 +9,9 @@ import { CreateTopicCommand, PublishCommand, SNSClient, SubscribeCommand } from 
 import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import { defaultConfig, synthTemplate } from '../infra/synth.js';
+import { type ExecutionEnvironment, executionEnvironment } from './environment.js';
 import type { FaultLayer } from './faults.js';
-import { inInitContext, runInvocation, useMultiConcurrency } from './invocation.js';
+import { runInvocation, useMultiConcurrency } from './invocation.js';
 import { type AnyHandler, LocalRunner, lambdaContext } from './runner.js';
 import { type AcceptedMail, type LocalSes, type SesFault, startLocalSes } from './ses.js';
 import { type Bindings, readStackSpec, resolveValue } from './template.js';
@@ -477,40 +478,4 @@ function publishes(types: string[], eventType: string | undefined): boolean {
   if (types.length === 0 || !eventType) return true;
   const name = eventType.replace(/\s+/g, '');
   return types.some((t) => t.toLowerCase() === name.toLowerCase());
-}
-
-interface ExecutionEnvironment {
-  /** Resolves once the entry module is loaded (its init ran). */
-  ready(): Promise<AnyHandler>;
-  /** Invokes the current environment's handler. */
-  handler: AnyHandler;
-  /** Starts a fresh environment for the invocations that follow. */
-  reset(): void;
-}
-
-/**
- * A function's execution environment: its entry module and the state it holds at module level
- * (caches, the send pacer). Lambda resets an environment whose invocation timed out or crashed,
- * so nothing a dead invocation left half-done there is seen by the next; here, the entry module
- * is imported again under a new URL, which gives it new module state (the clients below it, and
- * the fault layer installed on them, stay).
- */
-function executionEnvironment(href: string): ExecutionEnvironment {
-  let generation = 0;
-  const load = () =>
-    inInitContext(
-      () =>
-        import(generation === 0 ? href : `${href}?environment=${generation}`) as Promise<{
-          handler: AnyHandler;
-        }>,
-    ).then((m) => m.handler);
-  let current = load();
-  return {
-    ready: () => current,
-    handler: async (event, context) => (await current)(event, context),
-    reset: () => {
-      generation++;
-      current = load();
-    },
-  };
 }
