@@ -56,6 +56,28 @@ describe('counter flush', () => {
     });
     return mailingId;
   };
+  /** One delivery row of the mailing, already in `state` (the rows are the record). */
+  const oneDelivery = (deps: StoreDeps, mailingId: string, name: string, state: 'sent' | 'delivered') => {
+    const contactKey = `${name}@example.org`;
+    return createDelivery(deps, {
+      mailingId,
+      contactKey,
+      deliveryId: deliveryIdOf(mailingId, contactKey),
+      conferenceId: 'dushanbe-2022',
+      kind: 'invitation',
+      state,
+      recipient: {
+        contactKey,
+        email: contactKey,
+        givenName: 'Given',
+        familyName: 'Family',
+        role: 'delegate',
+        sessions: [],
+        contactId: name,
+      },
+      attempts: 1,
+    });
+  };
   const lostFlush = () =>
     layer.setSchedule([{ fn: 'probe', op: 'DynamoDB.UpdateItem', where: 'count_', nth: 1, kind: 'lost' }]);
 
@@ -165,25 +187,7 @@ describe('counter flush', () => {
     const deps = store();
     const mailingId = await mailing(deps);
     // One delivery sent, but the batch died before its flush: the counters still say queued.
-    const contactKey = 'lost-flush@example.org';
-    await createDelivery(deps, {
-      mailingId,
-      contactKey,
-      deliveryId: deliveryIdOf(mailingId, contactKey),
-      conferenceId: 'dushanbe-2022',
-      kind: 'invitation',
-      state: 'sent',
-      recipient: {
-        contactKey,
-        email: contactKey,
-        givenName: 'Lost',
-        familyName: 'Flush',
-        role: 'delegate',
-        sessions: [],
-        contactId: 'lost-flush',
-      },
-      attempts: 1,
-    });
+    await oneDelivery(deps, mailingId, 'lost-flush', 'sent');
     await countPlanned(deps, mailingId, 1);
     const sweep = () =>
       sweepOpenMailings({
@@ -208,25 +212,7 @@ describe('counter flush', () => {
     // request unanswered (and the counters one move short) for ever.
     const deps = store();
     const mailingId = await mailing(deps);
-    const contactKey = 'recount-due@example.org';
-    await createDelivery(deps, {
-      mailingId,
-      contactKey,
-      deliveryId: deliveryIdOf(mailingId, contactKey),
-      conferenceId: 'dushanbe-2022',
-      kind: 'invitation',
-      state: 'delivered',
-      recipient: {
-        contactKey,
-        email: contactKey,
-        givenName: 'Recount',
-        familyName: 'Due',
-        role: 'delegate',
-        sessions: [],
-        contactId: 'recount-due',
-      },
-      attempts: 1,
-    });
+    await oneDelivery(deps, mailingId, 'recount-due', 'delivered');
     // Counted as sent: the feedback's move to delivered was lost with its flush.
     await countPlanned(deps, mailingId, 1);
     await moveCounters(deps, mailingId, 'queued', 'sent');

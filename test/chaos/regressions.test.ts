@@ -52,6 +52,19 @@ describe('chaos regressions', () => {
     };
     return e;
   };
+  /** A one-person mailing complete, its row delivered, counted once, and no recount left due. */
+  const deliveredAndCounted = (mailingId: string) =>
+    eventually(
+      async () => {
+        const m = await getMailing(store(), mailingId);
+        const [row] = await listDeliveries(store(), mailingId);
+        const due = (m as { recountDue?: string } | undefined)?.recountDue;
+        return m?.state === 'complete' && row?.state === 'delivered' && !due && m.count_delivered === 1
+          ? m
+          : undefined;
+      },
+      { timeoutMs: 60_000, what: `${mailingId} delivered, counted and its recount done` },
+    );
   /** The mailing once it is complete and its deliveries are all past sending. */
   const settledMailing = (mailingId: string) =>
     eventually(
@@ -193,17 +206,7 @@ describe('chaos regressions', () => {
     ]);
     await sendEvent(stack.current, registration(61));
     const mailingId = `confirmation-${cid}-chaos-61`;
-    const mailing = await eventually(
-      async () => {
-        const m = await getMailing(store(), mailingId);
-        const [row] = await listDeliveries(store(), mailingId);
-        const due = (m as { recountDue?: string } | undefined)?.recountDue;
-        return m?.state === 'complete' && row?.state === 'delivered' && !due && m.count_delivered === 1
-          ? m
-          : undefined;
-      },
-      { timeoutMs: 60_000, what: `${mailingId} delivered and counted` },
-    );
+    const mailing = await deliveredAndCounted(mailingId);
     expect(
       layer.injected.filter((i) => i.fault.where === 'lastCounterFlush').map((i) => i.fault.kind),
     ).toEqual(['crash-before']);
@@ -220,17 +223,7 @@ describe('chaos regressions', () => {
     ]);
     await sendEvent(stack.current, registration(63));
     const mailingId = `confirmation-${cid}-chaos-63`;
-    const mailing = await eventually(
-      async () => {
-        const m = await getMailing(store(), mailingId);
-        const [row] = await listDeliveries(store(), mailingId);
-        const due = (m as { recountDue?: string } | undefined)?.recountDue;
-        return m?.state === 'complete' && row?.state === 'delivered' && !due && m.count_delivered === 1
-          ? m
-          : undefined;
-      },
-      { timeoutMs: 60_000, what: `${mailingId} delivered, counted and its recount done` },
-    );
+    const mailing = await deliveredAndCounted(mailingId);
     expect(
       layer.injected.filter((i) => i.fault.where === 'DELIVERY#chaos-63@').map((i) => i.fault.kind),
     ).toEqual(['crash-after']);
