@@ -78,6 +78,15 @@ describe('counter flush', () => {
       attempts: 1,
     });
   };
+  /** One clock sweep over the open list, with no quiet period before a recount. */
+  const sweepOf = (deps: StoreDeps) =>
+    sweepOpenMailings({
+      ...deps,
+      sqs: stack.current.clients.sqs,
+      sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
+      intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
+      countersQuietMs: 0,
+    });
   const lostFlush = () =>
     layer.setSchedule([{ fn: 'probe', op: 'DynamoDB.UpdateItem', where: 'count_', nth: 1, kind: 'lost' }]);
 
@@ -164,14 +173,7 @@ describe('counter flush', () => {
     const mailingId = await mailing(deps);
     // A move no row made: the mailing has no delivery at all, its counters say −1 queued, 1 sent.
     await moveCounters(deps, mailingId, 'queued', 'sent');
-    const sweep = () =>
-      sweepOpenMailings({
-        ...deps,
-        sqs: stack.current.clients.sqs,
-        sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
-        intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
-        countersQuietMs: 0,
-      });
+    const sweep = () => sweepOf(deps);
     // Two looks (the recount's proof of quiet), then the completion; each sweep is one clock tick.
     for (let tick = 0; tick < 3; tick++) {
       const m = await getMailing(deps, mailingId);
@@ -189,14 +191,7 @@ describe('counter flush', () => {
     // One delivery sent, but the batch died before its flush: the counters still say queued.
     await oneDelivery(deps, mailingId, 'lost-flush', 'sent');
     await countPlanned(deps, mailingId, 1);
-    const sweep = () =>
-      sweepOpenMailings({
-        ...deps,
-        sqs: stack.current.clients.sqs,
-        sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
-        intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
-        countersQuietMs: 0,
-      });
+    const sweep = () => sweepOf(deps);
     for (let tick = 0; tick < 3; tick++) {
       if ((await getMailing(deps, mailingId))?.state === 'complete') break;
       await sweep();
@@ -217,14 +212,7 @@ describe('counter flush', () => {
     await countPlanned(deps, mailingId, 1);
     await moveCounters(deps, mailingId, 'queued', 'sent');
     await requestRecount(deps, mailingId);
-    const sweep = () =>
-      sweepOpenMailings({
-        ...deps,
-        sqs: stack.current.clients.sqs,
-        sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
-        intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
-        countersQuietMs: 0,
-      });
+    const sweep = () => sweepOf(deps);
     for (let tick = 0; tick < 6; tick++) await sweep();
     const m = (await getMailing(deps, mailingId)) as Record<string, unknown> | undefined;
     expect(m?.state).toBe('complete');
