@@ -43,10 +43,27 @@ export interface PipelineDeps extends StoreDeps {
 /** Recipients read per planning message: small enough that one invocation stays short. */
 export const PLAN_PAGE_SIZE = 100;
 
+/** What rendering needs of a delivery row: written once at planning, never changed after. */
+export type PlannedDelivery = Pick<DeliveryRow, 'deliveryId' | 'recipient' | 'payload'>;
+
+/** The planned part of a row, for a job. */
+export const plannedOf = (row: PlannedDelivery): PlannedDelivery => ({
+  deliveryId: row.deliveryId,
+  recipient: row.recipient,
+  ...(row.payload ? { payload: row.payload } : {}),
+});
+
 /** The body of a send job on the send queue. */
 export interface SendJob {
   mailingId: string;
   contactKey: string;
+  /**
+   * The delivery as planned, when the enqueuer has it: what the sender renders from, so that it
+   * need not read the row before claiming it (one DynamoDB call a delivery; issue 15). None of
+   * these fields changes after planning; the claim still decides, and SES is sent to the address
+   * of the row it returns. A job without it (sweeps, resends) makes the sender read the row.
+   */
+  delivery?: PlannedDelivery;
   /** How many times the job came back (throttling, 5xx, passing faults): sets the back-off. */
   retries?: number;
   /** How many of those were faults rather than throttling: capped (see MAX_SEND_RETRIES). */
@@ -172,10 +189,11 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
           ? suppressedOnPage.has(recipient.contactKey)
           : await deps.isSuppressed?.(recipient.contactKey, mailing.conferenceId));
       if (suppressed) return; // not in the audience at all: see README "Suppression"
+      const deliveryId = deliveryIdOf(mailingId, recipient.contactKey);
       const created = await createDelivery(deps, {
         mailingId,
         contactKey: recipient.contactKey,
-        deliveryId: deliveryIdOf(mailingId, recipient.contactKey),
+        deliveryId,
         conferenceId: mailing.conferenceId,
         kind: mailing.kind,
         state: 'queued',
@@ -186,7 +204,11 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
       } as Omit<DeliveryRow, 'createdAt' | 'updatedAt' | 'expiresAt'>);
       if (created) {
         counted++;
-        jobs.push({ mailingId, contactKey: recipient.contactKey });
+        jobs.push({
+          mailingId,
+          contactKey: recipient.contactKey,
+          delivery: plannedOf({ deliveryId, recipient, ...(payload ? { payload } : {}) }),
+        });
         return;
       }
       const existing = (await getDelivery(deps, mailingId, recipient.contactKey)) as
@@ -194,7 +216,8 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
         | undefined;
       if (existing?.planPage === pageNo) {
         counted++;
-        if (existing.state === 'queued') jobs.push({ mailingId, contactKey: recipient.contactKey });
+        if (existing.state === 'queued')
+          jobs.push({ mailingId, contactKey: recipient.contactKey, delivery: plannedOf(existing) });
       }
     }),
   );

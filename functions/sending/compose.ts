@@ -17,6 +17,9 @@ export type ComposeEnv = Pick<
 > &
   Partial<Pick<Env, 'RSVP_BASE_URL'>>;
 
+/** What a composer needs of a delivery: its planned part and its address key. */
+export type MailTarget = Pick<DeliveryRow, 'contactKey' | 'deliveryId' | 'recipient' | 'payload'>;
+
 export interface ComposedMail {
   raw: Buffer;
   from: string;
@@ -50,7 +53,7 @@ function calendarsFor(
 export function composerFor(
   store: StoreDeps,
   env: ComposeEnv,
-): (delivery: DeliveryRow, mailing: MailingRow) => Promise<ComposedMail> {
+): (delivery: MailTarget, mailing: MailingRow) => Promise<ComposedMail> {
   const conferences = cachedReader((id) => getConference(store, id), 30_000);
   const agendas = cachedReader((id) => getAgenda(store, id), 5_000);
 
@@ -74,7 +77,7 @@ export function composerFor(
   };
 
   async function build(
-    delivery: DeliveryRow,
+    delivery: MailTarget,
     mailing: MailingRow,
     conference: ConferenceRow,
     agenda: AgendaRow | undefined,

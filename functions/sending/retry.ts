@@ -16,6 +16,7 @@ export const HOLD_SECONDS = 900;
 
 async function putBack(sqs: SQSClient, queueUrl: string, job: SendJob, delay: number): Promise<void> {
   const body: SendJob = { mailingId: job.mailingId, contactKey: job.contactKey };
+  if (job.delivery) body.delivery = job.delivery;
   if (job.retries) body.retries = job.retries;
   if (job.faults) body.faults = job.faults;
   await sqs.send(

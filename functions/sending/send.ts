@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { blockedReason, blocks, type SuppressionFact } from '../feedback/suppression-rule.js';
 import { PermanentError } from '../lib/errors.js';
-import type { SendJob } from '../mailing/plan.js';
+import type { PlannedDelivery, SendJob } from '../mailing/plan.js';
 import { RenderError } from '../render/format.js';
 import { sesTags } from '../render/mime.js';
 import type { DeliveryRow, MailingRow } from '../store/model.js';
 import { getDelivery, type StoreDeps, setMailingState, transitionDelivery } from '../store/store.js';
 import { DELIVERY_MOVES, MAILING_MOVES } from '../store/transitions.js';
+import type { MailTarget } from './compose.js';
 import { type CountMetric, expireLease, markUncertain, reclaimUnsent, SUBMITTING } from './lease.js';
 import type { Pacer } from './pacer.js';
 import { classifySesError } from './ses-errors.js';
@@ -50,7 +51,7 @@ export interface SenderDeps extends StoreDeps {
    * {@link PermanentError}) when the content can never render; anything else it throws is taken
    * for a passing fault (a throttled read…) and retried.
    */
-  compose: (delivery: DeliveryRow, mailing: MailingRow) => Promise<{ raw: Buffer; from: string }>;
+  compose: (delivery: MailTarget, mailing: MailingRow) => Promise<{ raw: Buffer; from: string }>;
   /** Reads the mailing without a cache: used before putting a delivery back in the queue. */
   freshMailing?: (mailingId: string) => Promise<MailingRow | undefined>;
   /** Tells the `mailing` cache that a mailing changed (this sender paused it). */
@@ -83,8 +84,10 @@ const messageOf = (error: unknown) =>
  * delivery is already claimed is a redelivery or a race and sends nothing; if
  * the claim's lease ran out, the sender that held it died somewhere between
  * claiming and recording, and the delivery becomes `uncertain` — resent only
- * when an organizer says so. Everything that can fail before SES (the reads,
- * the suppression check, rendering) runs before the claim, so a fault or a
+ * when an organizer says so. A planned job carries what rendering needs, so the
+ * row is read only when the claim fails (or the job does not carry it). Everything
+ * that can fail before SES (the reads, the suppression check, rendering) runs
+ * before the claim, so a fault or a
  * crash there leaves the delivery queued, never a claim that runs out into a
  * false `uncertain`: the send slot is taken before the claim too, so nothing
  * but the claim itself stands between it and the SES call.
@@ -103,12 +106,16 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
     return to;
   };
 
-  let current: (DeliveryRow & { leaseOwner?: string }) | undefined;
+  let planned: PlannedDelivery | undefined = job.delivery;
   let mailing: MailingRow | undefined;
   let message: { raw: Buffer; from: string };
   try {
-    current = await getDelivery(deps, job.mailingId, job.contactKey);
-    if (current?.state !== 'queued') return await settleUnclaimed(deps, current);
+    if (!planned) {
+      // A job without the planned delivery (a sweep's, a resend's): the row says what to render.
+      const current = await getDelivery(deps, job.mailingId, job.contactKey);
+      if (current?.state !== 'queued') return await settleUnclaimed(deps, current);
+      planned = current;
+    }
     mailing = await deps.mailing(job.mailingId);
     if (mailing && !SENDING_STATES.has(mailing.state) && deps.freshMailing) {
       // The cache may be older than a resume: look again before holding a job for a quarter hour.
@@ -122,7 +129,7 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
     const blocking = blocks(await deps.suppressions(job.contactKey, mailing.conferenceId), mailing.kind);
     if (blocking !== undefined)
       return await settleQueued('suppressed', blockedReason(blocking), 'Suppressed');
-    message = await deps.compose(current, mailing);
+    message = await deps.compose({ ...planned, contactKey: job.contactKey }, mailing);
     // The send slot too (the fleet pacer reads and writes the table): nothing with I/O is left
     // between the claim and the SES call. A job that then finds its delivery claimed wastes a slot.
     await deps.pacer.acquire();
@@ -148,7 +155,9 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
       remove: [SUBMITTING],
     });
     if (!claimed) {
-      const now = (await getDelivery(deps, job.mailingId, job.contactKey)) as typeof current;
+      const now = (await getDelivery(deps, job.mailingId, job.contactKey)) as
+        | (DeliveryRow & { leaseOwner?: string })
+        | undefined;
       // The claim's answer can be lost after it took effect, and the SDK's retry then loses the
       // condition to our own claim: recognised by the owner, it is ours to send (not in-progress,
       // which would leave it to run out into a false `uncertain`).

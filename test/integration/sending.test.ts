@@ -23,7 +23,7 @@ import {
 } from './support/pipeline.js';
 import { waitDrained, waitForProgress } from './support/progress.js';
 import { seedDelivery, seedMailing, seedRegistrations } from './support/seed.js';
-import { senderDeps } from './support/sender.js';
+import { faultyDb, senderDeps } from './support/sender.js';
 
 const cid = 'dushanbe-2022';
 
@@ -149,6 +149,42 @@ describe('sending on the embedded stack', () => {
     ).toEqual(deliveries.map((d) => d.recipient.email).sort());
     expect(outcomes.filter((o) => o === 'sent')).toHaveLength(20);
     expect(outcomes.filter((o) => o !== 'sent' && o !== 'duplicate' && o !== 'in-progress')).toEqual([]);
+  });
+
+  it('sends a planned job without reading its row first, and a replay of that job sends nothing', async () => {
+    stack.current.ses.setFault(({ destinations }) =>
+      destinations.some((d) => d.startsWith('planned-'))
+        ? { status: 400, code: 'Throttling', message: 'Maximum sending rate exceeded.' }
+        : undefined,
+    );
+    const [delivery] = await parkedMailing('planned', 1);
+    if (!delivery) throw new Error('no delivery');
+    stack.current.ses.setFault(undefined);
+    await waitDrained(stack.current, stack.current.outputs.SendQueueUrl, 'send queue');
+    // Every call the sender makes on this delivery's row, by command.
+    const onRow: string[] = [];
+    const db = faultyDb(stack.current, (command, input) => {
+      if (JSON.stringify(input.Key ?? {}).includes(`DELIVERY#${delivery.contactKey}`)) onRow.push(command);
+    });
+    const job = {
+      mailingId: 'planned',
+      contactKey: delivery.contactKey,
+      delivery: { deliveryId: delivery.deliveryId, recipient: delivery.recipient },
+    };
+    expect(await sendOne(directDeps({}, db), job)).toBe('sent');
+    // The claim, the mark before SES and the record: no GetItem.
+    expect(onRow).toEqual(['UpdateItemCommand', 'UpdateItemCommand', 'UpdateItemCommand']);
+    // The same job again (an SQS redelivery): its claim fails, reads say why, nothing is written.
+    onRow.length = 0;
+    expect(await sendOne(directDeps({}, db), job)).toBe('duplicate');
+    expect(onRow[0]).toBe('UpdateItemCommand');
+    expect(new Set(onRow.slice(1))).toEqual(new Set(['GetItemCommand']));
+    const accepted = acceptedFor('planned');
+    expect(accepted.flatMap((m) => m.destinations)).toEqual([delivery.recipient.email]);
+    const parsed = await simpleParser(accepted[0]?.raw ?? '');
+    expect(parsed.to && 'value' in parsed.to ? parsed.to.value[0]?.address : undefined).toBe(
+      delivery.recipient.email,
+    );
   });
 
   it('marks a delivery uncertain, and does not resend it, when the sender dies after SES accepted', async () => {
