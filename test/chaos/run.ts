@@ -1,13 +1,14 @@
 /**
- * `npm run chaos -- --runs N [--seed S] [--path P] [--recipients R] [--shrink] [--keep-going]`
+ * `npm run chaos -- --runs N [--seed S] [--path P] [--recipients R] [--per-process K] [--parallel P] [--shrink] [--keep-going]`
  *
  * Runs the chaos property (test/chaos/property.ts) for N random fault schedules
  * and prints the figures: schedules tried, faults injected by kind, violations.
  * Long runs go in chunks of `--per-process` schedules, each in a fresh process
- * (a fresh embedded stack) with seed S + chunk; a failure prints the chunk's
+ * (a fresh embedded stack) with seed S + chunk, up to `--parallel` chunks at a time; a failure prints the chunk's
  * seed and path, which `--seed S --path P --runs 1` replays (add `--shrink` to shrink it).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { defaultConfig, synthTemplate } from '../../infra/synth.js';
 import { type ChaosFigures, runChaos } from './property.js';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     path: { type: 'string' },
     recipients: { type: 'string', default: '120' },
     'per-process': { type: 'string', default: '40' },
+    parallel: { type: 'string', default: '1' },
     shrink: { type: 'boolean', default: false },
     'keep-going': { type: 'boolean', default: false },
     child: { type: 'boolean', default: false },
@@ -48,49 +50,76 @@ async function child(): Promise<void> {
   process.exit(figures.failure ? 1 : 0);
 }
 
-function main(): void {
+/** One chunk of schedules in a fresh process: its figures, or why it ended without them. */
+function runChunk(chunk: number, n: number): Promise<ChaosFigures | string> {
+  const chunkSeed = seed + chunk;
+  const args = [
+    '--import',
+    'tsx',
+    process.argv[1] ?? 'test/chaos/run.ts',
+    '--child',
+    '--runs',
+    String(n),
+    '--seed',
+    String(chunkSeed),
+    '--recipients',
+    String(values.recipients),
+  ];
+  if (values.path) args.push('--path', values.path);
+  if (values.shrink) args.push('--shrink');
+  if (values['keep-going']) args.push('--keep-going');
+  process.stderr.write(`chunk ${chunk + 1}: ${n} schedules, seed ${chunkSeed}\n`);
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    stdout += d;
+  });
+  // Chunks run side by side: each line of a child's log says which chunk it came from.
+  createInterface({ input: child.stderr }).on('line', (line) =>
+    process.stderr.write(`[${chunk + 1}] ${line}\n`),
+  );
+  return new Promise((resolve) => {
+    child.on('close', (status) => {
+      const line = stdout.split('\n').find((l) => l.startsWith('CHAOS-FIGURES '));
+      resolve(
+        line
+          ? (JSON.parse(line.slice('CHAOS-FIGURES '.length)) as ChaosFigures)
+          : `chunk with seed ${chunkSeed} ended without figures (exit ${status})`,
+      );
+    });
+  });
+}
+
+async function main(): Promise<void> {
   const total: ChaosFigures = { seed, schedules: 0, faults: {}, violations: 0, calls: {}, deliveries: 0 };
   const failures: string[] = [];
-  for (let done = 0, chunk = 0; done < runs; chunk++) {
-    const n = Math.min(perProcess, runs - done);
-    const chunkSeed = seed + chunk;
-    const args = [
-      '--import',
-      'tsx',
-      process.argv[1] ?? 'test/chaos/run.ts',
-      '--child',
-      '--runs',
-      String(n),
-      '--seed',
-      String(chunkSeed),
-      '--recipients',
-      String(values.recipients),
-    ];
-    if (values.path) args.push('--path', values.path);
-    if (values.shrink) args.push('--shrink');
-    if (values['keep-going']) args.push('--keep-going');
-    process.stderr.write(`chunk ${chunk + 1}: ${n} schedules, seed ${chunkSeed}\n`);
-    const result = spawnSync(process.execPath, args, {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      encoding: 'utf8',
-    });
-    const line = result.stdout.split('\n').find((l) => l.startsWith('CHAOS-FIGURES '));
-    if (!line) {
-      failures.push(`chunk with seed ${chunkSeed} ended without figures (exit ${result.status})`);
-      break;
+  const chunks: number[] = [];
+  for (let left = runs; left > 0; left -= perProcess) chunks.push(Math.min(perProcess, left));
+  // The schedules wait on leases, back-offs and quiet periods more than they compute, so chunks
+  // can run side by side (`--parallel`); each has its own stack and its own seed either way.
+  let next = 0;
+  let stop = false;
+  const worker = async (): Promise<void> => {
+    while (!stop && next < chunks.length) {
+      const chunk = next++;
+      const result = await runChunk(chunk, chunks[chunk] ?? 0);
+      if (typeof result === 'string') {
+        failures.push(result);
+        stop = true;
+        continue;
+      }
+      total.schedules += result.schedules;
+      total.violations += result.violations;
+      total.deliveries += result.deliveries;
+      for (const [k, v] of Object.entries(result.faults)) total.faults[k] = (total.faults[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(result.calls)) total.calls[k] = (total.calls[k] ?? 0) + v;
+      if (result.failure) {
+        failures.push(result.failure);
+        if (!values['keep-going']) stop = true;
+      }
     }
-    const figures = JSON.parse(line.slice('CHAOS-FIGURES '.length)) as ChaosFigures;
-    total.schedules += figures.schedules;
-    total.violations += figures.violations;
-    total.deliveries += figures.deliveries;
-    for (const [k, v] of Object.entries(figures.faults)) total.faults[k] = (total.faults[k] ?? 0) + v;
-    for (const [k, v] of Object.entries(figures.calls)) total.calls[k] = (total.calls[k] ?? 0) + v;
-    if (figures.failure) {
-      failures.push(figures.failure);
-      if (!values['keep-going']) break;
-    }
-    done += n;
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Number(values.parallel)) }, worker));
   const injected = Object.values(total.faults).reduce((a, b) => a + b, 0);
   console.log(`\nchaos: seed ${seed}, ${total.schedules} schedules, ${total.deliveries} deliveries planned`);
   console.log(
@@ -110,4 +139,4 @@ function main(): void {
 }
 
 if (values.child) void child();
-else main();
+else void main();
