@@ -256,29 +256,47 @@ export async function resend(
   return { resent: count, states };
 }
 
-/** Resumes a mailing the pipeline paused (an account or authorization problem), as `mailing resume` does. */
-export async function resume(deps: ApiDeps, mailing: MailingRow, identity: Identity) {
-  if (mailing.state !== 'paused') {
-    throw conflict(
-      `Mailing "${mailing.mailingId}" is ${mailing.state}, not paused: there is nothing to resume.`,
-    );
-  }
-  const resumed = await resumeMailing(deps.pipeline, mailing.mailingId, identity.user);
-  if (!resumed)
-    throw conflict(`Mailing "${mailing.mailingId}" changed state meanwhile; nothing was resumed.`);
+/**
+ * An organizer's state change, as the CLI makes it: refused (409) with `refusal` unless the
+ * mailing is in one of `from`, or when it moved meanwhile and `change` found it elsewhere.
+ */
+async function organizerChange(
+  deps: ApiDeps,
+  mailing: MailingRow,
+  from: readonly MailingRow['state'][],
+  refusal: string,
+  change: () => Promise<unknown>,
+  done: string,
+) {
+  if (!from.includes(mailing.state))
+    throw conflict(`Mailing "${mailing.mailingId}" is ${mailing.state}${refusal}`);
+  if (!(await change()))
+    throw conflict(`Mailing "${mailing.mailingId}" changed state meanwhile; nothing was ${done}.`);
   return mailingView(deps, mailing.mailingId);
 }
 
+/** Resumes a paused mailing (by the pipeline or an organizer), as `mailing resume` does. */
+export function resume(deps: ApiDeps, mailing: MailingRow, identity: Identity) {
+  return organizerChange(
+    deps,
+    mailing,
+    ['paused'],
+    ', not paused: there is nothing to resume.',
+    () => resumeMailing(deps.pipeline, mailing.mailingId, identity.user),
+    'resumed',
+  );
+}
+
 /** Pauses a mailing being planned or sent, as `mailing pause` does; resume or cancel it later. */
-export async function pause(deps: ApiDeps, mailing: MailingRow, identity: Identity) {
-  if (!(PAUSABLE_STATES as readonly string[]).includes(mailing.state)) {
-    throw conflict(
-      `Mailing "${mailing.mailingId}" is ${mailing.state}: only a mailing being planned or sent can be paused.`,
-    );
-  }
-  if (!(await pauseMailing(deps.pipeline, mailing.mailingId, identity.user)))
-    throw conflict(`Mailing "${mailing.mailingId}" changed state meanwhile; nothing was paused.`);
-  return mailingView(deps, mailing.mailingId);
+export function pause(deps: ApiDeps, mailing: MailingRow, identity: Identity) {
+  return organizerChange(
+    deps,
+    mailing,
+    PAUSABLE_STATES,
+    ': only a mailing being planned or sent can be paused.',
+    () => pauseMailing(deps.pipeline, mailing.mailingId, identity.user),
+    'paused',
+  );
 }
 
 /** Sends the real composition of a mailing to the signed-in person only. */

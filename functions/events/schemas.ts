@@ -19,8 +19,8 @@
  *   this pipeline knows them. Unknown envelope attributes are kept (CloudEvents extensions).
  *
  * The sections live in `schema/`: vocabulary, issues (rejection codes and reasons), normalize,
- * fields (field schemas), data (one schema per event type), envelope (CloudEvents and inferred
- * types) and parse. This module is their public face; import from here.
+ * fields (field schemas), data (one schema per event type, each with its inferred type beside
+ * it), envelope (CloudEvents and the event types) and parse. This module is their public face; import from here.
  */
 // Kinds of organizer-requested mailings, and those whose text the organizer writes: the registry's.
 export { KINDS_WITH_CONTENT, MAILING_KINDS } from '../kinds/index.js';

@@ -20,7 +20,12 @@ export interface Move<S extends string> {
 export type DeliveryMove = Move<DeliveryState>;
 export type MailingMove = Move<MailingState>;
 
-const move = <S extends string>(m: Move<S>): Move<S> => m;
+/** A move, as the tables below list them: from, to, by whom, why. */
+const move =
+  <S extends string>() =>
+  (from: readonly S[], to: S, by: Move<S>['by'], why: string): Move<S> => ({ from, to, by, why });
+const deliveryMove = move<DeliveryState>();
+const mailingMove = move<MailingState>();
 
 // ------------------------------------------------------------------------------------------------
 // How SES feedback ranks delivery states
@@ -57,12 +62,12 @@ export const RANKED_BELOW_ALL: readonly DeliveryState[] = ['uncertain'];
 const FEEDBACK_STATES = Object.keys(FEEDBACK_RANK) as FeedbackState[];
 
 const feedbackMove = (target: FeedbackState): DeliveryMove =>
-  move({
-    from: [...RANKED_BELOW_ALL, ...FEEDBACK_STATES.filter((s) => FEEDBACK_RANK[s] < FEEDBACK_RANK[target])],
-    to: target,
-    by: 'feedback',
-    why: `an SES event calls for \`${target}\`: from every state ranked below it`,
-  });
+  deliveryMove(
+    [...RANKED_BELOW_ALL, ...FEEDBACK_STATES.filter((s) => FEEDBACK_RANK[s] < FEEDBACK_RANK[target])],
+    target,
+    'feedback',
+    `an SES event calls for \`${target}\`: from every state ranked below it`,
+  );
 
 // ------------------------------------------------------------------------------------------------
 // Deliveries
@@ -78,84 +83,79 @@ export const DELIVERY_INITIAL: readonly DeliveryState[] = ['queued'];
 export const FINAL_DELIVERY_STATES: readonly DeliveryState[] = ['suppressed', 'cancelled', 'complained'];
 
 export const DELIVERY_MOVES = {
-  claim: move<DeliveryState>({
-    from: ['queued'],
-    to: 'sending',
-    by: 'sender',
-    why: 'a sender wins the delivery, with a lease, before anything is sent; only the claimant sends',
-  }),
-  markSubmitting: move<DeliveryState>({
-    from: ['sending'],
-    to: 'sending',
-    by: 'sender',
-    why: "the claim's last write before the SES call (the `submitting` mark): a claim that runs out after it may have sent",
-  }),
-  recordSent: move<DeliveryState>({
-    from: ['sending', 'uncertain'],
-    to: 'sent',
-    by: 'sender',
-    why: 'SES took the message; also settles a claim the clock expired meanwhile, since the mail did go',
-  }),
-  release: move<DeliveryState>({
-    from: ['sending'],
-    to: 'queued',
-    by: 'sender',
-    why: 'the claimant gives the claim back: SES certainly did not take it (throttled, 5xx, account paused)',
-  }),
-  failClaimed: move<DeliveryState>({
-    from: ['sending'],
-    to: 'failed',
-    by: 'sender',
-    why: 'SES refused the message for good, or its retries ran out',
-  }),
-  cancelClaimed: move<DeliveryState>({
-    from: ['sending'],
-    to: 'cancelled',
-    by: 'sender',
-    why: 'the claimant found its mailing cancelled before it could send',
-  }),
-  markUncertain: move<DeliveryState>({
-    from: ['sending'],
-    to: 'uncertain',
-    by: 'sender',
-    why: 'no answer from SES, or a claim that ran out after its `submitting` mark (seen by a sender or the clock)',
-  }),
-  reclaimUnsent: move<DeliveryState>({
-    from: ['sending'],
-    to: 'queued',
-    by: 'sender',
-    why: 'a claim ran out before its `submitting` mark (seen by a sender or the clock): nothing was sent, so it goes back to the queue',
-  }),
-  fail: move<DeliveryState>({
-    from: ['queued'],
-    to: 'failed',
-    by: 'sender',
-    why: 'the mail can never render, or the retries before any claim ran out',
-  }),
-  suppress: move<DeliveryState>({
-    from: ['queued'],
-    to: 'suppressed',
-    by: 'sender',
-    why: 'a suppression on the address stops this kind of mail',
-  }),
-  cancelQueued: move<DeliveryState>({
-    from: ['queued'],
-    to: 'cancelled',
-    by: 'intake',
-    why: 'its mailing was cancelled, or the registration a reminder was for; claimed deliveries finish',
-  }),
-  resendFailed: move<DeliveryState>({
-    from: ['failed'],
-    to: 'queued',
-    by: 'organizer',
-    why: '`mailing resend --failed`',
-  }),
-  resendUncertain: move<DeliveryState>({
-    from: ['uncertain'],
-    to: 'queued',
-    by: 'organizer',
-    why: '`mailing resend --uncertain`: an explicit decision, since the mail may have arrived',
-  }),
+  claim: deliveryMove(
+    ['queued'],
+    'sending',
+    'sender',
+    'a sender wins the delivery, with a lease, before anything is sent; only the claimant sends',
+  ),
+  markSubmitting: deliveryMove(
+    ['sending'],
+    'sending',
+    'sender',
+    "the claim's last write before the SES call (the `submitting` mark): a claim that runs out after it may have sent",
+  ),
+  recordSent: deliveryMove(
+    ['sending', 'uncertain'],
+    'sent',
+    'sender',
+    'SES took the message; also settles a claim the clock expired meanwhile, since the mail did go',
+  ),
+  release: deliveryMove(
+    ['sending'],
+    'queued',
+    'sender',
+    'the claimant gives the claim back: SES certainly did not take it (throttled, 5xx, account paused)',
+  ),
+  failClaimed: deliveryMove(
+    ['sending'],
+    'failed',
+    'sender',
+    'SES refused the message for good, or its retries ran out',
+  ),
+  cancelClaimed: deliveryMove(
+    ['sending'],
+    'cancelled',
+    'sender',
+    'the claimant found its mailing cancelled before it could send',
+  ),
+  markUncertain: deliveryMove(
+    ['sending'],
+    'uncertain',
+    'sender',
+    'no answer from SES, or a claim that ran out after its `submitting` mark (seen by a sender or the clock)',
+  ),
+  reclaimUnsent: deliveryMove(
+    ['sending'],
+    'queued',
+    'sender',
+    'a claim ran out before its `submitting` mark (seen by a sender or the clock): nothing was sent, so it goes back to the queue',
+  ),
+  fail: deliveryMove(
+    ['queued'],
+    'failed',
+    'sender',
+    'the mail can never render, or the retries before any claim ran out',
+  ),
+  suppress: deliveryMove(
+    ['queued'],
+    'suppressed',
+    'sender',
+    'a suppression on the address stops this kind of mail',
+  ),
+  cancelQueued: deliveryMove(
+    ['queued'],
+    'cancelled',
+    'intake',
+    'its mailing was cancelled, or the registration a reminder was for; claimed deliveries finish',
+  ),
+  resendFailed: deliveryMove(['failed'], 'queued', 'organizer', '`mailing resend --failed`'),
+  resendUncertain: deliveryMove(
+    ['uncertain'],
+    'queued',
+    'organizer',
+    '`mailing resend --uncertain`: an explicit decision, since the mail may have arrived',
+  ),
   sesSent: feedbackMove('sent'),
   sesDelayed: feedbackMove('delayed'),
   sesDelivered: feedbackMove('delivered'),
@@ -192,102 +192,92 @@ export const MAILING_INITIAL: readonly MailingState[] = ['dry-run', 'scheduled',
 export const FINAL_MAILING_STATES: readonly MailingState[] = ['cancelled'];
 
 export const MAILING_MOVES = {
-  refreshPreview: move<MailingState>({
-    from: ['dry-run'],
-    to: 'dry-run',
-    by: 'intake',
-    why: 'a dry run repeated with the same id refreshes its preview',
-  }),
-  confirmScheduled: move<MailingState>({
-    from: ['dry-run'],
-    to: 'scheduled',
-    by: 'intake',
-    why: 'a previewed mailing confirmed with a future `sendAt`',
-  }),
-  confirmNow: move<MailingState>({
-    from: ['dry-run'],
-    to: 'planning',
-    by: 'intake',
-    why: 'a previewed mailing confirmed to go now',
-  }),
-  start: move<MailingState>({
-    from: ['scheduled'],
-    to: 'planning',
-    by: 'clock',
-    why: 'its `sendAt` has come',
-  }),
-  finishPlanning: move<MailingState>({
-    from: ['planning'],
-    to: 'sending',
-    by: 'planner',
-    why: 'the cursor reached the end (the planner, or the clock and a redelivered continuation after a crash)',
-  }),
-  nudgePlanning: move<MailingState>({
-    from: ['planning'],
-    to: 'planning',
-    by: 'clock',
-    why: 'stamps `planNudgedAt` before the next page of a planning that stopped is enqueued again',
-  }),
-  stampRequeue: move<MailingState>({
-    from: ['sending'],
-    to: 'sending',
-    by: 'clock',
-    why: 'stamps `staleRequeuedAt` before stale queued deliveries are enqueued again, at most once per bound',
-  }),
-  complete: move<MailingState>({
-    from: ['sending'],
-    to: 'complete',
-    by: 'clock',
-    why: 'planning is over and nothing is queued or being sent',
-  }),
-  reopen: move<MailingState>({
-    from: ['complete'],
-    to: 'sending',
-    by: 'organizer',
-    why: '`mailing resend`: the clock watches the mailing again until the resent deliveries are done',
-  }),
-  pause: move<MailingState>({
-    from: ['sending', 'planning', 'complete'],
-    to: 'paused',
-    by: 'sender',
-    why: 'SES says the account or configuration cannot send (a complete mailing too: what an organizer resends still sends)',
-  }),
-  organizerPause: move<MailingState>({
-    from: ['planning', 'sending'],
-    to: 'paused',
-    by: 'organizer',
-    why: '`mailing pause` or the console: the mailing stops where it is, nothing is lost',
-  }),
-  resumePlanning: move<MailingState>({
-    from: ['paused'],
-    to: 'planning',
-    by: 'organizer',
-    why: '`mailing resume` where planning had not finished: it goes on from its cursor',
-  }),
-  resumeSending: move<MailingState>({
-    from: ['paused'],
-    to: 'sending',
-    by: 'organizer',
-    why: '`mailing resume` once planning had finished',
-  }),
-  cancel: move<MailingState>({
-    from: ['scheduled', 'planning', 'sending', 'paused', 'dry-run'],
-    to: 'cancelled',
-    by: 'organizer',
-    why: '`mailing.cancelled`: planning stops, queued deliveries are cancelled, claimed ones finish',
-  }),
-  cancelEarly: move<MailingState>({
-    from: ['scheduled', 'planning', 'dry-run'],
-    to: 'cancelled',
-    by: 'intake',
-    why: 'a just-created mailing whose `mailing.cancelled` arrived before its request',
-  }),
-  close: move<MailingState>({
-    from: ['cancelled'],
-    to: 'cancelled',
-    by: 'clock',
-    why: 'a cancelled mailing leaves the open list once no claim is left',
-  }),
+  refreshPreview: mailingMove(
+    ['dry-run'],
+    'dry-run',
+    'intake',
+    'a dry run repeated with the same id refreshes its preview',
+  ),
+  confirmScheduled: mailingMove(
+    ['dry-run'],
+    'scheduled',
+    'intake',
+    'a previewed mailing confirmed with a future `sendAt`',
+  ),
+  confirmNow: mailingMove(['dry-run'], 'planning', 'intake', 'a previewed mailing confirmed to go now'),
+  start: mailingMove(['scheduled'], 'planning', 'clock', 'its `sendAt` has come'),
+  finishPlanning: mailingMove(
+    ['planning'],
+    'sending',
+    'planner',
+    'the cursor reached the end (the planner, or the clock and a redelivered continuation after a crash)',
+  ),
+  nudgePlanning: mailingMove(
+    ['planning'],
+    'planning',
+    'clock',
+    'stamps `planNudgedAt` before the next page of a planning that stopped is enqueued again',
+  ),
+  stampRequeue: mailingMove(
+    ['sending'],
+    'sending',
+    'clock',
+    'stamps `staleRequeuedAt` before stale queued deliveries are enqueued again, at most once per bound',
+  ),
+  complete: mailingMove(
+    ['sending'],
+    'complete',
+    'clock',
+    'planning is over and nothing is queued or being sent',
+  ),
+  reopen: mailingMove(
+    ['complete'],
+    'sending',
+    'organizer',
+    '`mailing resend`: the clock watches the mailing again until the resent deliveries are done',
+  ),
+  pause: mailingMove(
+    ['sending', 'planning', 'complete'],
+    'paused',
+    'sender',
+    'SES says the account or configuration cannot send (a complete mailing too: what an organizer resends still sends)',
+  ),
+  organizerPause: mailingMove(
+    ['planning', 'sending'],
+    'paused',
+    'organizer',
+    '`mailing pause` or the console: the mailing stops where it is, nothing is lost',
+  ),
+  resumePlanning: mailingMove(
+    ['paused'],
+    'planning',
+    'organizer',
+    '`mailing resume` where planning had not finished: it goes on from its cursor',
+  ),
+  resumeSending: mailingMove(
+    ['paused'],
+    'sending',
+    'organizer',
+    '`mailing resume` once planning had finished',
+  ),
+  cancel: mailingMove(
+    ['scheduled', 'planning', 'sending', 'paused', 'dry-run'],
+    'cancelled',
+    'organizer',
+    '`mailing.cancelled`: planning stops, queued deliveries are cancelled, claimed ones finish',
+  ),
+  cancelEarly: mailingMove(
+    ['scheduled', 'planning', 'dry-run'],
+    'cancelled',
+    'intake',
+    'a just-created mailing whose `mailing.cancelled` arrived before its request',
+  ),
+  close: mailingMove(
+    ['cancelled'],
+    'cancelled',
+    'clock',
+    'a cancelled mailing leaves the open list once no claim is left',
+  ),
 } as const satisfies Record<string, MailingMove>;
 
 export type MailingMoveName = keyof typeof MAILING_MOVES;

@@ -30,12 +30,28 @@ import {
 
 /** Enum of participant roles. */
 export const roleSchema = z.enum(ROLES);
+
+/** A participant role. */
+export type Role = z.infer<typeof roleSchema>;
+
 /** Enum of mailing kinds. */
 export const mailingKindSchema = z.enum(MAILING_KINDS);
+
+/** A mailing kind. */
+export type MailingKind = z.infer<typeof mailingKindSchema>;
+
 /** Enum of session states. */
 export const sessionStatusSchema = z.enum(SESSION_STATUSES);
+
+/** A session state. */
+export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+
 /** One-line localized text (names, titles, subjects). */
 export const localizedLineSchema = localizedText('single');
+
+/** Text keyed by BCP 47 tag, `en` always present. */
+export type LocalizedText = z.infer<typeof localizedLineSchema>;
+
 /** Multi-line localized text (Markdown bodies). */
 export const localizedMarkdownSchema = localizedText('multi');
 
@@ -52,6 +68,9 @@ function placeText(max: number) {
         : undefined,
   });
 }
+
+/** Place text: one string for every language, or localized. */
+export type PlaceText = string | LocalizedText;
 
 const organizerSchema = z
   .union([singleLineText({ max: 300 }), localizedText('single', 300)], {
@@ -95,6 +114,9 @@ export const conferenceUpsertedDataSchema = z
   // ISO dates compare correctly as strings.
   .check(endNotBefore('start', 'end', (s) => (isIsoDate(s) ? s : undefined)));
 
+/** `data` of `conference.upserted`. */
+export type ConferenceUpsertedData = z.infer<typeof conferenceUpsertedDataSchema>;
+
 const personOptionalKeys = ['honorific', 'organization', 'country', 'language', 'timeZone'] as const;
 
 /** A structured title beside the free-text honorific; it overrides what the text says. */
@@ -107,6 +129,9 @@ export const personTitleSchema = z
     excellency: z.boolean().optional(),
   })
   .meta({ description: 'Protocol rank and title parts, e.g. {"office": "minister", "academic": "dr"}' });
+
+/** A person's structured title. */
+export type PersonTitle = z.infer<typeof personTitleSchema>;
 
 /** The person behind a registration. */
 export const personSchema = z
@@ -124,6 +149,9 @@ export const personSchema = z
   })
   .overwrite(dropBlank(personOptionalKeys));
 
+/** The person behind a registration, normalized. */
+export type Person = z.infer<typeof personSchema>;
+
 /** `registration.created` and `registration.updated` data. */
 export const registrationDataSchema = z.object({
   conferenceId: identifier(),
@@ -132,6 +160,9 @@ export const registrationDataSchema = z.object({
   role: roleSchema,
   sessions: uniqueList(identifier()).default([]),
 });
+
+/** `data` of `registration.created` and `registration.updated`. */
+export type RegistrationData = z.infer<typeof registrationDataSchema>;
 
 /**
  * `registration.cancelled` data: the same shape, but only the ids are required — a cancellation
@@ -144,6 +175,9 @@ export const registrationCancelledDataSchema = z.object({
   role: roleSchema.optional(),
   sessions: uniqueList(identifier()).optional(),
 });
+
+/** `data` of `registration.cancelled`. */
+export type RegistrationCancelledData = z.infer<typeof registrationCancelledDataSchema>;
 
 /** One session of the agenda. Times carry an offset; `end` is not before `start`. */
 export const sessionSchema = z
@@ -158,6 +192,9 @@ export const sessionSchema = z
     status: sessionStatusSchema,
   })
   .check(endNotBefore('start', 'end', (s) => instantOf(s)));
+
+/** One agenda session, normalized. */
+export type Session = z.infer<typeof sessionSchema>;
 
 /** `agenda.changed` data: sessions upserted at `version` (see `functions/domain/agenda.ts`). */
 export const agendaChangedDataSchema = z.object({
@@ -177,6 +214,9 @@ export const agendaChangedDataSchema = z.object({
   }),
 });
 
+/** `data` of `agenda.changed`. */
+export type AgendaChangedData = z.infer<typeof agendaChangedDataSchema>;
+
 const pressContactOptionalKeys = ['outlet', 'language', 'country'] as const;
 
 /** `press-contact.upserted` data. */
@@ -192,6 +232,9 @@ export const pressContactUpsertedDataSchema = z
   })
   .overwrite(dropBlank(pressContactOptionalKeys));
 
+/** `data` of `press-contact.upserted`. */
+export type PressContactUpsertedData = z.infer<typeof pressContactUpsertedDataSchema>;
+
 /** `press-contact.removed` data: only the ids are required (see registration.cancelled). */
 export const pressContactRemovedDataSchema = z.object({
   conferenceId: identifier(),
@@ -199,6 +242,9 @@ export const pressContactRemovedDataSchema = z.object({
   email: emailAddress().optional(),
   name: singleLineText({ max: 200 }).optional(),
 });
+
+/** `data` of `press-contact.removed`. */
+export type PressContactRemovedData = z.infer<typeof pressContactRemovedDataSchema>;
 
 function nonEmptyFilter<T extends z.ZodType>(item: T, noun: string) {
   // An empty filter is ambiguous ("nobody" or "no filter"?); asking to omit it removes the doubt.
@@ -219,12 +265,18 @@ export const audienceSchema = z.object({
   rsvp: nonEmptyFilter(z.enum(RSVP_FILTERS), 'RSVP state'),
 });
 
+/** Filters of a mailing's audience. */
+export type Audience = z.infer<typeof audienceSchema>;
+
 /** Organizer-written content of an announcement or media advisory. */
 export const mailingContentSchema = z.object({
   subject: localizedText('single', 200),
   body: localizedText('multi'),
   embargoUntil: isoDateTime().optional(),
 });
+
+/** Organizer-written mailing content. */
+export type MailingContent = z.infer<typeof mailingContentSchema>;
 
 /** `mailing.requested` data. */
 export const mailingRequestedDataSchema = z
@@ -252,12 +304,18 @@ export const mailingRequestedDataSchema = z
     then: { properties: { content: true }, required: ['content'] },
   });
 
+/** `data` of `mailing.requested`. */
+export type MailingRequestedData = z.infer<typeof mailingRequestedDataSchema>;
+
 /** `mailing.cancelled` data. */
 export const mailingCancelledDataSchema = z.object({
   conferenceId: identifier(),
   mailingId: identifier(),
   requestedBy: singleLineText({ max: 320 }),
 });
+
+/** `data` of `mailing.cancelled`. */
+export type MailingCancelledData = z.infer<typeof mailingCancelledDataSchema>;
 
 // ---------------------------------------------------------------------------------------------------
 // Invitees (turn 2): people invited before they register, and the answers they give
@@ -273,6 +331,9 @@ export const inviteeUpsertedDataSchema = z
   })
   .overwrite(dropBlank(['group']));
 
+/** `data` of `invitee.upserted`. */
+export type InviteeUpsertedData = z.infer<typeof inviteeUpsertedDataSchema>;
+
 /** `invitee.removed` data: only the ids. */
 export const inviteeRemovedDataSchema = z.object({
   conferenceId: identifier(),
@@ -287,3 +348,6 @@ export const representativeSchema = z
     honorific: singleLineText({ max: 100, allowEmpty: true }).optional(),
   })
   .overwrite(dropBlank(['honorific']));
+
+/** A designated representative. */
+export type Representative = z.infer<typeof representativeSchema>;

@@ -2,29 +2,18 @@
 import { z } from 'zod';
 import {
   agendaChangedDataSchema,
-  type audienceSchema,
   conferenceUpsertedDataSchema,
   inviteeRemovedDataSchema,
   inviteeUpsertedDataSchema,
-  type localizedLineSchema,
   mailingCancelledDataSchema,
-  type mailingContentSchema,
-  type mailingKindSchema,
   mailingRequestedDataSchema,
-  type personSchema,
-  type personTitleSchema,
   pressContactRemovedDataSchema,
   pressContactUpsertedDataSchema,
   registrationCancelledDataSchema,
   registrationDataSchema,
-  type representativeSchema,
-  type roleSchema,
-  type sessionSchema,
-  type sessionStatusSchema,
 } from './data.js';
 import { isoDateTime, singleLineText } from './fields.js';
 import { describeValue, fail, quote } from './issues.js';
-import type { GENDERS, RSVP_FILTERS } from './vocabulary.js';
 
 const envelopeShape = {
   specversion: z.literal('1.0', {
@@ -183,48 +172,3 @@ export const intakeEventSchema = z.discriminatedUnion('type', [
 
 /** What a producer may send for any accepted event (before defaults and normalization). */
 export type IntakeEventInput = z.input<typeof intakeEventSchema>;
-
-/** A participant role. */
-export type Role = z.infer<typeof roleSchema>;
-/** A mailing kind. */
-export type MailingKind = z.infer<typeof mailingKindSchema>;
-/** A session state. */
-export type SessionStatus = z.infer<typeof sessionStatusSchema>;
-/** Text keyed by BCP 47 tag, `en` always present. */
-export type LocalizedText = z.infer<typeof localizedLineSchema>;
-/** Place text: one string for every language, or localized. */
-export type PlaceText = string | LocalizedText;
-/** A person's structured title. */
-export type PersonTitle = z.infer<typeof personTitleSchema>;
-/** A person's grammatical gender. */
-export type Gender = (typeof GENDERS)[number];
-/** The person behind a registration, normalized. */
-export type Person = z.infer<typeof personSchema>;
-/** One agenda session, normalized. */
-export type Session = z.infer<typeof sessionSchema>;
-/** Filters of a mailing's audience. */
-export type Audience = z.infer<typeof audienceSchema>;
-/** Organizer-written mailing content. */
-export type MailingContent = z.infer<typeof mailingContentSchema>;
-/** `data` of `conference.upserted`. */
-export type ConferenceUpsertedData = z.infer<typeof conferenceUpsertedDataSchema>;
-/** `data` of `registration.created` and `registration.updated`. */
-export type RegistrationData = z.infer<typeof registrationDataSchema>;
-/** `data` of `registration.cancelled`. */
-export type RegistrationCancelledData = z.infer<typeof registrationCancelledDataSchema>;
-/** `data` of `agenda.changed`. */
-export type AgendaChangedData = z.infer<typeof agendaChangedDataSchema>;
-/** `data` of `press-contact.upserted`. */
-export type PressContactUpsertedData = z.infer<typeof pressContactUpsertedDataSchema>;
-/** `data` of `press-contact.removed`. */
-export type PressContactRemovedData = z.infer<typeof pressContactRemovedDataSchema>;
-/** `data` of `mailing.requested`. */
-export type MailingRequestedData = z.infer<typeof mailingRequestedDataSchema>;
-/** `data` of `mailing.cancelled`. */
-export type MailingCancelledData = z.infer<typeof mailingCancelledDataSchema>;
-/** `data` of `invitee.upserted`. */
-export type InviteeUpsertedData = z.infer<typeof inviteeUpsertedDataSchema>;
-/** An RSVP state an audience can select. */
-export type RsvpFilter = (typeof RSVP_FILTERS)[number];
-/** A designated representative. */
-export type Representative = z.infer<typeof representativeSchema>;

@@ -10,10 +10,16 @@ export const DEFAULT_MAX_BODY_BYTES = 262_144;
 export const ROLES = ['delegate', 'speaker', 'observer', 'press', 'staff'] as const;
 /** RSVP states an invitation audience can select; `no-answer` is an invitee still `invited`. */
 export const RSVP_FILTERS = ['no-answer', 'accepted', 'declined', 'delegated'] as const;
+
+/** An RSVP state an audience can select. */
+export type RsvpFilter = (typeof RSVP_FILTERS)[number];
 /** Agenda session states. */
 export const SESSION_STATUSES = ['scheduled', 'cancelled'] as const;
 /** Grammatical gender of a person, for Russian and Arabic forms of address. */
 export const GENDERS = ['female', 'male', 'unspecified'] as const;
+
+/** A person's grammatical gender. */
+export type Gender = (typeof GENDERS)[number];
 /** Protocol ranks, highest first (see functions/render/address-table.ts). */
 export const TITLE_RANKS = [
   'head-of-state',
