@@ -1,5 +1,5 @@
 import { mailingProgress } from '../mailing/operations.js';
-import { continueLater, enqueueSendJobs, type PipelineDeps } from '../mailing/plan.js';
+import { cancelPage, continueLater, enqueueSendJobs, type PipelineDeps } from '../mailing/plan.js';
 import { type CountMetric, expireLease, reclaimUnsent, SUBMITTING } from '../sending/lease.js';
 import { compareCounters, repairCounters } from '../store/counters.js';
 import type { DeliveryRow, MailingRow } from '../store/model.js';
@@ -169,9 +169,14 @@ export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
     } else if (mailing.state === 'planning') {
       await nudgeStalePlanning(deps, mailing);
     } else if (mailing.state === 'cancelled' && !live) {
+      // A planning page that died part-way can leave rows queued behind the cancellation (it had
+      // passed them, and the page is never retried): the cancellation goes over them again.
+      if ((await deliveriesInState(deps, mailing.mailingId, 'queued', { limit: 1 })).items.length > 0)
+        await cancelPage(deps, mailing.mailingId);
       // Its cancellation moved rows with single counter writes that can be lost like a flush:
       // it leaves the list only once they agree with the rows, repaired after the quiet period.
-      if ((await compareCounters(deps, mailing)).agree) await closeCancelledMailing(deps, mailing.mailingId);
+      else if ((await compareCounters(deps, mailing)).agree)
+        await closeCancelledMailing(deps, mailing.mailingId);
       else await repairCounters(deps, mailing, deps.countersQuietMs ?? COUNTERS_QUIET_MS);
     } else {
       await requeueStaleQueued(deps, mailing);

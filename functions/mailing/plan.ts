@@ -18,6 +18,7 @@ import {
   createDelivery,
   deliveriesInState,
   deliveryIdOf,
+  fixPlanPage,
   getDelivery,
   getMailing,
   pageOfContacts,
@@ -156,16 +157,26 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
     await setMailingState(deps, mailingId, MAILING_MOVES.finishPlanning);
     return 'done';
   }
+  // A retried page reads what its first read fixed (plan.page in model.ts), however many
+  // contacts registered in its range since; a first read fixes it before writing anything.
+  const fixed = mailing.plan.page;
   const page =
     phase === 'invitees'
-      ? await pageOfInvitees(deps, mailing.conferenceId, mailing.plan.cursor, PLAN_PAGE_SIZE)
+      ? await pageOfInvitees(deps, mailing.conferenceId, mailing.plan.cursor, PLAN_PAGE_SIZE, fixed?.end)
       : await pageOfContacts<RegistrationRow | PressRow>(
           deps,
           mailing.conferenceId,
           phase === 'registrations' ? 'REG#' : 'PRESS#',
           mailing.plan.cursor,
           PLAN_PAGE_SIZE,
+          fixed?.end,
         );
+  if (!fixed && page.last !== undefined) {
+    const read = { end: page.last, more: page.next !== undefined };
+    // Lost to another planner of this page (or the plan moved on): start again from what it wrote.
+    if (!(await fixPlanPage(deps, mailingId, mailing.plan, read))) return planPage(deps, mailingId);
+  }
+  const more = fixed ? fixed.more : page.next !== undefined;
   const pageNo = mailing.plan.pages;
   const selected: { recipient: Recipient; payload?: Record<string, unknown> }[] =
     phase === 'invitees'
@@ -224,7 +235,7 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
   await enqueueSendJobs(deps, jobs);
 
   let next: MailingRow['plan'];
-  if (page.next) next = { phase, cursor: page.next, pages: pageNo + 1 };
+  if (more && page.last !== undefined) next = { phase, cursor: page.last, pages: pageNo + 1 };
   else {
     // A phase the mailing's audience no longer lists (a hand-made row, say) is its last.
     const at = phases.indexOf(phase);

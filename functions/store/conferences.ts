@@ -205,8 +205,9 @@ export function pageOfContacts<T extends RegistrationRow | PressRow>(
   prefix: typeof prefixes.registration | typeof prefixes.press,
   cursor: string | undefined,
   pageSize: number,
-): Promise<{ items: T[]; next?: string }> {
-  return pageOf<T>(deps, partitions.conference(cid), prefix, cursor, pageSize);
+  until?: string,
+): Promise<{ items: T[]; next?: string; last?: string }> {
+  return pageOf<T>(deps, partitions.conference(cid), prefix, cursor, pageSize, until);
 }
 
 /** Contact keys registered to a session. */

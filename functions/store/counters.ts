@@ -144,12 +144,28 @@ export async function countRows(deps: StoreDeps, mailingId: string): Promise<Rec
 export async function compareCounters(
   deps: StoreDeps,
   mailing: MailingRow,
-): Promise<{ wanted: Record<DeliveryState, number>; current: Record<string, number>; agree: boolean }> {
+): Promise<{
+  wanted: Record<DeliveryState, number>;
+  current: Record<string, number>;
+  total: { wanted: number; current: number };
+  agree: boolean;
+}> {
   const rows = await countRows(deps, mailing.mailingId);
   // Claimed deliveries are counted as queued (deliveries.ts countedAs).
   const wanted = { ...rows, queued: rows.queued + rows.sending, sending: 0 };
   const current = Object.fromEntries(DELIVERY_STATES.map((s) => [s, Number(mailing[`count_${s}`] ?? 0)]));
-  return { wanted, current, agree: DELIVERY_STATES.every((s) => current[s] === wanted[s]) };
+  // The total too: a planning page that died after writing rows, before counting them, and was
+  // never retried (its mailing cancelled meanwhile) leaves it short of the rows.
+  const total = {
+    wanted: DELIVERY_STATES.reduce((n, s) => n + rows[s], 0),
+    current: Number(mailing.total ?? 0),
+  };
+  return {
+    wanted,
+    current,
+    total,
+    agree: total.current === total.wanted && DELIVERY_STATES.every((s) => current[s] === wanted[s]),
+  };
 }
 
 type Checked = MailingRow & { countersMovedAt?: string; counterCheck?: { at: number; seen: string } };
@@ -175,9 +191,9 @@ export async function repairCounters(
     (await countState(deps, mailing.mailingId, 'queued')) +
     (await countState(deps, mailing.mailingId, 'sending'));
   if (inFlight > 0) return undefined;
-  const { wanted, current, agree } = await compareCounters(deps, mailing);
+  const { wanted, current, total, agree } = await compareCounters(deps, mailing);
   if (agree) return undefined;
-  const seen = JSON.stringify({ current, wanted, movedAt: mailing.countersMovedAt ?? null });
+  const seen = JSON.stringify({ current, wanted, total, movedAt: mailing.countersMovedAt ?? null });
   const names: Record<string, string> = { '#check': 'counterCheck' };
   // Wall-clock time, not the (locally settable) domain clock: this is about running invocations.
   const now = Date.now();
@@ -194,9 +210,16 @@ export async function repairCounters(
     return undefined;
   }
   if (now - mailing.counterCheck.at < quietMs) return undefined;
-  const values: Record<string, unknown> = { ':moved': new Date(now).toISOString() };
-  const sets = ['countersMovedAt = :moved'];
-  const conditions: string[] = [];
+  names['#total'] = 'total';
+  const values: Record<string, unknown> = {
+    ':moved': new Date(now).toISOString(),
+    ':total': total.wanted,
+    ':oldTotal': total.current,
+  };
+  const sets = ['countersMovedAt = :moved', '#total = :total'];
+  const conditions: string[] = [
+    `(#total = :oldTotal${total.current === 0 ? ' OR attribute_not_exists(#total)' : ''})`,
+  ];
   DELIVERY_STATES.forEach((s, i) => {
     names[`#c${i}`] = `count_${s}`;
     values[`:n${i}`] = wanted[s];

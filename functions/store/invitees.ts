@@ -294,8 +294,9 @@ export function pageOfInvitees(
   cid: string,
   cursor: string | undefined,
   pageSize: number,
-): Promise<{ items: InviteeRow[]; next?: string }> {
-  return pageOf<InviteeRow>(deps, partitions.conference(cid), prefixes.invitee, cursor, pageSize);
+  until?: string,
+): Promise<{ items: InviteeRow[]; next?: string; last?: string }> {
+  return pageOf<InviteeRow>(deps, partitions.conference(cid), prefixes.invitee, cursor, pageSize, until);
 }
 
 /** Every invitee of a conference (organizer listing; a Query, not a Scan). */

@@ -132,6 +132,45 @@ export async function advancePlan(
   return (await ownWrite(deps, keys.mailing(mid), write)) !== undefined;
 }
 
+/**
+ * Fixes the page a planner has read (`plan.page`) before it writes any delivery of it, unless the
+ * plan moved on or another planner fixed the page first (then false: read the mailing again).
+ */
+export async function fixPlanPage(
+  deps: StoreDeps,
+  mid: string,
+  expected: MailingRow['plan'],
+  page: NonNullable<MailingRow['plan']['page']>,
+): Promise<boolean> {
+  const write = randomUUID();
+  const done = await conditionally(
+    deps.db.send(
+      new UpdateCommand({
+        TableName: deps.table,
+        Key: keys.mailing(mid),
+        UpdateExpression: 'SET #plan.#page = :page, #write = :write',
+        ConditionExpression:
+          '#plan.#phase = :phase AND #plan.#pages = :pages AND attribute_not_exists(#plan.#page)',
+        ExpressionAttributeNames: {
+          '#plan': 'plan',
+          '#phase': 'phase',
+          '#pages': 'pages',
+          '#page': 'page',
+          '#write': LAST_WRITE,
+        },
+        ExpressionAttributeValues: {
+          ':page': page,
+          ':phase': expected.phase,
+          ':pages': expected.pages,
+          ':write': write,
+        },
+      }),
+    ),
+  );
+  if (done) return true;
+  return (await ownWrite(deps, keys.mailing(mid), write)) !== undefined;
+}
+
 /** Adds planned deliveries to a mailing's total and queued counters. */
 export async function countPlanned(deps: StoreDeps, mid: string, n: number): Promise<void> {
   await deps.db.send(

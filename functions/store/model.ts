@@ -242,6 +242,13 @@ export interface MailingRow {
     phase: 'registrations' | 'press' | 'invitees' | 'explicit' | 'done';
     cursor?: string;
     pages: number;
+    /**
+     * The page being planned, fixed at its first read: the key of its last contact, and whether
+     * more followed. A retried page reads up to that key, so that contacts registered meanwhile
+     * join it rather than push one of its rows (written, not yet counted) onto the next page,
+     * where it would never be counted nor sent. Cleared when the cursor moves on.
+     */
+    page?: { end: string; more: boolean };
   };
   total: number;
   reminder?: ReminderContext;

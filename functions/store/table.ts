@@ -134,14 +134,28 @@ export function deliveriesInStateQuery(
   return onIndex('gsi2', deliveryStateIndex(mid, state));
 }
 
-/** One page of a partition's items whose sort key starts with `prefix`, in key order. */
+/**
+ * One page of a partition's items under `prefix`, in key order, after `cursor`: at most
+ * `pageSize` of them, or, given `until`, every item up to and including that key however many
+ * there are now (a page fixed at its first read; see `plan.page` in model.ts). `last` is the key
+ * of the page's last item.
+ */
 export async function pageOf<T>(
   deps: Pick<StoreDeps, 'db' | 'table'>,
   pk: string,
   prefix: string,
   cursor: string | undefined,
   pageSize: number,
-): Promise<{ items: T[]; next?: string }> {
+  until?: string,
+): Promise<{ items: T[]; next?: string; last?: string }> {
+  if (until !== undefined) {
+    // Every key between two keys under `prefix` is under it too.
+    const items = await queryAll<T & { sk: string }>(deps, {
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :until',
+      ExpressionAttributeValues: { ':pk': pk, ':from': cursor ?? prefix, ':until': until },
+    });
+    return { items: items.filter((item) => item.sk !== cursor), last: until };
+  }
   const page = await deps.db.send(
     new QueryCommand({
       TableName: deps.table,
@@ -150,7 +164,12 @@ export async function pageOf<T>(
       Limit: pageSize,
     }),
   );
-  return { items: (page.Items ?? []) as T[], next: page.LastEvaluatedKey?.sk as string | undefined };
+  const items = (page.Items ?? []) as T[];
+  return {
+    items,
+    next: page.LastEvaluatedKey?.sk as string | undefined,
+    last: (page.Items?.at(-1)?.sk as string | undefined) ?? undefined,
+  };
 }
 
 /** Writes an item, under a condition when given one (wrap it in {@link applied} then). */

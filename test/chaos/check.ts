@@ -5,7 +5,12 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { COUNTERS_QUIET_MS } from '../../functions/clock/sweep.js';
-import { DELIVERY_STATES, type DeliveryRow, type MailingRow } from '../../functions/store/model.js';
+import {
+  DELIVERY_STATES,
+  type DeliveryRow,
+  type MailingRow,
+  OPEN_MAILINGS,
+} from '../../functions/store/model.js';
 import { RECOUNT_DUE, type RecountFlag } from '../../functions/store/recount.js';
 import {
   countedAs,
@@ -59,7 +64,7 @@ const DLQS = ['IntakeDlqUrl', 'SendDlqUrl', 'FeedbackDlqUrl'] as const;
 interface Snapshot {
   queues: number[];
   busy: number;
-  mailings: { id: string; state: string; counts: string; recount?: true }[];
+  mailings: { id: string; state: string; counts: string; recount?: true; listed?: true }[];
   open: number;
   accepted: number;
   invocations: number;
@@ -94,6 +99,8 @@ async function snapshot(stack: LocalStack, store: StoreDeps, cid: string): Promi
         .join(', '),
       // The clock still has a recount to do (store/recount.ts).
       ...((m as MailingRow & RecountFlag)[RECOUNT_DUE] !== undefined ? { recount: true as const } : {}),
+      // Still on the clock's open list: a cancelled mailing stays there until its counters agree.
+      ...((m as { gsi2pk?: string }).gsi2pk === OPEN_MAILINGS ? { listed: true as const } : {}),
     })),
     open,
     accepted: stack.accepted.length,
@@ -136,7 +143,7 @@ export async function settle(
     const done =
       now.queues.every((n) => n === 0) &&
       now.busy === 0 &&
-      now.mailings.every((m) => FINAL_MAILING.has(m.state) && !m.recount);
+      now.mailings.every((m) => FINAL_MAILING.has(m.state) && !m.recount && !m.listed);
     if (done && ++quietChecks >= 3) return { settled: true, last: now };
     if (!done) quietChecks = 0;
     const signature = progressOf(now);

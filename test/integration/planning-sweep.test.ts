@@ -8,10 +8,11 @@ import type { Continuation } from '../../functions/mailing/internal.js';
 import { INTERNAL_SOURCE } from '../../functions/mailing/internal.js';
 import type { MailingState } from '../../functions/store/model.js';
 import { openMailings } from '../../functions/store/open-mailings.js';
-import { getDelivery, getMailing, transitionDelivery } from '../../functions/store/store.js';
+import { getDelivery, getMailing, listDeliveries, transitionDelivery } from '../../functions/store/store.js';
 import { DELIVERY_MOVES } from '../../functions/store/transitions.js';
-import { useLocalStack } from './support/local-stack.js';
-import { fixture, sendAndWait, storeOf } from './support/pipeline.js';
+import { eventually, useLocalStack } from './support/local-stack.js';
+import { acceptedFor, fixture, freshId, sendAndWait, storeOf } from './support/pipeline.js';
+import { waitForProgress } from './support/progress.js';
 import { seedDelivery, seedMailing, seedRegistrations } from './support/seed.js';
 
 const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
@@ -80,6 +81,129 @@ describe('planning and the lease sweeper', () => {
     const mailing = await getMailing(store(), mailingId);
     expect(mailing?.state).toBe('sending');
     expect(mailing?.total).toBe(3);
+  });
+
+  it('counts and sends every row of a page retried after new registrations fell inside it', async () => {
+    const shiftCid = 'shift-conf';
+    const conference = fixture('conference.upserted');
+    conference.data.conferenceId = shiftCid;
+    conference.id = freshId('conf');
+    await sendAndWait(stack.current, conference);
+    await seedRegistrations(store(), shiftCid, 150, { prefix: 'shift' });
+    const mailingId = 'plan-shift';
+    await seedMailing(store(), {
+      mailingId,
+      conferenceId: shiftCid,
+      state: 'planning',
+      plan: { phase: 'registrations', pages: 0 },
+    });
+    // The first page's 50th delivery write takes effect and the invocation dies: rows written,
+    // none counted, no job enqueued, the cursor where it was.
+    let puts = 0;
+    const raw = new DynamoDBClient({ ...local, endpoint: stack.current.endpoints.dynamodb });
+    raw.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (
+          context.commandName === 'PutItemCommand' &&
+          JSON.stringify(args.input).includes(`MAILING#${mailingId}`) &&
+          ++puts === 50
+        )
+          throw new Error('injected crash: the invocation died');
+        return result;
+      },
+      { step: 'build' },
+    );
+    const dying = depsWith(
+      DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
+    );
+    await expect(processIntakeRecord(dying, planMessage(mailingId), 'm-2')).rejects.toThrow('injected crash');
+    // Twenty people register meanwhile, under keys that sort inside that first page
+    // (`shift-0a-…` between `shift-0@…` and `shift-1…`): read again from the same cursor, the
+    // page would hold them and push twenty of its written rows onto the next page.
+    await seedRegistrations(store(), shiftCid, 20, { prefix: 'shift-0a' });
+    // SQS redelivers the continuation; the stack's own intake plans the pages after it.
+    await processIntakeRecord(depsWith(), planMessage(mailingId), 'm-2');
+    await eventually(async () => {
+      const mailing = await getMailing(store(), mailingId);
+      expect(mailing?.state).not.toBe('planning');
+      return mailing;
+    });
+    const rows = await listDeliveries(store(), mailingId);
+    expect(rows).toHaveLength(170);
+    expect((await getMailing(store(), mailingId))?.total).toBe(rows.length);
+    // And every row is sent: nobody planned waits in `queued` for a job that was never enqueued.
+    // The wait fails only when sending stops moving (the stack paces at the account's rate).
+    const sent = await waitForProgress(
+      async () => new Set(acceptedFor(stack.current, mailingId).flatMap((m) => m.destinations)).size,
+      { done: (n) => n === 170, progressOf: (n) => n, stallMs: 150_000, what: `${mailingId} sent` },
+    );
+    expect(sent).toBe(170);
+  });
+
+  it('cancels and counts the rows a dying planning page wrote after its mailing was cancelled', async () => {
+    const lateCid = 'late-rows-conf';
+    const conference = fixture('conference.upserted');
+    conference.data.conferenceId = lateCid;
+    conference.id = freshId('conf');
+    await sendAndWait(stack.current, conference);
+    await seedRegistrations(store(), lateCid, 30, { prefix: 'late' });
+    const mailingId = 'plan-late-rows';
+    await seedMailing(store(), {
+      mailingId,
+      conferenceId: lateCid,
+      state: 'planning',
+      plan: { phase: 'registrations', pages: 0 },
+    });
+    const cancel = fixture('mailing.cancelled');
+    cancel.id = freshId('cancel');
+    cancel.data = { conferenceId: lateCid, mailingId, requestedBy: 'organizer@example.org' };
+    // The page has read its contacts; the cancellation runs to its end before the page writes a
+    // row (it finds none to cancel); the page writes ten rows and dies.
+    let puts = 0;
+    const raw = new DynamoDBClient({ ...local, endpoint: stack.current.endpoints.dynamodb });
+    raw.middlewareStack.add(
+      (next, context) => async (args) => {
+        const mine =
+          context.commandName === 'PutItemCommand' &&
+          JSON.stringify(args.input).includes(`MAILING#${mailingId}`);
+        if (mine && puts === 0) await sendAndWait(stack.current, cancel);
+        if (mine && ++puts > 10) throw new Error('injected crash: the invocation died');
+        return next(args);
+      },
+      { step: 'build' },
+    );
+    const dying = depsWith(
+      DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
+    );
+    await expect(processIntakeRecord(dying, planMessage(mailingId), 'm-3')).rejects.toThrow('injected crash');
+    // Its redelivery finds the mailing cancelled and plans nothing more.
+    await processIntakeRecord(depsWith(), planMessage(mailingId), 'm-3');
+    expect((await listDeliveries(store(), mailingId, 'queued')).length).toBeGreaterThan(0);
+    // The clock: the rows left queued are cancelled, then the counters (and the total) repaired
+    // from the rows, and the mailing leaves the open list.
+    const clock = { ...depsWith(), countersQuietMs: 0 };
+    await waitForProgress(
+      async () => {
+        await tick(clock, new Date(), { conference: [], session: [] });
+        const open = (await openMailings(store())).some((m) => m.mailingId === mailingId);
+        return { open, mailing: await getMailing(store(), mailingId) };
+      },
+      {
+        done: (p) => !p.open,
+        progressOf: (p) => [p.mailing?.total, p.mailing?.count_cancelled, p.mailing?.count_queued],
+        stallMs: 60_000,
+        what: `${mailingId} closed`,
+      },
+    );
+    const rows = await listDeliveries(store(), mailingId);
+    expect(rows.length).toBeGreaterThanOrEqual(10);
+    expect(rows.every((r) => r.state === 'cancelled')).toBe(true);
+    const mailing = await getMailing(store(), mailingId);
+    expect(mailing?.total).toBe(rows.length);
+    expect(mailing?.count_cancelled).toBe(rows.length);
+    expect(mailing?.count_queued ?? 0).toBe(0);
+    expect(acceptedFor(stack.current, mailingId)).toHaveLength(0);
   });
 
   it.each<MailingState>(['planning', 'paused', 'cancelled', 'sending'])(
