@@ -143,7 +143,9 @@ function select(
  * send jobs, then moves the cursor with a conditional update. Returns whether
  * more pages remain. A crash anywhere in between resumes at the same page:
  * deliveries already written are found, re-enqueued if still queued, and
- * counted once because they carry the page they were planned in.
+ * counted once because they carry the page they were planned in. The page is
+ * fixed at its first read (`plan.page`), so that contacts added meanwhile join
+ * it rather than push a written row to the next page, uncounted.
  */
 export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'more' | 'done' | 'skipped'> {
   const mailing = await getMailing(deps, mailingId);
