@@ -111,10 +111,10 @@ export async function processIntakeRecord(
         reason: `not a valid pipeline message: ${parsed.error.message}`,
       });
     }
-    const { mailingId, op, states, requestedBy, cursor } = parsed.data.data;
+    const { mailingId, op, states, requestedBy, cursor, resendId } = parsed.data.data;
     if (op === 'plan') await planPage(deps, mailingId);
     else if (op === 'cancel') await cancelPage(deps, mailingId);
-    else await requeuePage(deps, mailingId, states ?? ['failed'], requestedBy, cursor);
+    else await requeuePage(deps, mailingId, states ?? ['failed'], requestedBy, cursor, resendId);
     return 'continued';
   }
 

@@ -20,8 +20,10 @@ export const continuationSchema = z.object({
     /** For requeue: which states go back to the queue. */
     states: z.array(z.enum(['failed', 'uncertain', 'queued'])).optional(),
     requestedBy: z.string().optional(),
-    /** For requeue of queued deliveries: where the next page starts (the state index's key). */
+    /** For requeue: where the next page of the first state starts (the state index's key). */
     cursor: z.record(z.string(), z.string()).optional(),
+    /** For a resend: the request's id, stamped on every delivery it moves (plan.ts requeuePage). */
+    resendId: z.string().optional(),
   }),
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DeliveryRow, DeliveryState, MailingRow } from '../store/model.js';
 import { DELIVERY_STATES } from '../store/model.js';
 import { getMailing, listDeliveries, type StoreDeps, setMailingState } from '../store/store.js';
@@ -77,7 +78,7 @@ export async function resendDeliveries(
   // once the resent deliveries are done, and re-enqueues any whose job a crash lost between
   // their move to `queued` and the enqueue (clock/sweep.ts).
   await setMailingState(deps, mailingId, MAILING_MOVES.reopen, { resentAt: deps.now().toISOString() });
-  await continueLater(deps, { mailingId, op: 'requeue', states, requestedBy });
+  await continueLater(deps, { mailingId, op: 'requeue', states, requestedBy, resendId: randomUUID() });
 }
 
 /**

@@ -284,9 +284,11 @@ async function deltasOf(deps: PipelineDeps, mailingId: string, state: DeliverySt
 /**
  * Puts deliveries in the given states back to `queued` and enqueues them: the
  * organizer's explicit resend of failed or uncertain mail, and the resume of a
- * paused mailing. A page per invocation. Failed and uncertain deliveries leave
- * their state as they are requeued, so each page reads the first one again;
- * queued deliveries stay queued, so their pages follow `cursor`.
+ * paused mailing. A page per invocation, one state after the other, each paged by
+ * `cursor` (the state index is in contact order): a delivery resent on one page
+ * that fails again before the next is behind the cursor, so one request resends it
+ * once; and a page redelivered after a crash passes over the rows this request
+ * already moved (`resendId`, stamped on each).
  */
 export async function requeuePage(
   deps: PipelineDeps,
@@ -294,52 +296,44 @@ export async function requeuePage(
   states: ('failed' | 'uncertain' | 'queued')[],
   requestedBy: string | undefined,
   cursor?: Record<string, string>,
+  resendId?: string,
 ): Promise<'more' | 'done'> {
-  if (states.includes('queued')) return requeueQueuedPage(deps, mailingId, requestedBy, cursor);
+  const [state, ...rest] = states;
+  if (state === undefined) return 'done';
+  const { items, next } = await deliveriesInState(deps, mailingId, state, {
+    limit: PAGE,
+    ...(cursor ? { cursor } : {}),
+  });
   const jobs: SendJob[] = [];
-  let more = false;
-  for (const state of states.filter((s) => s !== 'queued')) {
-    const { items, next } = await deltasOf(deps, mailingId, state);
-    if (next || items.length === PAGE) more = true;
+  if (state === 'queued') jobs.push(...items.map((d) => ({ mailingId, contactKey: d.contactKey })));
+  else
     await Promise.all(
       items.map(async (d) => {
         const moved = await transitionDelivery(deps, mailingId, d.contactKey, RESEND_MOVES[state], {
-          set: { resentBy: requestedBy ?? 'organizer', resentFrom: state },
+          set: { resentBy: requestedBy ?? 'organizer', resentFrom: state, ...(resendId ? { resendId } : {}) },
+          ...(resendId
+            ? {
+                condition: 'attribute_not_exists(resendId) OR resendId <> :rid',
+                values: { ':rid': resendId },
+              }
+            : {}),
         });
         if (moved) jobs.push({ mailingId, contactKey: d.contactKey });
       }),
     );
-  }
   await enqueueSendJobs(deps, jobs);
-  if (more) {
-    await continueLater(deps, { mailingId, op: 'requeue', states, requestedBy });
-    return 'more';
-  }
-  return 'done';
-}
-
-/** One page of a mailing's queued deliveries back on the send queue (a resume), then the next. */
-async function requeueQueuedPage(
-  deps: PipelineDeps,
-  mailingId: string,
-  requestedBy: string | undefined,
-  cursor: Record<string, string> | undefined,
-): Promise<'more' | 'done'> {
-  const { items, next } = await deliveriesInState(deps, mailingId, 'queued', {
-    limit: PAGE,
-    ...(cursor ? { cursor } : {}),
-  });
-  await enqueueSendJobs(
-    deps,
-    items.map((d) => ({ mailingId, contactKey: d.contactKey })),
-  );
-  if (!next) return 'done';
+  const following = next
+    ? { states, cursor: next as Record<string, string> }
+    : rest.length > 0
+      ? { states: rest }
+      : undefined;
+  if (!following) return 'done';
   await continueLater(deps, {
     mailingId,
     op: 'requeue',
-    states: ['queued'],
     requestedBy,
-    cursor: next as Record<string, string>,
+    ...following,
+    ...(resendId ? { resendId } : {}),
   });
   return 'more';
 }
