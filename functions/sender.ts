@@ -80,6 +80,10 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   };
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     const job = JSON.parse(record.body) as SendJob;
+    // A job received again (its invocation died or timed out) most likely finds its delivery moved
+    // on: it reads the row first, as a job without the planned delivery does, rather than render
+    // and take a send slot for nothing.
+    if (Number(record.attributes.ApproximateReceiveCount) > 1) delete job.delivery;
     // Bulk: planning left out whoever was suppressed then, and what arrived since comes from the
     // cache. Other mail (one message per event, not planned in pages) reads the address's entries.
     const suppressionsOf = async (contactKey: string, cid: string) => {

@@ -194,8 +194,14 @@ export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
     }
     const latest = progress?.complete ? await getMailing(deps, mailing.mailingId) : undefined;
     if (latest?.state === 'sending' && !drifted(latest) && !recountDue(latest)) {
-      if (await setMailingState(deps, mailing.mailingId, MAILING_MOVES.complete))
-        result.completed.push(mailing.mailingId);
+      // The counters say done; the rows must say so too. Two planners of one page (a duplicate
+      // continuation) can each count only what they read, and a row the loser wrote is then
+      // neither counted nor enqueued: the mailing stays `sending`, the stale re-enqueue above
+      // sends the row, and the recount sets counters and total from the rows.
+      if ((await compareCounters(deps, latest)).agree) {
+        if (await setMailingState(deps, mailing.mailingId, MAILING_MOVES.complete))
+          result.completed.push(mailing.mailingId);
+      } else await repairCounters(deps, latest, deps.countersQuietMs ?? COUNTERS_QUIET_MS);
     }
   }
   return result;

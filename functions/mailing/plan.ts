@@ -47,12 +47,27 @@ export const PLAN_PAGE_SIZE = 100;
 /** What rendering needs of a delivery row: written once at planning, never changed after. */
 export type PlannedDelivery = Pick<DeliveryRow, 'deliveryId' | 'recipient' | 'payload'>;
 
-/** The planned part of a row, for a job. */
-export const plannedOf = (row: PlannedDelivery): PlannedDelivery => ({
-  deliveryId: row.deliveryId,
-  recipient: row.recipient,
-  ...(row.payload ? { payload: row.payload } : {}),
-});
+/**
+ * The most a job carries of its delivery: ten jobs in a SendMessageBatch stay far under SQS's
+ * 256 KiB; a larger row (an agenda notice listing many sessions) goes without, and is read.
+ */
+export const PLANNED_IN_JOB_MAX_BYTES = 8 * 1024;
+
+/** The planned part of a row, for a job; undefined when it is too large to carry. */
+export const plannedOf = (row: PlannedDelivery): PlannedDelivery | undefined => {
+  const planned = {
+    deliveryId: row.deliveryId,
+    recipient: row.recipient,
+    ...(row.payload ? { payload: row.payload } : {}),
+  };
+  return Buffer.byteLength(JSON.stringify(planned)) <= PLANNED_IN_JOB_MAX_BYTES ? planned : undefined;
+};
+
+/** A send job, with the planned delivery when it is small enough to carry. */
+export const jobOf = (mailingId: string, contactKey: string, row?: PlannedDelivery): SendJob => {
+  const delivery = row ? plannedOf(row) : undefined;
+  return { mailingId, contactKey, ...(delivery ? { delivery } : {}) };
+};
 
 /** The body of a send job on the send queue. */
 export interface SendJob {
@@ -162,15 +177,18 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
   // A retried page reads what its first read fixed (plan.page in model.ts), however many
   // contacts registered in its range since; a first read fixes it before writing anything.
   const fixed = mailing.plan.page;
+  // A retry reads at most five pages' worth: a bulk import in the page's range meanwhile must not
+  // make it too long to finish (what is left of the range goes to the next page).
+  const size = fixed ? PLAN_PAGE_SIZE * 5 : PLAN_PAGE_SIZE;
   const page =
     phase === 'invitees'
-      ? await pageOfInvitees(deps, mailing.conferenceId, mailing.plan.cursor, PLAN_PAGE_SIZE, fixed?.end)
+      ? await pageOfInvitees(deps, mailing.conferenceId, mailing.plan.cursor, size, fixed?.end)
       : await pageOfContacts<RegistrationRow | PressRow>(
           deps,
           mailing.conferenceId,
           phase === 'registrations' ? 'REG#' : 'PRESS#',
           mailing.plan.cursor,
-          PLAN_PAGE_SIZE,
+          size,
           fixed?.end,
         );
   if (!fixed && page.last !== undefined) {
@@ -178,7 +196,7 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
     // Lost to another planner of this page (or the plan moved on): start again from what it wrote.
     if (!(await fixPlanPage(deps, mailingId, mailing.plan, read))) return planPage(deps, mailingId);
   }
-  const more = fixed ? fixed.more : page.next !== undefined;
+  const more = page.next !== undefined || (fixed?.more ?? false);
   const pageNo = mailing.plan.pages;
   const selected: { recipient: Recipient; payload?: Record<string, unknown> }[] =
     phase === 'invitees'
@@ -194,6 +212,13 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
           mailing.conferenceId,
         )
       : undefined;
+  // Counts and enqueues a row an earlier attempt at this page wrote.
+  const found = (existing: (DeliveryRow & { planPage?: number }) | undefined, contactKey: string) => {
+    if (existing?.planPage !== pageNo) return;
+    counted++;
+    if (existing.state === 'queued') jobs.push(jobOf(mailingId, contactKey, existing));
+  };
+  const planned = new Set<string>();
   await Promise.all(
     selected.map(async ({ recipient, payload }) => {
       const suppressed =
@@ -202,6 +227,7 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
           ? suppressedOnPage.has(recipient.contactKey)
           : await deps.isSuppressed?.(recipient.contactKey, mailing.conferenceId));
       if (suppressed) return; // not in the audience at all: see README "Suppression"
+      planned.add(recipient.contactKey);
       const deliveryId = deliveryIdOf(mailingId, recipient.contactKey);
       const created = await createDelivery(deps, {
         mailingId,
@@ -217,27 +243,28 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
       } as Omit<DeliveryRow, 'createdAt' | 'updatedAt' | 'expiresAt'>);
       if (created) {
         counted++;
-        jobs.push({
-          mailingId,
-          contactKey: recipient.contactKey,
-          delivery: plannedOf({ deliveryId, recipient, ...(payload ? { payload } : {}) }),
-        });
+        jobs.push(
+          jobOf(mailingId, recipient.contactKey, { deliveryId, recipient, ...(payload ? { payload } : {}) }),
+        );
         return;
       }
-      const existing = (await getDelivery(deps, mailingId, recipient.contactKey)) as
-        | (DeliveryRow & { planPage?: number })
-        | undefined;
-      if (existing?.planPage === pageNo) {
-        counted++;
-        if (existing.state === 'queued')
-          jobs.push({ mailingId, contactKey: recipient.contactKey, delivery: plannedOf(existing) });
-      }
+      found(await getDelivery(deps, mailingId, recipient.contactKey), recipient.contactKey);
     }),
   );
+  if (fixed) {
+    // A retry: a contact an earlier attempt planned may have left the audience since (cancelled,
+    // unsubscribed); the row it wrote is this page's all the same, counted and sent (the sender
+    // still checks suppression).
+    const left = (page.items as { contactKey: string }[])
+      .map((item) => item.contactKey)
+      .filter((key) => !planned.has(key));
+    await Promise.all(left.map(async (key) => found(await getDelivery(deps, mailingId, key), key)));
+  }
   await enqueueSendJobs(deps, jobs);
 
   let next: MailingRow['plan'];
-  if (more && page.last !== undefined) next = { phase, cursor: page.last, pages: pageNo + 1 };
+  const cursor = page.next ?? page.last;
+  if (more && cursor !== undefined) next = { phase, cursor, pages: pageNo + 1 };
   else {
     // A phase the mailing's audience no longer lists (a hand-made row, say) is its last.
     const at = phases.indexOf(phase);

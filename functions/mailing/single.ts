@@ -1,7 +1,7 @@
 import { UnprocessableEventError } from '../lib/errors.js';
 import type { MailingRow, MailKind, Recipient } from '../store/model.js';
 import { createDelivery, createMailing, deliveryIdOf, getDelivery, getMailing } from '../store/store.js';
-import { enqueueSendJobs, type PipelineDeps, plannedOf } from './plan.js';
+import { enqueueSendJobs, jobOf, type PipelineDeps } from './plan.js';
 
 /**
  * Sends one transactional mail to one recipient: a mailing with a deterministic id (so repeating
@@ -66,9 +66,7 @@ export async function sendOne(
   }
   const delivery = await getDelivery(deps, mailingId, recipient.contactKey);
   if (delivery?.state === 'queued')
-    await enqueueSendJobs(deps, [
-      { mailingId, contactKey: recipient.contactKey, delivery: plannedOf(delivery) },
-    ]);
+    await enqueueSendJobs(deps, [jobOf(mailingId, recipient.contactKey, delivery)]);
 }
 
 /**

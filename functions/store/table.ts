@@ -136,9 +136,9 @@ export function deliveriesInStateQuery(
 
 /**
  * One page of a partition's items under `prefix`, in key order, after `cursor`: at most
- * `pageSize` of them, or, given `until`, every item up to and including that key however many
- * there are now (a page fixed at its first read; see `plan.page` in model.ts). `last` is the key
- * of the page's last item.
+ * `pageSize` of them, and, given `until`, none past that key (a page fixed at its first read; see
+ * `plan.page` in model.ts). `next` is where the following page starts when this one stopped at
+ * `pageSize`; `last` is the key of the page's last item (`until` when it read that far).
  */
 export async function pageOf<T>(
   deps: Pick<StoreDeps, 'db' | 'table'>,
@@ -150,11 +150,17 @@ export async function pageOf<T>(
 ): Promise<{ items: T[]; next?: string; last?: string }> {
   if (until !== undefined) {
     // Every key between two keys under `prefix` is under it too.
-    const items = await queryAll<T & { sk: string }>(deps, {
-      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :until',
-      ExpressionAttributeValues: { ':pk': pk, ':from': cursor ?? prefix, ':until': until },
-    });
-    return { items: items.filter((item) => item.sk !== cursor), last: until };
+    const read = await queryAll<T & { sk: string }>(
+      deps,
+      {
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :until',
+        ExpressionAttributeValues: { ':pk': pk, ':from': cursor ?? prefix, ':until': until },
+      },
+      pageSize + 1,
+    );
+    const items = read.filter((item) => item.sk !== cursor).slice(0, pageSize);
+    const stopped = items.length === pageSize && items.at(-1)?.sk !== until;
+    return stopped ? { items, next: items.at(-1)?.sk, last: items.at(-1)?.sk } : { items, last: until };
   }
   const page = await deps.db.send(
     new QueryCommand({
