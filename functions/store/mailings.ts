@@ -94,81 +94,80 @@ export function scheduledAt(mid: string, sendAt: string): Record<string, unknown
   return { ...mailingStateIndex(mid, 'scheduled', sendAt) };
 }
 
+/**
+ * A write to a mailing's plan, applied only while the plan is where this planner found it (same
+ * phase, same page); a lost answer that the SDK resends is recognised by its own stamp.
+ */
+async function whilePlanAt(
+  deps: StoreDeps,
+  mid: string,
+  expected: MailingRow['plan'],
+  write: {
+    update: string;
+    condition?: string;
+    names?: Record<string, string>;
+    values: Record<string, unknown>;
+  },
+): Promise<boolean> {
+  const stamp = randomUUID();
+  const done = await conditionally(
+    deps.db.send(
+      new UpdateCommand({
+        TableName: deps.table,
+        Key: keys.mailing(mid),
+        UpdateExpression: `SET #write = :write, ${write.update}`,
+        ConditionExpression: `#plan.#phase = :phase AND #plan.#pages = :pages${write.condition ? ` AND ${write.condition}` : ''}`,
+        ExpressionAttributeNames: {
+          '#plan': 'plan',
+          '#phase': 'phase',
+          '#pages': 'pages',
+          '#write': LAST_WRITE,
+          ...write.names,
+        },
+        ExpressionAttributeValues: {
+          ':phase': expected.phase,
+          ':pages': expected.pages,
+          ':write': stamp,
+          ...write.values,
+        },
+      }),
+    ),
+  );
+  if (done) return true;
+  return (await ownWrite(deps, keys.mailing(mid), stamp)) !== undefined;
+}
+
 /** Advances the planning cursor if it is still where this planner found it (a crash-resumed page cannot double-count). */
-export async function advancePlan(
+export function advancePlan(
   deps: StoreDeps,
   mid: string,
   expected: MailingRow['plan'],
   next: MailingRow['plan'],
   created: number,
 ): Promise<boolean> {
-  const write = randomUUID();
-  const done = await conditionally(
-    deps.db.send(
-      new UpdateCommand({
-        TableName: deps.table,
-        Key: keys.mailing(mid),
-        UpdateExpression: 'SET #plan = :next, #write = :write ADD #total :n, #queued :n',
-        ConditionExpression: '#plan.#phase = :phase AND #plan.#pages = :pages',
-        ExpressionAttributeNames: {
-          '#plan': 'plan',
-          '#phase': 'phase',
-          '#pages': 'pages',
-          '#total': 'total',
-          '#queued': 'count_queued',
-          '#write': LAST_WRITE,
-        },
-        ExpressionAttributeValues: {
-          ':next': next,
-          ':n': created,
-          ':phase': expected.phase,
-          ':pages': expected.pages,
-          ':write': write,
-        },
-      }),
-    ),
-  );
-  if (done) return true;
-  return (await ownWrite(deps, keys.mailing(mid), write)) !== undefined;
+  return whilePlanAt(deps, mid, expected, {
+    update: '#plan = :next ADD #total :n, #queued :n',
+    names: { '#total': 'total', '#queued': 'count_queued' },
+    values: { ':next': next, ':n': created },
+  });
 }
 
 /**
  * Fixes the page a planner has read (`plan.page`) before it writes any delivery of it, unless the
  * plan moved on or another planner fixed the page first (then false: read the mailing again).
  */
-export async function fixPlanPage(
+export function fixPlanPage(
   deps: StoreDeps,
   mid: string,
   expected: MailingRow['plan'],
   page: NonNullable<MailingRow['plan']['page']>,
 ): Promise<boolean> {
-  const write = randomUUID();
-  const done = await conditionally(
-    deps.db.send(
-      new UpdateCommand({
-        TableName: deps.table,
-        Key: keys.mailing(mid),
-        UpdateExpression: 'SET #plan.#page = :page, #write = :write',
-        ConditionExpression:
-          '#plan.#phase = :phase AND #plan.#pages = :pages AND attribute_not_exists(#plan.#page)',
-        ExpressionAttributeNames: {
-          '#plan': 'plan',
-          '#phase': 'phase',
-          '#pages': 'pages',
-          '#page': 'page',
-          '#write': LAST_WRITE,
-        },
-        ExpressionAttributeValues: {
-          ':page': page,
-          ':phase': expected.phase,
-          ':pages': expected.pages,
-          ':write': write,
-        },
-      }),
-    ),
-  );
-  if (done) return true;
-  return (await ownWrite(deps, keys.mailing(mid), write)) !== undefined;
+  return whilePlanAt(deps, mid, expected, {
+    update: '#plan.#page = :page',
+    condition: 'attribute_not_exists(#plan.#page)',
+    names: { '#page': 'page' },
+    values: { ':page': page },
+  });
 }
 
 /** Adds planned deliveries to a mailing's total and queued counters. */
