@@ -265,6 +265,10 @@ export class CommuniqueStack extends Stack {
         'ssm:GetParameter',
       ],
       timeout: senderTimeout,
+      // A sender mostly waits for its send slots (a few mails a second each; docs/cost.md): half
+      // the default memory is billed for the wait, and the CPU it buys still renders and sends a
+      // mail in a few tens of milliseconds.
+      memorySize: 256,
       environment: {
         ...common,
         SEND_RATE_PER_INVOCATION: String(pacing.perInvocationRate),
