@@ -8,7 +8,7 @@ import { getMailing, listDeliveries, putRegistration } from '../../functions/sto
 import { useLocalStack } from './support/local-stack.js';
 import { acceptedFor, fixture, freshId, sendAndWait, storeOf } from './support/pipeline.js';
 import { waitForProgress } from './support/progress.js';
-import { seedMailing, seedRegistrations } from './support/seed.js';
+import { planningMailing, seedMailing, seedRegistrations } from './support/seed.js';
 
 const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 
@@ -51,15 +51,8 @@ describe('planning races', () => {
 
   it('sends and counts the row a second planner of the page wrote for a contact the first never read', async () => {
     const cid = 'race-conf';
-    await conference(cid);
-    await seedRegistrations(store(), cid, 30, { prefix: 'race' });
     const mailingId = 'race-planners';
-    await seedMailing(store(), {
-      mailingId,
-      conferenceId: cid,
-      state: 'planning',
-      plan: { phase: 'registrations', pages: 0 },
-    });
+    await planningMailing(stack.current, { conferenceId: cid, mailingId, count: 30, prefix: 'race' });
     const late = 'race-0a-0@example.org';
     // Planner A (the first read: Limit 100) has read and fixed the page. Before it writes a row,
     // someone registers under a key inside the page, and a duplicate continuation (planner B)
@@ -124,14 +117,12 @@ describe('planning races', () => {
 
   it('counts a row written by a dead attempt whose contact left the audience before the retry', async () => {
     const cid = 'left-audience-conf';
-    await conference(cid);
-    const regs = await seedRegistrations(store(), cid, 30, { prefix: 'left' });
     const mailingId = 'left-audience';
-    await seedMailing(store(), {
-      mailingId,
+    const regs = await planningMailing(stack.current, {
       conferenceId: cid,
-      state: 'planning',
-      plan: { phase: 'registrations', pages: 0 },
+      mailingId,
+      count: 30,
+      prefix: 'left',
     });
     // The first attempt writes ten rows and dies before counting them.
     let puts = 0;

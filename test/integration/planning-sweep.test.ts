@@ -13,7 +13,7 @@ import { DELIVERY_MOVES } from '../../functions/store/transitions.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import { acceptedFor, fixture, freshId, sendAndWait, storeOf } from './support/pipeline.js';
 import { waitForProgress } from './support/progress.js';
-import { seedDelivery, seedMailing, seedRegistrations } from './support/seed.js';
+import { planningMailing, seedDelivery, seedMailing, seedRegistrations } from './support/seed.js';
 
 const local = { region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
 
@@ -85,18 +85,8 @@ describe('planning and the lease sweeper', () => {
 
   it('counts and sends every row of a page retried after new registrations fell inside it', async () => {
     const shiftCid = 'shift-conf';
-    const conference = fixture('conference.upserted');
-    conference.data.conferenceId = shiftCid;
-    conference.id = freshId('conf');
-    await sendAndWait(stack.current, conference);
-    await seedRegistrations(store(), shiftCid, 150, { prefix: 'shift' });
     const mailingId = 'plan-shift';
-    await seedMailing(store(), {
-      mailingId,
-      conferenceId: shiftCid,
-      state: 'planning',
-      plan: { phase: 'registrations', pages: 0 },
-    });
+    await planningMailing(stack.current, { conferenceId: shiftCid, mailingId, count: 150, prefix: 'shift' });
     // The first page's 50th delivery write takes effect and the invocation dies: rows written,
     // none counted, no job enqueued, the cursor where it was.
     let puts = 0;
@@ -143,18 +133,8 @@ describe('planning and the lease sweeper', () => {
 
   it('cancels and counts the rows a dying planning page wrote after its mailing was cancelled', async () => {
     const lateCid = 'late-rows-conf';
-    const conference = fixture('conference.upserted');
-    conference.data.conferenceId = lateCid;
-    conference.id = freshId('conf');
-    await sendAndWait(stack.current, conference);
-    await seedRegistrations(store(), lateCid, 30, { prefix: 'late' });
     const mailingId = 'plan-late-rows';
-    await seedMailing(store(), {
-      mailingId,
-      conferenceId: lateCid,
-      state: 'planning',
-      plan: { phase: 'registrations', pages: 0 },
-    });
+    await planningMailing(stack.current, { conferenceId: lateCid, mailingId, count: 30, prefix: 'late' });
     const cancel = fixture('mailing.cancelled');
     cancel.id = freshId('cancel');
     cancel.data = { conferenceId: lateCid, mailingId, requestedBy: 'organizer@example.org' };

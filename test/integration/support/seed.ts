@@ -7,6 +7,8 @@ import {
   putRegistration,
   type StoreDeps,
 } from '../../../functions/store/store.js';
+import type { LocalStack } from '../../../local/stack.js';
+import { fixture, freshId, sendAndWait, storeOf } from './pipeline.js';
 
 const LANGS = ['en', 'ru', 'ar'] as const;
 
@@ -97,4 +99,29 @@ export function seedDelivery(
     },
     attempts: 0,
   });
+}
+
+/**
+ * A conference (through the intake, under a fresh event id) with `count` registrations, and a
+ * mailing to them still in `planning` at its first page: what the planning tests start from.
+ */
+export async function planningMailing(
+  stack: LocalStack,
+  options: { conferenceId: string; mailingId: string; count: number; prefix: string },
+): Promise<RegistrationRow[]> {
+  const conference = fixture('conference.upserted');
+  conference.data.conferenceId = options.conferenceId;
+  conference.id = freshId('conf');
+  await sendAndWait(stack, conference);
+  const store = storeOf(stack);
+  const rows = await seedRegistrations(store, options.conferenceId, options.count, {
+    prefix: options.prefix,
+  });
+  await seedMailing(store, {
+    mailingId: options.mailingId,
+    conferenceId: options.conferenceId,
+    state: 'planning',
+    plan: { phase: 'registrations', pages: 0 },
+  });
+  return rows;
 }
