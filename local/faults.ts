@@ -75,6 +75,36 @@ export function describeFault(f: Fault): string {
   return `${f.fn}:${f.op}${span} ${f.kind}${detail}`;
 }
 
+/**
+ * The inverse of {@link describeFault}: `intake:SQS.SendMessage#2..3 error throttle` back to a
+ * fault, so a schedule a chaos run printed can be replayed as it is (`npm run chaos -- --schedule`).
+ */
+export function parseFault(text: string): Fault {
+  const m =
+    /^(\w+):(\w+\.\w+)(?:\[([^\]]*)\])?#(\d+)(?:\.\.(\d+))? (error|lost|latency|crash-before|crash-after)(?: (\S+))?$/.exec(
+      text.trim(),
+    );
+  if (!m)
+    throw new Error(`not a fault: "${text}" (expected e.g. "intake:DynamoDB.GetItem#4 error throttle")`);
+  const [, fn = '', op = '', where, first = '1', last, kind = 'error', detail] = m;
+  const nth = Number(first);
+  const fault: Fault = {
+    fn,
+    op,
+    nth,
+    times: last === undefined ? 1 : Number(last) - nth + 1,
+    kind: kind as FaultKind,
+  };
+  if (where !== undefined) fault.where = where;
+  if (kind === 'error') {
+    if (detail !== 'throttle' && detail !== '5xx' && detail !== 'access-denied')
+      throw new Error(`not an error class: "${detail}" in "${text}"`);
+    fault.error = detail;
+  }
+  if (kind === 'latency') fault.ms = Number.parseInt(detail ?? '', 10);
+  return fault;
+}
+
 interface MiddlewareClient {
   middlewareStack: {
     add(

@@ -10,7 +10,7 @@ import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFaultLayer, type Fault } from '../../local/faults.js';
+import { createFaultLayer, describeFault, type Fault, parseFault } from '../../local/faults.js';
 import { runInvocation } from '../../local/invocation.js';
 import { scheduleArbitrary } from './schedule.js';
 
@@ -182,6 +182,25 @@ describe('fault layer', () => {
     const c = fc.sample(scheduleArbitrary(), { seed: 43, numRuns: 5 });
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
+  });
+
+  it('reads back every schedule it prints (what --schedule replays)', () => {
+    const schedules = fc.sample(scheduleArbitrary(), { seed: 7, numRuns: 50 });
+    const named: Fault = {
+      fn: 'sender',
+      op: 'DynamoDB.UpdateItem',
+      nth: 2,
+      times: 3,
+      where: 'DELIVERY#',
+      kind: 'lost',
+    };
+    for (const schedule of [...schedules, [named]]) {
+      expect(schedule.map((f) => parseFault(describeFault(f)))).toEqual(
+        schedule.map((f) => ({ times: 1, ...f })),
+      );
+    }
+    expect(() => parseFault('intake:DynamoDB.GetItem#4 error teapot')).toThrow(/not an error class/);
+    expect(() => parseFault('sometimes')).toThrow(/not a fault/);
   });
 
   it('reaches every AWS client a function creates: they all come from functions/lib/clients.ts', async () => {

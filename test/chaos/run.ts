@@ -6,11 +6,14 @@
  * Long runs go in chunks of `--per-process` schedules, each in a fresh process
  * (a fresh embedded stack) with seed S + chunk, up to `--parallel` chunks at a time; a failure prints the chunk's
  * seed and path, which `--seed S --path P --runs 1` replays (add `--shrink` to shrink it).
+ * `--schedule "intake:DynamoDB.GetItem#4 error access-denied; sender:SES.SendRawEmail#3 lost"`
+ * pins the faults a failure printed and draws only the flows' orders and batches.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { defaultConfig, synthTemplate } from '../../infra/synth.js';
+import { parseFault } from '../../local/faults.js';
 import { type ChaosFigures, runChaos } from './property.js';
 
 const { values } = parseArgs({
@@ -23,6 +26,7 @@ const { values } = parseArgs({
     parallel: { type: 'string', default: '1' },
     shrink: { type: 'boolean', default: false },
     'keep-going': { type: 'boolean', default: false },
+    schedule: { type: 'string' },
     child: { type: 'boolean', default: false },
   },
   allowPositionals: true,
@@ -43,6 +47,7 @@ async function child(): Promise<void> {
     recipients: Number(values.recipients),
     shrink: values.shrink,
     keepGoing: values['keep-going'],
+    ...(values.schedule ? { schedule: values.schedule.split(';').map(parseFault) } : {}),
     template: synthTemplate(defaultConfig()),
     log: (line) => process.stderr.write(`${line}\n`),
   });
@@ -68,6 +73,7 @@ function runChunk(chunk: number, n: number): Promise<ChaosFigures | string> {
   if (values.path) args.push('--path', values.path);
   if (values.shrink) args.push('--shrink');
   if (values['keep-going']) args.push('--keep-going');
+  if (values.schedule) args.push('--schedule', values.schedule);
   process.stderr.write(`chunk ${chunk + 1}: ${n} schedules, seed ${chunkSeed}\n`);
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
