@@ -40,23 +40,28 @@ export async function claimEvent(
 ): Promise<EventClaim> {
   const owner = randomUUID();
   const now = deps.now().getTime();
-  const claimed = await applied(
-    deps.db.send(
-      new PutCommand({
-        TableName: deps.table,
-        Item: {
-          ...keys.event(eventId),
-          type,
-          status: 'in-progress',
-          owner,
-          leaseUntil: now + leaseMs,
-          claimedAt: deps.now().toISOString(),
-          expiresAt: expiresAt(deps),
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND leaseUntil < :now)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': now },
-      }),
+  const claimed = await ownClaim(
+    deps,
+    eventId,
+    owner,
+    applied(
+      deps.db.send(
+        new PutCommand({
+          TableName: deps.table,
+          Item: {
+            ...keys.event(eventId),
+            type,
+            status: 'in-progress',
+            owner,
+            leaseUntil: now + leaseMs,
+            claimedAt: deps.now().toISOString(),
+            expiresAt: expiresAt(deps),
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#status = :inProgress AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':inProgress': 'in-progress', ':now': now },
+        }),
+      ),
     ),
   );
   if (claimed) return { claimed: true, owner };
@@ -64,6 +69,26 @@ export async function claimEvent(
   if (isDone(marker)) return { claimed: false, done: true };
   // Gone meanwhile (released after a failure): it can be claimed now.
   return { claimed: false, done: false, leaseUntil: marker?.leaseUntil ?? now };
+}
+
+/**
+ * The claim's answer, or — when the answer was lost (the put may have taken effect, the
+ * response never came) — whether the marker now names this claim's owner: then the claim is
+ * ours, and the event is applied now instead of after the lease lapsed.
+ */
+async function ownClaim(
+  deps: StoreDeps,
+  eventId: string,
+  owner: string,
+  claim: Promise<boolean>,
+): Promise<boolean> {
+  try {
+    return await claim;
+  } catch (error) {
+    const marker = await getItem<MarkerRow>(deps, keys.event(eventId)).catch(() => undefined);
+    if (marker?.status === 'in-progress' && marker.owner === owner) return true;
+    throw error;
+  }
 }
 
 /** Marks a claimed event applied. A claim taken over meanwhile is marked done all the same: both applied it. */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { processIntakeRecord } from '../../functions/intake/process.js';
 import { claimEvent, finishEvent } from '../../functions/store/event-claims.js';
 import { getDelivery, getRegistrationById } from '../../functions/store/store.js';
+import { connectionReset, hookedDb } from './support/hooked-db.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import { acceptedFor, fixture, freshId, sendAndWait, storeOf, waitProcessed } from './support/pipeline.js';
 import { waitDrained } from './support/progress.js';
@@ -143,6 +144,33 @@ describe('one event id, one effect', () => {
     // The deferred copies come back after the lease and one of them applies the event.
     await waitProcessed(stack.current, event.id);
     expect((await getRegistrationById(store(), cid, 'reg-dead-holder'))?.status).toBe('active');
+  });
+
+  it('applies at once an event whose claim took effect and lost its answer (the claim is its own)', async () => {
+    const event = fixture('registration.created');
+    event.id = freshId('lost-claim');
+    Object.assign(event.data, { registrationId: 'reg-lost-claim' });
+    Object.assign(event.data.person as object, { email: 'lost-claim@example.org' });
+    let lost = 0;
+    const db = hookedDb(stack.current, async ({ name, input, next }) => {
+      const result = await next();
+      if (name === 'PutItemCommand' && input.includes(`EVENT#${event.id}`) && lost++ === 0)
+        throw connectionReset();
+      return result;
+    });
+    const deps = {
+      ...store(),
+      db,
+      sqs: stack.current.clients.sqs,
+      sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
+      intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
+      intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
+    };
+    // Without reading its own marker back, the record would fail here, and its redelivery would
+    // find a live claim nobody holds and wait out the lease (two minutes in AWS).
+    expect(await processIntakeRecord(deps, JSON.stringify(event), 'lost-claim')).toBe('applied');
+    expect(lost).toBe(1);
+    expect((await getRegistrationById(store(), cid, 'reg-lost-claim'))?.status).toBe('active');
   });
 
   it('lets a redelivery take over a claim whose holder died, only after the lease', async () => {

@@ -1,10 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { tick } from '../../functions/clock/tick.js';
 import { type PipelineDeps, planPage } from '../../functions/mailing/plan.js';
 import { getMailing, listDeliveries, putRegistration } from '../../functions/store/store.js';
+import { type HookedCall, hookedDb } from './support/hooked-db.js';
 import { useLocalStack } from './support/local-stack.js';
 import { acceptedFor, fixture, freshId, sendAndWait, storeOf } from './support/pipeline.js';
 import { waitForProgress } from './support/progress.js';
@@ -29,18 +28,7 @@ describe('planning races', () => {
     intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
   });
 
-  /** A document client whose calls go through `hook` (the raw command name and input). */
-  function hooked(
-    hook: (name: string, input: string, next: () => Promise<unknown>) => Promise<unknown>,
-  ): DynamoDBDocumentClient {
-    const raw = new DynamoDBClient({ ...local, endpoint: stack.current.endpoints.dynamodb });
-    raw.middlewareStack.add(
-      (next, context) => async (args) =>
-        hook(context.commandName ?? '', JSON.stringify(args.input), () => next(args)) as never,
-      { step: 'build' },
-    );
-    return DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
-  }
+  const hooked = (hook: (call: HookedCall) => Promise<unknown>) => hookedDb(stack.current, hook);
 
   async function conference(cid: string): Promise<void> {
     const event = fixture('conference.upserted');
@@ -59,12 +47,12 @@ describe('planning races', () => {
     // runs: it finds the page fixed, reads up to its end (the new contact too), writes the new
     // contact's row and dies there, before counting or enqueuing anything.
     let paused = false;
-    const planner = hooked(async (name, input, next) => {
+    const planner = hooked(async ({ name, input, next }) => {
       if (!paused && name === 'PutItemCommand' && input.includes(`MAILING#${mailingId}`)) {
         paused = true;
         await seedRegistrations(store(), cid, 1, { prefix: 'race-0a' });
         let lateWrite: Promise<unknown> = Promise.resolve();
-        const dying = hooked(async (n, i, go) => {
+        const dying = hooked(async ({ name: n, input: i, next: go }) => {
           if (n !== 'PutItemCommand' || !i.includes(`MAILING#${mailingId}`)) return go();
           if (!i.includes(late)) throw new Error('injected crash: planner B died');
           lateWrite = go();
@@ -128,7 +116,7 @@ describe('planning races', () => {
     let puts = 0;
     const written: string[] = [];
     const inFlight: Promise<unknown>[] = [];
-    const dying = hooked(async (name, input, next) => {
+    const dying = hooked(async ({ name, input, next }) => {
       if (name !== 'PutItemCommand' || !input.includes(`MAILING#${mailingId}`)) return next();
       if (++puts > 10) throw new Error('injected crash: the invocation died');
       const write = next();
