@@ -12,13 +12,11 @@ const env = loadEnv([
   'TABLE_NAME',
   'SEND_QUEUE_URL',
   'INTAKE_QUEUE_URL',
-  'INTAKE_DLQ_URL',
   'RETENTION_DAYS',
   'EVENT_LEASE_SECONDS',
 ]);
 const deps = {
   ...pipelineDeps(env),
-  intakeDlqUrl: env.INTAKE_DLQ_URL,
   eventLeaseMs: env.EVENT_LEASE_SECONDS * 1000,
 };
 const processor = new BatchProcessor(EventType.SQS);

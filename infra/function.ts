@@ -1,9 +1,10 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -232,6 +233,29 @@ export class CommuniqueFunction extends NodejsFunction {
         resources: [...identityArns, configurationSetArn],
       }),
     );
+    return this;
+  }
+
+  /**
+   * Takes up the dead letters of `queues` (functions/dead-letters.ts): each queue's DLQ triggers
+   * this function, which may send a message back to its queue once. `DEAD_LETTER_ROUTES` tells it
+   * which DLQ belongs to which queue, and how many receives that queue allows.
+   */
+  bindDeadLetters(queues: Readonly<Record<string, sqs.Queue>>): this {
+    this.requireDeclared('sqs:SendMessage');
+    const routes: string[] = [];
+    for (const [name, queue] of Object.entries(queues)) {
+      const dlq = queue.deadLetterQueue;
+      if (!dlq) throw new Error(`${queue.node.id} has no dead-letter queue`);
+      queue.grant(this, 'sqs:SendMessage');
+      queue.encryptionMasterKey?.grant(this, 'kms:GenerateDataKey', 'kms:Decrypt');
+      // One at a time and never urgent: a dead letter is a storm's leftover, not the storm.
+      this.addEventSource(
+        new SqsEventSource(dlq.queue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 2 }),
+      );
+      routes.push(Fn.join(',', [name, String(dlq.maxReceiveCount), dlq.queue.queueArn, queue.queueUrl]));
+    }
+    this.addEnvironment('DEAD_LETTER_ROUTES', Fn.join(' ', routes));
     return this;
   }
 

@@ -117,20 +117,33 @@ export class CommuniqueMonitoring extends Construct {
     );
     this.topic.addSubscription(new subs.EmailSubscription(props.alarmEmail));
 
+    // The dead-letters function takes every DLQ message up within seconds (functions/dead-letters.ts):
+    // a DLQ that stays non-empty for ten minutes means that function itself is failing.
     for (const q of props.queues) {
       this.alarm(`${q.name}-dlq-not-empty`, {
         metric: q.dlq.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(1),
-          statistic: cloudwatch.Stats.MAXIMUM,
+          period: Duration.minutes(10),
+          statistic: cloudwatch.Stats.MINIMUM,
         }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        alarmDescription:
-          q.name === 'intake'
-            ? 'An event is in the intake DLQ: it was rejected (see `npx communique rejections`) or failed five times. Read the reason, fix the producer or the data, then redrive or delete it.'
-            : `A message is in the ${q.name} DLQ: it failed five times. Read the function's logs for it, fix the cause, then redrive it from the console (nothing is resent twice: deliveries are claimed conditionally).`,
+        alarmDescription: `Messages have stayed in the ${q.name} DLQ for ten minutes: the dead-letters function is not taking them up. Its log group says why; once it runs again, it records and sends back each one.`,
       });
     }
+    this.alarm('dead-letters', {
+      metric: pipelineMetric('DeadLetters'),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription:
+        'A function gave up on a message after all its receives; it was recorded (`npx communique rejections`) and sent back to its queue once. One is a passing storm; many mean a function is failing: read its logs.',
+    });
+    this.alarm('dead-letters-kept', {
+      metric: pipelineMetric('DeadLettersKept'),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      alarmDescription:
+        'A message failed again after it was sent back once: it is kept, whole, with its reason (`npx communique rejections --json`) and will not be tried again. Fix the cause, then send its payload again.',
+    });
 
     for (const [name, fn] of Object.entries(props.functions)) {
       this.alarm(`${name}-errors`, {

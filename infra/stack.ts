@@ -40,6 +40,9 @@ const ORGANIZER_INDEXES = ['gsi1', 'gsi2'] as const;
  */
 const SEND_LEASE_SECONDS = 120;
 
+/** The dead-letters function's timeout: it writes a record and sends a message per entry. */
+const DEAD_LETTERS_TIMEOUT = Duration.seconds(30);
+
 /**
  * The whole pipeline: intake → send → SES → feedback, one table, a per-minute
  * clock and the unsubscribe endpoint. The local stack is created from this
@@ -202,9 +205,7 @@ export class CommuniqueStack extends Stack {
     })
       .bindTable(this.table, 'TABLE_NAME', 'readWrite', TABLE_INDEXES)
       .bindQueueSend(this.sendQueue, 'SEND_QUEUE_URL')
-      .bindQueueSend(this.intakeQueue, 'INTAKE_QUEUE_URL')
-      // Rejected events are recorded and parked in the DLQ at once rather than retried.
-      .bindQueueSend(this.dlqOf(this.intakeQueue), 'INTAKE_DLQ_URL');
+      .bindQueueSend(this.intakeQueue, 'INTAKE_QUEUE_URL');
     intake.addEventSource(
       new SqsEventSource(this.intakeQueue, {
         batchSize: 10,
@@ -336,6 +337,18 @@ export class CommuniqueStack extends Stack {
       targets: [new targets.LambdaFunction(clock, { retryAttempts: 2 })],
     });
 
+    // Dead letters: each recorded with its reason and sent back to its queue once (functions/dead-letters.ts).
+    const deadLetters = new CommuniqueFunction(this, 'dead-letters', {
+      entry: 'functions/dead-letters.ts',
+      description: 'Records every dead letter of the work queues with its reason, and sends it back once',
+      calls: ['dynamodb:PutItem', 'sqs:SendMessage'],
+      timeout: DEAD_LETTERS_TIMEOUT,
+      environment: common,
+      logRetention,
+    })
+      .bindTable(this.table, 'TABLE_NAME', 'readWrite', [])
+      .bindDeadLetters({ intake: this.intakeQueue, send: this.sendQueue, feedback: this.feedbackQueue });
+
     // The organizer console's API: the same domain code as the CLI, behind Cognito (infra/console.ts).
     const api = new CommuniqueFunction(this, 'api', {
       entry: 'functions/api.ts',
@@ -371,7 +384,7 @@ export class CommuniqueStack extends Stack {
         { name: 'send', queue: this.sendQueue, dlq: this.dlqOf(this.sendQueue) },
         { name: 'feedback', queue: this.feedbackQueue, dlq: this.dlqOf(this.feedbackQueue) },
       ],
-      functions: { intake, sender, feedback, clock, unsubscribe, rsvp, api },
+      functions: { intake, sender, feedback, clock, unsubscribe, rsvp, api, deadLetters },
       dashboardName: `${this.stackName}-${this.region}`,
     });
 
@@ -429,6 +442,8 @@ export class CommuniqueStack extends Stack {
 
   private queueWithDlq(name: string, consumerTimeout: Duration, maxReceiveCount: number): sqs.Queue {
     const dlq = new sqs.Queue(this, `${name}-dlq`, {
+      // The dead-letters function consumes every DLQ.
+      visibilityTimeout: visibilityFor(DEAD_LETTERS_TIMEOUT),
       retentionPeriod: Duration.days(14),
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,

@@ -230,6 +230,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     POWERTOOLS_METRICS_DISABLED: 'true',
     // The runner runs concurrent invocations of a function in this one process (see local/invocation.ts).
     AWS_LAMBDA_MAX_CONCURRENCY: '10',
+    // Local acceleration, like failedVisibilitySeconds: a dead letter goes back after 5 s, not a minute.
+    REDRIVE_DELAY_SECONDS: '5',
   };
   for (const fn of spec.functions) {
     for (const [name, value] of Object.entries(fn.environment)) {

@@ -77,11 +77,13 @@ export async function rejections(ctx: Context, options: { limit?: string }): Pro
   const listed = sayTable(ctx.io, rows, {
     empty: 'No rejected events.',
     head: ['received', 'type', 'event id', 'reason'],
-    cells: (r) => [shortTime(r.receivedAt), r.type ?? '?', r.eventId ?? '?', r.reason],
+    cells: (r) => [shortTime(r.receivedAt), r.type ?? r.queue ?? '?', r.eventId ?? '?', r.reason],
     keep: [0, 2],
   });
   if (listed)
-    hint('Each rejected event is parked whole in the intake dead-letter queue; fix it and send it again.');
+    hint(
+      'Each is kept whole with its reason (--json shows the payload): fix it and send it again with `npx communique events send`. A dead letter (a message a function gave up on) was sent back once; `dead_letter_kept` ones failed again.',
+    );
 }
 
 /** `suppressions list [--email ADDRESS] [--reason R]`: active entries, newest first. */

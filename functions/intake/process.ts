@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { parseIntakeEvent } from '../events/schemas.js';
+import { DEFAULT_MAX_BODY_BYTES, parseIntakeEvent } from '../events/schemas.js';
 import { continuationSchema, isInternalType } from '../mailing/internal.js';
 import { cancelPage, type PipelineDeps, planPage, requeuePage } from '../mailing/plan.js';
 import { claimEvent, finishEvent, releaseEvent } from '../store/event-claims.js';
@@ -8,7 +8,6 @@ import { recordRejection } from '../store/store.js';
 import { applyEvent, UnprocessableEventError } from './apply.js';
 
 export interface IntakeDeps extends PipelineDeps {
-  intakeDlqUrl: string;
   /** How long a claim on an event id lasts; default {@link EVENT_CLAIM_LEASE_MS}. */
   eventLeaseMs?: number;
 }
@@ -46,7 +45,7 @@ async function deferEvent(deps: IntakeDeps, body: string, leaseUntil: number): P
   return 'deferred';
 }
 
-/** How much of a rejected payload is kept beside the reason. */
+/** How much of a rejected payload the list shows beside the reason. */
 const PAYLOAD_HEAD_BYTES = 512;
 
 function head(body: string): string {
@@ -56,6 +55,12 @@ function head(body: string): string {
     : `${bytes.subarray(0, PAYLOAD_HEAD_BYTES).toString('utf8')}…`;
 }
 
+/**
+ * Records a rejected event with its reason and, up to the contract's size limit, its whole
+ * payload, so it can be fixed and sent again (`communique rejections --json` shows it). It is
+ * not retried and does not go to the DLQ: the DLQ is for messages a function gave up on
+ * (dead-letters/process.ts), and a rejection is an answer.
+ */
 async function reject(
   deps: IntakeDeps,
   body: string,
@@ -69,20 +74,10 @@ async function reject(
     code: rejection.code,
     reason: rejection.reason,
     payloadHead: head(body),
+    ...(Buffer.byteLength(body, 'utf8') <= DEFAULT_MAX_BODY_BYTES ? { payload: body } : {}),
     receivedAt: deps.now().toISOString(),
     sqsMessageId: messageId,
   });
-  // Parked whole in the DLQ, so the payload can be inspected or replayed after a fix.
-  await deps.sqs.send(
-    new SendMessageCommand({
-      QueueUrl: deps.intakeDlqUrl,
-      MessageBody: body.length > 0 ? body : '(empty body)',
-      MessageAttributes: {
-        rejectionReason: { DataType: 'String', StringValue: rejection.reason.slice(0, 1000) },
-        rejectionCode: { DataType: 'String', StringValue: rejection.code },
-      },
-    }),
-  );
   return 'rejected';
 }
 

@@ -31,6 +31,8 @@ export function rejectionListing(r: RejectionRow) {
     type: r.type,
     code: r.code,
     reason: r.reason,
+    ...(r.queue ? { queue: r.queue } : {}),
     payloadHead: r.payloadHead,
+    ...(r.payload ? { payload: r.payload } : {}),
   };
 }

@@ -9,6 +9,10 @@ export interface RejectionRow {
   code: string;
   reason: string;
   payloadHead: string;
+  /** The whole message, kept so it can be sent again once its cause is fixed. */
+  payload?: string;
+  /** For a dead letter: the work queue it came from (`intake`, `send`, `feedback`). */
+  queue?: string;
   receivedAt: string;
   sqsMessageId?: string;
 }

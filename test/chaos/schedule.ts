@@ -24,6 +24,9 @@ export const STEPS: { fn: string; op: string; calls: number }[] = [
   { fn: 'clock', op: 'DynamoDB.Query', calls: 100 },
   { fn: 'clock', op: 'DynamoDB.GetItem', calls: 100 },
   { fn: 'clock', op: 'DynamoDB.UpdateItem', calls: 30 },
+  // Only when a function gave up on a message: few calls, so the faults land on the first ones.
+  { fn: 'dead-letters', op: 'DynamoDB.PutItem', calls: 2 },
+  { fn: 'dead-letters', op: 'SQS.SendMessage', calls: 2 },
 ];
 
 /** Passing faults (throttling, 5xx, lost answers, latency, crashes) far more often than a 4xx. */

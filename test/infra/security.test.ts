@@ -157,9 +157,12 @@ describe('least privilege', () => {
     for (const entry of Object.values(ENTRIES)) {
       const [fnId, fn] = s.functionByEntry(entry);
       const env = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      // A queue URL variable, or the dead-letter routes (each names a queue's URL by Ref).
       const named = Object.entries(env)
-        .filter(([name]) => name.endsWith('_URL') && !name.endsWith('_BASE_URL'))
-        .map(([, value]) => (value as { Ref: string }).Ref)
+        .filter(
+          ([name]) => (name.endsWith('_URL') && !name.endsWith('_BASE_URL')) || name === 'DEAD_LETTER_ROUTES',
+        )
+        .flatMap(([, value]) => [...JSON.stringify(value).matchAll(/\{"Ref":"([^"]+)"\}/g)].map((m) => m[1]))
         .sort();
       const sendTo = s
         .roleStatements(fnId)

@@ -29,7 +29,22 @@ describe('CommuniqueStack', () => {
 
   it('reports batch item failures on every SQS event source mapping', () => {
     const mappings = s.ofType('AWS::Lambda::EventSourceMapping');
-    expect(mappings).toHaveLength(3);
+    // Intake, sender and feedback on their queues; the dead-letters function on each DLQ.
+    expect(mappings).toHaveLength(6);
+    const [deadLettersId] = s.functionByEntry(ENTRIES.deadLetters);
+    const dlqs = s
+      .ofType('AWS::SQS::Queue')
+      .flatMap(([, r]) => {
+        const target = (r.Properties.RedrivePolicy as { deadLetterTargetArn?: { 'Fn::GetAtt': string[] } })
+          ?.deadLetterTargetArn?.['Fn::GetAtt'][0];
+        return target ? [target] : [];
+      })
+      .sort();
+    const consumedByDeadLetters = mappings
+      .filter(([, m]) => (m.Properties.FunctionName as { Ref: string }).Ref === deadLettersId)
+      .map(([, m]) => (m.Properties.EventSourceArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0])
+      .sort();
+    expect(consumedByDeadLetters).toEqual(dlqs);
     for (const [, m] of mappings)
       expect(m.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
   });
@@ -63,7 +78,7 @@ describe('CommuniqueStack', () => {
 
   it('runs every function on Node.js 22 on arm64 with active tracing', () => {
     const functions = s.ofType('AWS::Lambda::Function').filter(([, r]) => r.Metadata?.['communique:entry']);
-    expect(functions.length).toBe(7);
+    expect(functions.length).toBe(8);
     for (const [, fn] of functions) {
       expect(fn.Properties.Runtime).toBe('nodejs22.x');
       expect(fn.Properties.Architectures).toEqual(['arm64']);
@@ -116,7 +131,7 @@ describe('CommuniqueStack', () => {
 
   it('gives each function the environment its handler reads', () => {
     const expected: Record<keyof typeof ENTRIES, string[]> = {
-      intake: ['TABLE_NAME', 'SEND_QUEUE_URL', 'INTAKE_QUEUE_URL', 'INTAKE_DLQ_URL'],
+      intake: ['TABLE_NAME', 'SEND_QUEUE_URL', 'INTAKE_QUEUE_URL'],
       sender: [
         'TABLE_NAME',
         'CONFIGURATION_SET',
@@ -130,6 +145,7 @@ describe('CommuniqueStack', () => {
       clock: ['TABLE_NAME', 'INTAKE_QUEUE_URL', 'SEND_QUEUE_URL'],
       unsubscribe: ['TABLE_NAME', 'UNSUBSCRIBE_KEY_PARAMETER'],
       rsvp: ['TABLE_NAME', 'UNSUBSCRIBE_KEY_PARAMETER', 'SEND_QUEUE_URL', 'ANSWERS_TOPIC_ARN'],
+      deadLetters: ['TABLE_NAME', 'DEAD_LETTER_ROUTES'],
     };
     for (const [name, entry] of Object.entries(ENTRIES)) {
       const [, fn] = s.functionByEntry(entry);

@@ -70,4 +70,5 @@ export const ENTRIES = {
   clock: 'functions/clock.ts',
   unsubscribe: 'functions/unsubscribe.ts',
   rsvp: 'functions/rsvp.ts',
+  deadLetters: 'functions/dead-letters.ts',
 } as const;

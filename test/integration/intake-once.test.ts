@@ -105,7 +105,6 @@ describe('one event id, one effect', () => {
       sqs,
       sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
       intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
-      intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
     };
     const outcomes = await Promise.allSettled([
       processIntakeRecord(deps, body, 'copy-a'),
@@ -134,7 +133,6 @@ describe('one event id, one effect', () => {
       sqs: stack.current.clients.sqs,
       sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
       intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
-      intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
     };
     // More redeliveries than the queue's maxReceiveCount (5): none may fail the record, or the
     // event would be parked in the DLQ with no reason while its claim is still live.
@@ -164,7 +162,6 @@ describe('one event id, one effect', () => {
       sqs: stack.current.clients.sqs,
       sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
       intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
-      intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
     };
     // Without reading its own marker back, the record would fail here, and its redelivery would
     // find a live claim nobody holds and wait out the lease (two minutes in AWS).

@@ -29,7 +29,6 @@ describe('planning and the lease sweeper', () => {
       sqs: new SQSClient({ ...local, endpoint: stack.current.endpoints.sqs }),
       sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
       intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
-      intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
     };
   }
 
