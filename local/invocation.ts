@@ -53,12 +53,22 @@ export function newInvocation(functionName: string): Invocation {
  * BatchProcessor's records and failures there instead of on the shared
  * module-level processor. Without it, two concurrent invocations overwrite each
  * other's failures and a failed record is deleted as if it had succeeded. The
- * stack sets `AWS_LAMBDA_MAX_CONCURRENCY` and calls this before loading handlers.
+ * stack sets `AWS_LAMBDA_MAX_CONCURRENCY` (which makes Powertools use the store).
+ *
+ * The store is created here, when this module loads, before any AWS SDK call of the
+ * process: the SDK's recursion-detection middleware asks for the store on its first
+ * request, and without `AWS_LAMBDA_MAX_CONCURRENCY` set by then it creates the
+ * single-context one, which holds one current context for the whole process and is
+ * kept for good. With that one, an invocation that awaits sees whichever context
+ * another invocation entered last, and a record's failure is counted in someone
+ * else's batch (found by the chaos run: a failed registration deleted as done).
  */
-export async function useMultiConcurrency(): Promise<void> {
-  store = await InvokeStore.getInstanceAsync(true);
+const store = await InvokeStore.getInstanceAsync(true);
+if (!('als' in store)) {
+  throw new Error(
+    'local/invocation.ts: the InvokeStore of this process keeps one context for all invocations (an AWS SDK call created it before this module loaded); import the local stack before making AWS calls',
+  );
 }
-let store: Awaited<ReturnType<typeof InvokeStore.getInstanceAsync>> | undefined;
 
 /** Runs a handler module's initialisation (its imports) in a context of its own, as the runtime's init phase. */
 export function inInitContext<T>(fn: () => Promise<T>): Promise<T> {

@@ -11,7 +11,7 @@ import { buildApp } from 'fauxqs';
 import { defaultConfig, synthTemplate } from '../infra/synth.js';
 import { type ExecutionEnvironment, executionEnvironment } from './environment.js';
 import type { FaultLayer } from './faults.js';
-import { runInvocation, useMultiConcurrency } from './invocation.js';
+import { runInvocation } from './invocation.js';
 import { type AnyHandler, LocalRunner, lambdaContext } from './runner.js';
 import { type AcceptedMail, type LocalSes, type SesFault, startLocalSes } from './ses.js';
 import { type Bindings, readStackSpec, resolveValue } from './template.js';
@@ -271,7 +271,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     log,
   });
   if (options.runHandlers !== false) {
-    await useMultiConcurrency();
     const handlers = new Map<string, AnyHandler>();
     const environments = new Map<string, ExecutionEnvironment>();
     for (const fn of spec.functions) {

@@ -1,9 +1,4 @@
-import {
-  DeleteMessageCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { COUNTERS_QUIET_MS } from '../../functions/clock/sweep.js';
 import {
   DELIVERY_STATES,

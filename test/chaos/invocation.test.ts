@@ -1,7 +1,8 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inInitContext, runInvocation, useMultiConcurrency } from '../../local/invocation.js';
+import { inInitContext, runInvocation } from '../../local/invocation.js';
 import { lambdaContext } from '../../local/runner.js';
 
 const record = (messageId: string): SQSRecord =>
@@ -16,8 +17,16 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('local invocations', () => {
   beforeAll(async () => {
+    // An AWS SDK call first, before the flag Powertools reads is set (the local stack creates its
+    // queues and tables this way): the SDK asks for the invoke store on its first request.
+    const db = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: 'http://127.0.0.1:9',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    await db.send(new ListTablesCommand({})).catch(() => undefined);
     process.env.AWS_LAMBDA_MAX_CONCURRENCY = '10';
-    await useMultiConcurrency();
   });
 
   it('keeps two concurrent invocations of one handler apart: a failed record is reported by its own batch', async () => {
