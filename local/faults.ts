@@ -81,7 +81,7 @@ export function describeFault(f: Fault): string {
  */
 export function parseFault(text: string): Fault {
   const m =
-    /^(\w+):(\w+\.\w+)(?:\[([^\]]*)\])?#(\d+)(?:\.\.(\d+))? (error|lost|latency|crash-before|crash-after)(?: (\S+))?$/.exec(
+    /^([\w-]+):(\w+\.\w+)(?:\[([^\]]*)\])?#(\d+)(?:\.\.(\d+))? (error|lost|latency|crash-before|crash-after)(?: (\S+))?$/.exec(
       text.trim(),
     );
   if (!m)
