@@ -346,7 +346,8 @@ export class CommuniqueStack extends Stack {
       environment: common,
       logRetention,
     })
-      .bindTable(this.table, 'TABLE_NAME', 'readWrite', [])
+      // It writes its records and nothing else.
+      .bindTable(this.table, 'TABLE_NAME', 'readWrite', [], { writeLeadingKeys: ['REJECTION#*'] })
       .bindDeadLetters({ intake: this.intakeQueue, send: this.sendQueue, feedback: this.feedbackQueue });
 
     // The organizer console's API: the same domain code as the CLI, behind Cognito (infra/console.ts).

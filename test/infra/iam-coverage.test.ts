@@ -195,15 +195,18 @@ describe('IAM covers what the handlers call', () => {
     expect([...new Set(extra)]).toEqual([]);
   });
 
-  it('lets the public unsubscribe function write suppression rows only', () => {
-    const [fnId] = s.functionByEntry(ENTRIES.unsubscribe);
+  it.each([
+    ['unsubscribe', ENTRIES.unsubscribe, 'SUPPRESSION#*'],
+    ['dead-letters', ENTRIES.deadLetters, 'REJECTION#*'],
+  ])('lets the %s function write its own rows only', (_name, entry, keys) => {
+    const [fnId] = s.functionByEntry(entry);
     const writes = s
       .roleStatements(fnId)
       .filter((st) => actionsOf(st).some((a) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(a)));
     expect(writes.length).toBeGreaterThan(0);
     for (const st of writes) {
       expect(st.Condition).toEqual({
-        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['SUPPRESSION#*'] },
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keys] },
       });
     }
   });
