@@ -76,6 +76,8 @@ function subjectOf(body: string): { eventId?: string; type?: string } {
 }
 
 const PAYLOAD_HEAD_CHARS = 512;
+/** The most of a body kept whole: the event contract's limit, well inside DynamoDB's 400 KB item. */
+const PAYLOAD_MAX_BYTES = 262_144;
 
 /**
  * Records one dead letter and sends it back to its queue once. The record is written after the
@@ -114,7 +116,7 @@ export async function processDeadLetter(
       ? `${given}; sent back to the ${route.name} queue once, at ${now}`
       : `${given}, again after it was sent back once; kept here, not sent again: fix the cause, then send the payload again`,
     payloadHead: letter.body.slice(0, PAYLOAD_HEAD_CHARS),
-    payload: letter.body,
+    ...(Buffer.byteLength(letter.body, 'utf8') <= PAYLOAD_MAX_BYTES ? { payload: letter.body } : {}),
     queue: route.name,
     receivedAt: now,
     sqsMessageId: letter.messageId,
