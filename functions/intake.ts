@@ -12,11 +12,14 @@ const env = loadEnv([
   'TABLE_NAME',
   'SEND_QUEUE_URL',
   'INTAKE_QUEUE_URL',
+  'INTAKE_DLQ_URL',
   'RETENTION_DAYS',
   'EVENT_LEASE_SECONDS',
+  'MAX_RECEIVE_COUNT',
 ]);
 const deps = {
   ...pipelineDeps(env),
+  intakeDlqUrl: env.INTAKE_DLQ_URL,
   eventLeaseMs: env.EVENT_LEASE_SECONDS * 1000,
 };
 const processor = new BatchProcessor(EventType.SQS);
@@ -34,7 +37,10 @@ useSubjectRenderer((mailing, conference, recipient) => {
 });
 
 const recordHandler = async (record: SQSRecord): Promise<void> => {
-  const outcome = await processIntakeRecord(deps, record.body, record.messageId);
+  const outcome = await processIntakeRecord(deps, record.body, record.messageId, {
+    count: Number(record.attributes.ApproximateReceiveCount) || 1,
+    max: env.MAX_RECEIVE_COUNT,
+  });
   logger.info('intake record', { messageId: record.messageId, outcome });
 };
 

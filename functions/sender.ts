@@ -1,6 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { REDRIVES_ATTRIBUTE } from './dead-letters/process.js';
 import { documentClient, sesClient, sqsClient } from './lib/clients.js';
 import { loadEnv } from './lib/config.js';
 import { logger, maskEmail, metrics } from './lib/logger.js';
@@ -80,10 +81,11 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   };
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     const job = JSON.parse(record.body) as SendJob;
-    // A job received again (its invocation died or timed out) most likely finds its delivery moved
-    // on: it reads the row first, as a job without the planned delivery does, rather than render
-    // and take a send slot for nothing.
-    if (Number(record.attributes.ApproximateReceiveCount) > 1) delete job.delivery;
+    // A job received again (its invocation died or timed out), or sent back from the DLQ, most
+    // likely finds its delivery moved on: it reads the row first, as a job without the planned
+    // delivery does, rather than render and take a send slot for nothing.
+    if (Number(record.attributes.ApproximateReceiveCount) > 1 || record.messageAttributes[REDRIVES_ATTRIBUTE])
+      delete job.delivery;
     // Bulk: planning left out whoever was suppressed then, and what arrived since comes from the
     // cache. Other mail (one message per event, not planned in pages) reads the address's entries.
     const suppressionsOf = async (contactKey: string, cid: string) => {

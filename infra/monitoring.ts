@@ -26,6 +26,8 @@ export interface MonitoredQueue {
   readonly name: string;
   readonly queue: sqs.IQueue;
   readonly dlq: sqs.IQueue;
+  /** The dead-letters function takes this DLQ's messages up (functions/dead-letters.ts). */
+  readonly takenUp?: boolean;
 }
 
 export interface MonitoringProps {
@@ -117,17 +119,31 @@ export class CommuniqueMonitoring extends Construct {
     );
     this.topic.addSubscription(new subs.EmailSubscription(props.alarmEmail));
 
-    // The dead-letters function takes every DLQ message up within seconds (functions/dead-letters.ts):
-    // a DLQ that stays non-empty for ten minutes means that function itself is failing.
     for (const q of props.queues) {
-      this.alarm(`${q.name}-dlq-not-empty`, {
-        metric: q.dlq.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(10),
-          statistic: cloudwatch.Stats.MINIMUM,
+      if (!q.takenUp) {
+        this.alarm(`${q.name}-dlq-not-empty`, {
+          metric: q.dlq.metricApproximateNumberOfMessagesVisible({
+            period: Duration.minutes(1),
+            statistic: cloudwatch.Stats.MAXIMUM,
+          }),
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          alarmDescription:
+            'An event is in the intake DLQ: it was rejected (see `npx communique rejections`, which gives the reason) or the intake gave up on it after five receives (`npx communique rejections` shows `gave_up` with what its last receive did). Fix the producer or the data, then redrive or delete it.',
+        });
+        continue;
+      }
+      // A DLQ the dead-letters function takes up holds a message for seconds. A message that stays
+      // means that function fails it: it is back in flight at each retry and visible only for an
+      // instant, so the age of the oldest message (from its move into the DLQ) is what shows it.
+      this.alarm(`${q.name}-dlq-not-taken-up`, {
+        metric: q.dlq.metricApproximateAgeOfOldestMessage({
+          period: Duration.minutes(5),
+          statistic: cloudwatch.Stats.MAXIMUM,
         }),
-        threshold: 1,
+        threshold: 900,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        alarmDescription: `Messages have stayed in the ${q.name} DLQ for ten minutes: the dead-letters function is not taking them up. Its log group says why; once it runs again, it records and sends back each one.`,
+        alarmDescription: `A message has been in the ${q.name} DLQ for 15 minutes: the dead-letters function is failing it (its log group says why). Once it runs again it records and sends back each one; a message stays in a DLQ for 14 days from when it was first sent.`,
       });
     }
     this.alarm('dead-letters', {

@@ -40,6 +40,9 @@ const ORGANIZER_INDEXES = ['gsi1', 'gsi2'] as const;
  */
 const SEND_LEASE_SECONDS = 120;
 
+/** Receives of an intake message before its DLQ. */
+const INTAKE_MAX_RECEIVES = 5;
+
 /** The dead-letters function's timeout: it writes a record and sends a message per entry. */
 const DEAD_LETTERS_TIMEOUT = Duration.seconds(30);
 
@@ -103,7 +106,7 @@ export class CommuniqueStack extends Stack {
       throw new Error('SEND_LEASE_SECONDS must exceed the sender timeout, or live claims would lapse');
     }
 
-    this.intakeQueue = this.queueWithDlq('intake', intakeTimeout, 5);
+    this.intakeQueue = this.queueWithDlq('intake', intakeTimeout, INTAKE_MAX_RECEIVES);
     this.sendQueue = this.queueWithDlq('send', senderTimeout, 5);
     this.feedbackQueue = this.queueWithDlq('feedback', feedbackTimeout, 5);
 
@@ -200,12 +203,15 @@ export class CommuniqueStack extends Stack {
         'sqs:SendMessage',
       ],
       timeout: intakeTimeout,
-      environment: common,
+      // Its last receive before the DLQ is recorded first (functions/intake/process.ts).
+      environment: { ...common, MAX_RECEIVE_COUNT: String(INTAKE_MAX_RECEIVES) },
       logRetention,
     })
       .bindTable(this.table, 'TABLE_NAME', 'readWrite', TABLE_INDEXES)
       .bindQueueSend(this.sendQueue, 'SEND_QUEUE_URL')
-      .bindQueueSend(this.intakeQueue, 'INTAKE_QUEUE_URL');
+      .bindQueueSend(this.intakeQueue, 'INTAKE_QUEUE_URL')
+      // Rejected events are recorded and parked in the DLQ at once rather than retried.
+      .bindQueueSend(this.dlqOf(this.intakeQueue), 'INTAKE_DLQ_URL');
     intake.addEventSource(
       new SqsEventSource(this.intakeQueue, {
         batchSize: 10,
@@ -348,7 +354,7 @@ export class CommuniqueStack extends Stack {
     })
       // It writes its records and nothing else.
       .bindTable(this.table, 'TABLE_NAME', 'readWrite', [], { writeLeadingKeys: ['REJECTION#*'] })
-      .bindDeadLetters({ intake: this.intakeQueue, send: this.sendQueue, feedback: this.feedbackQueue });
+      .bindDeadLetters({ send: this.sendQueue, feedback: this.feedbackQueue });
 
     // The organizer console's API: the same domain code as the CLI, behind Cognito (infra/console.ts).
     const api = new CommuniqueFunction(this, 'api', {
@@ -382,8 +388,13 @@ export class CommuniqueStack extends Stack {
       masterKey: topicKey,
       queues: [
         { name: 'intake', queue: this.intakeQueue, dlq: this.dlqOf(this.intakeQueue) },
-        { name: 'send', queue: this.sendQueue, dlq: this.dlqOf(this.sendQueue) },
-        { name: 'feedback', queue: this.feedbackQueue, dlq: this.dlqOf(this.feedbackQueue) },
+        { name: 'send', queue: this.sendQueue, dlq: this.dlqOf(this.sendQueue), takenUp: true },
+        {
+          name: 'feedback',
+          queue: this.feedbackQueue,
+          dlq: this.dlqOf(this.feedbackQueue),
+          takenUp: true,
+        },
       ],
       functions: { intake, sender, feedback, clock, unsubscribe, rsvp, api, deadLetters },
       dashboardName: `${this.stackName}-${this.region}`,

@@ -1,7 +1,7 @@
 /**
  * `events send FILE|-`: puts events on the intake queue — but only after every one of them passed
  * the same validation the intake applies, so a typo costs a message on the terminal, not a
- * rejection record.
+ * rejection record and a parked message in the dead-letter queue.
  */
 import { readFile } from 'node:fs/promises';
 import {

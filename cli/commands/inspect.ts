@@ -82,7 +82,7 @@ export async function rejections(ctx: Context, options: { limit?: string }): Pro
   });
   if (listed)
     hint(
-      'Each is kept whole with its reason (--json shows the payload): fix it and send it again with `npx communique events send`. A dead letter (a message a function gave up on) was sent back once; `dead_letter_kept` ones failed again.',
+      'Each rejected event is parked whole in the intake dead-letter queue; fix it and send it again. `gave_up`: the intake gave up on it after its last receive (it is parked there too). A send or feedback dead letter was sent back once (`dead_letter_redriven`); `dead_letter_kept` ones failed again and are kept whole (--json).',
     );
 }
 

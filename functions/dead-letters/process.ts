@@ -80,10 +80,12 @@ const PAYLOAD_HEAD_CHARS = 512;
 const PAYLOAD_MAX_BYTES = 262_144;
 
 /**
- * Records one dead letter and sends it back to its queue once. The record is written after the
- * redrive, so it never says "sent back" of a message that was not; a crash in between sends it
- * back twice, which its consumer takes as a repeat. The record's id is the DLQ message's, so a
- * retried record rewrites the same row.
+ * Records one dead letter and sends it back to its queue once. The record comes first: a record
+ * that cannot be written (throttled, refused) fails this message, which the DLQ gives again, and
+ * nothing was sent back yet — sending first would send one more copy per failed write. A crash
+ * between the record and the send leaves a record that says "sent back" of a message the retry
+ * then sends; one between the send and the DLQ's delete sends a second copy, which its consumer
+ * takes as a repeat. The record's id is the DLQ message's, so a retry rewrites the same row.
  */
 export async function processDeadLetter(
   deps: DeadLetterDeps,
@@ -96,18 +98,6 @@ export async function processDeadLetter(
   const given = `the ${route.name} function did not finish it in its queue's ${route.maxReceiveCount} receives${sent}: each attempt failed or timed out (its logs from then say which)`;
   const now = deps.now().toISOString();
   const redrive = letter.redrives < 1;
-  if (redrive) {
-    await deps.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: route.queueUrl,
-        MessageBody: letter.body,
-        DelaySeconds: Math.min(900, Math.max(0, Math.round(deps.redriveDelaySeconds))),
-        MessageAttributes: {
-          [REDRIVES_ATTRIBUTE]: { DataType: 'Number', StringValue: String(letter.redrives + 1) },
-        },
-      }),
-    );
-  }
   await recordRejection(deps, {
     rejectionId: `dead-letter-${letter.messageId}`,
     ...subjectOf(letter.body),
@@ -121,6 +111,18 @@ export async function processDeadLetter(
     receivedAt: now,
     sqsMessageId: letter.messageId,
   });
+  if (redrive) {
+    await deps.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: route.queueUrl,
+        MessageBody: letter.body,
+        DelaySeconds: Math.min(900, Math.max(0, Math.round(deps.redriveDelaySeconds))),
+        MessageAttributes: {
+          [REDRIVES_ATTRIBUTE]: { DataType: 'Number', StringValue: String(letter.redrives + 1) },
+        },
+      }),
+    );
+  }
   deps.count?.(redrive ? 'DeadLetters' : 'DeadLettersKept');
   return redrive ? 'redriven' : 'kept';
 }

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { DEFAULT_MAX_BODY_BYTES, parseIntakeEvent } from '../events/schemas.js';
+import { parseIntakeEvent } from '../events/schemas.js';
 import { continuationSchema, isInternalType } from '../mailing/internal.js';
 import { cancelPage, type PipelineDeps, planPage, requeuePage } from '../mailing/plan.js';
 import { claimEvent, finishEvent, releaseEvent } from '../store/event-claims.js';
-import { recordRejection } from '../store/store.js';
+import { deleteRejection, recordRejection } from '../store/store.js';
 import { applyEvent, UnprocessableEventError } from './apply.js';
 
 export interface IntakeDeps extends PipelineDeps {
+  intakeDlqUrl: string;
   /** How long a claim on an event id lasts; default {@link EVENT_CLAIM_LEASE_MS}. */
   eventLeaseMs?: number;
 }
@@ -45,7 +46,7 @@ async function deferEvent(deps: IntakeDeps, body: string, leaseUntil: number): P
   return 'deferred';
 }
 
-/** How much of a rejected payload the list shows beside the reason. */
+/** How much of a rejected payload is kept beside the reason. */
 const PAYLOAD_HEAD_BYTES = 512;
 
 function head(body: string): string {
@@ -55,12 +56,6 @@ function head(body: string): string {
     : `${bytes.subarray(0, PAYLOAD_HEAD_BYTES).toString('utf8')}…`;
 }
 
-/**
- * Records a rejected event with its reason and, up to the contract's size limit, its whole
- * payload, so it can be fixed and sent again (`communique rejections --json` shows it). It is
- * not retried and does not go to the DLQ: the DLQ is for messages a function gave up on
- * (dead-letters/process.ts), and a rejection is an answer.
- */
 async function reject(
   deps: IntakeDeps,
   body: string,
@@ -74,10 +69,20 @@ async function reject(
     code: rejection.code,
     reason: rejection.reason,
     payloadHead: head(body),
-    ...(Buffer.byteLength(body, 'utf8') <= DEFAULT_MAX_BODY_BYTES ? { payload: body } : {}),
     receivedAt: deps.now().toISOString(),
     sqsMessageId: messageId,
   });
+  // Parked whole in the DLQ, so the payload can be inspected or replayed after a fix.
+  await deps.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: deps.intakeDlqUrl,
+      MessageBody: body.length > 0 ? body : '(empty body)',
+      MessageAttributes: {
+        rejectionReason: { DataType: 'String', StringValue: rejection.reason.slice(0, 1000) },
+        rejectionCode: { DataType: 'String', StringValue: rejection.code },
+      },
+    }),
+  );
   return 'rejected';
 }
 
@@ -90,7 +95,60 @@ export async function processIntakeRecord(
   deps: IntakeDeps,
   body: string,
   messageId: string,
+  receive?: { count: number; max: number },
 ): Promise<IntakeOutcome> {
+  if (receive === undefined || receive.count < receive.max) return processOnce(deps, body, messageId);
+  return lastReceive(deps, body, messageId, receive.max, () => processOnce(deps, body, messageId));
+}
+
+/**
+ * The last receive before the DLQ: its reason is recorded before it runs, because an invocation
+ * that times out or dies records nothing after; so whatever lands in the intake DLQ has a
+ * recorded reason, as a rejected event has. A last receive that finishes takes its record back;
+ * one that fails says how. (A record whose taking back failed stays, saying "if".)
+ */
+async function lastReceive(
+  deps: IntakeDeps,
+  body: string,
+  messageId: string,
+  max: number,
+  run: () => Promise<IntakeOutcome>,
+): Promise<IntakeOutcome> {
+  const rejectionId = `gave-up-${messageId}`;
+  let subject: { id?: unknown; type?: unknown } = {};
+  try {
+    subject = JSON.parse(body) as typeof subject;
+  } catch {
+    // not JSON: the run below rejects it with its reason
+  }
+  const record = (reason: string) =>
+    recordRejection(deps, {
+      rejectionId,
+      ...(typeof subject.id === 'string' ? { eventId: subject.id } : {}),
+      ...(typeof subject.type === 'string' ? { type: subject.type } : {}),
+      code: 'gave_up',
+      reason,
+      payloadHead: head(body),
+      receivedAt: deps.now().toISOString(),
+      sqsMessageId: messageId,
+    });
+  const since = `the intake did not finish it in ${max - 1} receives; its last receive began at ${deps.now().toISOString()}`;
+  await record(
+    `${since}. If it is in the intake DLQ, that one did not finish either: it timed out or the function died (the intake's logs from then say which)`,
+  );
+  let outcome: IntakeOutcome;
+  try {
+    outcome = await run();
+  } catch (error) {
+    await record(`${since} and failed: ${(error as Error).name}: ${(error as Error).message}`.slice(0, 2000));
+    throw error;
+  }
+  // Best effort: failing the record now would park an applied event in the DLQ.
+  await deleteRejection(deps, rejectionId).catch(() => undefined);
+  return outcome;
+}
+
+async function processOnce(deps: IntakeDeps, body: string, messageId: string): Promise<IntakeOutcome> {
   let peek: { type?: unknown } | undefined;
   try {
     peek = JSON.parse(body) as { type?: unknown };

@@ -16,6 +16,7 @@ export interface Env {
   TABLE_NAME: string;
   SEND_QUEUE_URL: string;
   INTAKE_QUEUE_URL: string;
+  INTAKE_DLQ_URL: string;
   /** How long a sender's claim on a delivery lasts; past it, a silent claim becomes `uncertain`. */
   SEND_LEASE_SECONDS: number;
   /** How long the intake's claim on an event id lasts (longer than the intake's timeout); default 120. */
@@ -46,6 +47,8 @@ export interface Env {
   ANSWERS_TOPIC_ARN: string;
   /** The work queues whose dead letters are taken up: `name,maxReceiveCount,dlqArn,queueUrl` each, space-separated. */
   DEAD_LETTER_ROUTES: string;
+  /** The consumed queue's maxReceiveCount (its redrive policy): the intake records its last receive. */
+  MAX_RECEIVE_COUNT: number;
   /** How long a dead letter sent back to its queue waits first; default 60. */
   REDRIVE_DELAY_SECONDS: number;
 }
@@ -81,6 +84,7 @@ const readers: Record<keyof Env, Reader> = {
   TABLE_NAME: text(),
   SEND_QUEUE_URL: text(),
   INTAKE_QUEUE_URL: text(),
+  INTAKE_DLQ_URL: text(),
   SEND_LEASE_SECONDS: positive({ fallback: 120 }),
   EVENT_LEASE_SECONDS: positive({ fallback: 120 }),
   SEND_HOLD_SECONDS: positive({ fallback: 900 }),
@@ -137,6 +141,7 @@ const readers: Record<keyof Env, Reader> = {
   ANSWERS_TOPIC_ARN: text(),
   DEAD_LETTER_ROUTES: text(),
   REDRIVE_DELAY_SECONDS: positive({ fallback: 60 }),
+  MAX_RECEIVE_COUNT: positive({ integer: true }),
 };
 
 /**

@@ -66,6 +66,9 @@ export async function claimEvent(
   );
   if (claimed) return { claimed: true, owner };
   const marker = await getItem<MarkerRow>(deps, keys.event(eventId));
+  // The SDK resent a put whose answer was lost, and the resend lost its condition to the first
+  // attempt, which had taken effect: the claim is ours.
+  if (marker?.status === 'in-progress' && marker.owner === owner) return { claimed: true, owner };
   if (isDone(marker)) return { claimed: false, done: true };
   // Gone meanwhile (released after a failure): it can be claimed now.
   return { claimed: false, done: false, leaseUntil: marker?.leaseUntil ?? now };

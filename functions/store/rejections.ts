@@ -1,4 +1,6 @@
 /** Rejected events, recorded with their reason; and the local runner's settable clock. */
+
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { keys, lists } from './model.js';
 import { expiresAt, getItem, listed, newestFirst, putItem, type StoreDeps } from './table.js';
 
@@ -24,6 +26,11 @@ export async function recordRejection(deps: StoreDeps, row: RejectionRow): Promi
     ...row,
     expiresAt: expiresAt(deps),
   });
+}
+
+/** Takes a record back (a last receive that finished after all: its record said it might not). */
+export async function deleteRejection(deps: StoreDeps, rejectionId: string): Promise<void> {
+  await deps.db.send(new DeleteCommand({ TableName: deps.table, Key: keys.rejection(rejectionId) }));
 }
 
 export function listRejections(deps: StoreDeps, limit = 100): Promise<RejectionRow[]> {

@@ -1,5 +1,11 @@
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import { COUNTERS_QUIET_MS } from '../../functions/clock/sweep.js';
+
 import {
   DELIVERY_STATES,
   type DeliveryRow,
@@ -54,8 +60,8 @@ async function queueDepth(sqs: SQSClient, url: string | undefined): Promise<numb
 }
 
 const WORK_QUEUES = ['IntakeQueueUrl', 'SendQueueUrl', 'FeedbackQueueUrl'] as const;
-/** Each emptied by the dead-letters function, which records every entry and sends it back once. */
-const DLQS = ['IntakeDlqUrl', 'SendDlqUrl', 'FeedbackDlqUrl'] as const;
+/** Emptied by the dead-letters function, which records every entry and sends it back once. */
+const DLQS = ['SendDlqUrl', 'FeedbackDlqUrl'] as const;
 
 interface Snapshot {
   queues: number[];
@@ -262,10 +268,24 @@ export async function checkInvariants(
     const n = await queueDepth(stack.clients.sqs, stack.outputs[q]);
     if (n > 0) violations.push(`${q}: ${n} messages left after settling`);
   }
-  // The dead-letters function took every DLQ entry up: each is a record with its reason. One sent
-  // back once is fine (the rules above say whether its second chance worked); one kept after
-  // failing again will never be processed.
-  for (const r of await listRejections(store, 10_000)) {
+  // The intake's DLQ keeps what it holds (rejected events, and what the intake gave up on after
+  // its last receive): each entry must have its recorded reason.
+  const rejections = await listRejections(store, 10_000);
+  for (const body of await drain(stack.clients.sqs, stack.outputs.IntakeDlqUrl)) {
+    const id = (() => {
+      try {
+        return (JSON.parse(body) as { id?: string }).id;
+      } catch {
+        return undefined;
+      }
+    })();
+    if (!rejections.some((r) => r.eventId === id && r.reason))
+      violations.push(`IntakeDlqUrl holds a message with no recorded reason: ${body.slice(0, 160)}`);
+  }
+  // The send and feedback DLQs are taken up by the dead-letters function: each entry is a record
+  // with its reason. One sent back once is counted in the figures (the rules above say whether its
+  // second chance worked); one kept after failing again will never be processed.
+  for (const r of rejections) {
     if (!r.code.startsWith('dead_letter') || !r.payload?.includes(intended.conferenceId)) continue;
     if (!r.reason) violations.push(`dead letter with no reason: ${r.payloadHead.slice(0, 160)}`);
     if (r.code === 'dead_letter_kept')
@@ -274,4 +294,26 @@ export async function checkInvariants(
       );
   }
   return violations;
+}
+
+/** Reads and deletes every message of a queue (the intake DLQ between runs). */
+async function drain(sqs: SQSClient, url: string | undefined): Promise<string[]> {
+  const bodies: string[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
+    if (Messages.length === 0) return bodies;
+    for (const m of Messages) {
+      bodies.push(m.Body ?? '');
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle }));
+    }
+  }
+}
+
+/** Dead letters of this flow that were sent back once (recorded, and not violations). */
+export async function deadLettersOf(store: StoreDeps, conferenceId: string): Promise<number> {
+  return (await listRejections(store, 10_000)).filter(
+    (r) => r.code === 'dead_letter_redriven' && r.payload?.includes(conferenceId),
+  ).length;
 }

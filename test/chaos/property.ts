@@ -8,7 +8,7 @@ import { listMailings } from '../../functions/store/store.js';
 import { createFaultLayer, describeFault, type Fault } from '../../local/faults.js';
 import { type LocalStack, startLocalStack } from '../../local/stack.js';
 import { storeOf } from '../integration/support/pipeline.js';
-import { checkInvariants, STALL_MS, settle } from './check.js';
+import { checkInvariants, deadLettersOf, STALL_MS, settle } from './check.js';
 import { type FlowShape, flowArbitrary, prepareFlow, sendFlow } from './flow.js';
 import { scheduleArbitrary } from './schedule.js';
 
@@ -39,6 +39,8 @@ export interface ChaosFigures {
   /** Calls the handlers made per `fn:Service.Operation` over all runs. */
   calls: Record<string, number>;
   deliveries: number;
+  /** Messages a function gave up on that were recorded and sent back once (not violations). */
+  deadLetters: number;
 }
 
 /**
@@ -114,7 +116,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     environment: { SEND_RATE_PER_INVOCATION: '1000', ...CHAOS_TIMING.environment },
   });
   const store = storeOf(stack);
-  const figures: ChaosFigures = { seed, schedules: 0, faults: {}, violations: 0, calls: {}, deliveries: 0 };
+  const figures: ChaosFigures = {
+    seed,
+    schedules: 0,
+    faults: {},
+    violations: 0,
+    calls: {},
+    deliveries: 0,
+    deadLetters: 0,
+  };
   let run = 0;
   try {
     const property = fc.asyncProperty(
@@ -141,6 +151,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
           );
         for (const m of await listMailings(store, intended.conferenceId))
           figures.deliveries += Number(m.total ?? 0);
+        const deadLetters = await deadLettersOf(store, intended.conferenceId);
+        figures.deadLetters += deadLetters;
+        if (deadLetters > 0) log(`run ${run}: ${deadLetters} dead letters, recorded and sent back once`);
         log(
           `run ${run}: ${schedule.length} faults, batch ${shape.batch}: ${violations.length === 0 ? 'ok' : `${violations.length} violations`}`,
         );

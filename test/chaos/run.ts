@@ -97,7 +97,15 @@ function runChunk(chunk: number, n: number): Promise<ChaosFigures | string> {
 }
 
 async function main(): Promise<void> {
-  const total: ChaosFigures = { seed, schedules: 0, faults: {}, violations: 0, calls: {}, deliveries: 0 };
+  const total: ChaosFigures = {
+    seed,
+    schedules: 0,
+    faults: {},
+    violations: 0,
+    calls: {},
+    deliveries: 0,
+    deadLetters: 0,
+  };
   const failures: string[] = [];
   const chunks: number[] = [];
   for (let left = runs; left > 0; left -= perProcess) chunks.push(Math.min(perProcess, left));
@@ -117,6 +125,7 @@ async function main(): Promise<void> {
       total.schedules += result.schedules;
       total.violations += result.violations;
       total.deliveries += result.deliveries;
+      total.deadLetters += result.deadLetters ?? 0;
       for (const [k, v] of Object.entries(result.faults)) total.faults[k] = (total.faults[k] ?? 0) + v;
       for (const [k, v] of Object.entries(result.calls)) total.calls[k] = (total.calls[k] ?? 0) + v;
       if (result.failure) {
@@ -139,6 +148,7 @@ async function main(): Promise<void> {
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
   );
+  console.log(`dead letters (recorded, sent back once): ${total.deadLetters}`);
   console.log(`violations: ${total.violations}`);
   for (const f of failures) console.log(`\n${f}`);
   process.exit(failures.length > 0 || total.violations > 0 ? 1 : 0);

@@ -50,7 +50,8 @@ describe('alarms and dashboard', () => {
     });
   });
 
-  it('alarms on the first message in each dead-letter queue', () => {
+  it('alarms on the intake DLQ’s first message, and on a message the dead-letters function does not take up', () => {
+    const intakeDlq = (s.template.toJSON().Outputs.IntakeDlqUrl.Value as { Ref: string }).Ref;
     const dlqs = s
       .ofType('AWS::SQS::Queue')
       .filter(([, q]) => q.Properties.RedrivePolicy)
@@ -61,13 +62,35 @@ describe('alarms and dashboard', () => {
       );
     expect(dlqs).toHaveLength(3);
     for (const dlq of dlqs) {
+      const dimensions = [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }];
+      s.template.hasResourceProperties(
+        'AWS::CloudWatch::Alarm',
+        dlq === intakeDlq
+          ? {
+              Namespace: 'AWS/SQS',
+              MetricName: 'ApproximateNumberOfMessagesVisible',
+              Dimensions: dimensions,
+              Threshold: 1,
+              ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+              TreatMissingData: 'notBreaching',
+            }
+          : {
+              Namespace: 'AWS/SQS',
+              MetricName: 'ApproximateAgeOfOldestMessage',
+              Dimensions: dimensions,
+              Threshold: 900,
+              ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+            },
+      );
+    }
+  });
+
+  it('alarms on every dead letter, and on one kept after failing again', () => {
+    for (const metric of ['DeadLetters', 'DeadLettersKept']) {
       s.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlq, 'QueueName'] } }],
+        Namespace: 'Communique',
+        MetricName: metric,
         Threshold: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        TreatMissingData: 'notBreaching',
       });
     }
   });

@@ -29,17 +29,20 @@ describe('CommuniqueStack', () => {
 
   it('reports batch item failures on every SQS event source mapping', () => {
     const mappings = s.ofType('AWS::Lambda::EventSourceMapping');
-    // Intake, sender and feedback on their queues; the dead-letters function on each DLQ.
-    expect(mappings).toHaveLength(6);
+    // Intake, sender and feedback on their queues; the dead-letters function on the send and
+    // feedback DLQs (the intake's DLQ keeps what it holds: rejected events are parked there).
+    expect(mappings).toHaveLength(5);
     const [deadLettersId] = s.functionByEntry(ENTRIES.deadLetters);
+    const intakeDlq = (s.template.toJSON().Outputs.IntakeDlqUrl.Value as { Ref: string }).Ref;
     const dlqs = s
       .ofType('AWS::SQS::Queue')
       .flatMap(([, r]) => {
         const target = (r.Properties.RedrivePolicy as { deadLetterTargetArn?: { 'Fn::GetAtt': string[] } })
           ?.deadLetterTargetArn?.['Fn::GetAtt'][0];
-        return target ? [target] : [];
+        return target && target !== intakeDlq ? [target] : [];
       })
       .sort();
+    expect(dlqs).toHaveLength(2);
     const consumedByDeadLetters = mappings
       .filter(([, m]) => (m.Properties.FunctionName as { Ref: string }).Ref === deadLettersId)
       .map(([, m]) => (m.Properties.EventSourceArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0])
@@ -131,7 +134,7 @@ describe('CommuniqueStack', () => {
 
   it('gives each function the environment its handler reads', () => {
     const expected: Record<keyof typeof ENTRIES, string[]> = {
-      intake: ['TABLE_NAME', 'SEND_QUEUE_URL', 'INTAKE_QUEUE_URL'],
+      intake: ['TABLE_NAME', 'SEND_QUEUE_URL', 'INTAKE_QUEUE_URL', 'INTAKE_DLQ_URL', 'MAX_RECEIVE_COUNT'],
       sender: [
         'TABLE_NAME',
         'CONFIGURATION_SET',

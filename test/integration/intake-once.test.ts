@@ -105,6 +105,7 @@ describe('one event id, one effect', () => {
       sqs,
       sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
       intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
+      intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
     };
     const outcomes = await Promise.allSettled([
       processIntakeRecord(deps, body, 'copy-a'),
@@ -133,6 +134,7 @@ describe('one event id, one effect', () => {
       sqs: stack.current.clients.sqs,
       sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
       intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
+      intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
     };
     // More redeliveries than the queue's maxReceiveCount (5): none may fail the record, or the
     // event would be parked in the DLQ with no reason while its claim is still live.
@@ -162,12 +164,46 @@ describe('one event id, one effect', () => {
       sqs: stack.current.clients.sqs,
       sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
       intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
+      intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
     };
     // Without reading its own marker back, the record would fail here, and its redelivery would
     // find a live claim nobody holds and wait out the lease (two minutes in AWS).
     expect(await processIntakeRecord(deps, JSON.stringify(event), 'lost-claim')).toBe('applied');
     expect(lost).toBe(1);
     expect((await getRegistrationById(store(), cid, 'reg-lost-claim'))?.status).toBe('active');
+  });
+
+  it('applies at once an event whose claim lost its answer and whose SDK resend lost the condition to that claim', async () => {
+    // Found by a review: below the SDK's retries, as AWS loses an answer, the SDK resends the put,
+    // and the resend fails its condition against the first attempt's marker.
+    const event = fixture('registration.created');
+    event.id = freshId('lost-resent');
+    Object.assign(event.data, { registrationId: 'reg-lost-resent' });
+    Object.assign(event.data.person as object, { email: 'lost-resent@example.org' });
+    let puts = 0;
+    const db = hookedDb(
+      stack.current,
+      async ({ name, input, next }) => {
+        const mine = name === 'PutItemCommand' && input.includes(`EVENT#${event.id}`);
+        if (mine) puts++;
+        const result = await next();
+        if (mine && puts === 1) throw connectionReset();
+        return result;
+      },
+      'wire',
+    );
+    const deps = {
+      ...store(),
+      db,
+      sqs: stack.current.clients.sqs,
+      sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
+      intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
+      intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
+    };
+    expect(await processIntakeRecord(deps, JSON.stringify(event), 'lost-resent')).toBe('applied');
+    // The first put took effect and lost its answer; the SDK sent it again, and that one lost its condition.
+    expect(puts).toBe(2);
+    expect((await getRegistrationById(store(), cid, 'reg-lost-resent'))?.status).toBe('active');
   });
 
   it('lets a redelivery take over a claim whose holder died, only after the lease', async () => {

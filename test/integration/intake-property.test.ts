@@ -69,6 +69,7 @@ describe('intake under random and mutated input', () => {
       sqs: stack.current.clients.sqs,
       sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
       intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
+      intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
     };
     // The conference exists, so mutated registrations can apply as well as fail.
     await processIntakeRecord(deps, JSON.stringify(fixture('conference.upserted')), 'setup');

@@ -1,4 +1,6 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { tick } from '../../functions/clock/tick.js';
 import { type IntakeDeps, processIntakeRecord } from '../../functions/intake/process.js';
@@ -8,7 +10,6 @@ import type { MailingState } from '../../functions/store/model.js';
 import { openMailings } from '../../functions/store/open-mailings.js';
 import { getDelivery, getMailing, listDeliveries, transitionDelivery } from '../../functions/store/store.js';
 import { DELIVERY_MOVES } from '../../functions/store/transitions.js';
-import { connectionReset, hookedDb } from './support/hooked-db.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import { acceptedFor, fixture, freshId, sendAndWait, storeOf } from './support/pipeline.js';
 import { waitForProgress } from './support/progress.js';
@@ -29,6 +30,7 @@ describe('planning and the lease sweeper', () => {
       sqs: new SQSClient({ ...local, endpoint: stack.current.endpoints.sqs }),
       sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
       intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
+      intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
     };
   }
 
@@ -55,17 +57,22 @@ describe('planning and the lease sweeper', () => {
       plan: { phase: 'registrations', pages: 0 },
     });
     // The last page's cursor move reaches the table and takes effect; its answer never comes back.
-    const dying = depsWith(
-      hookedDb(stack.current, async ({ input, next }) => {
-        const values = (
-          JSON.parse(input) as {
-            ExpressionAttributeValues?: Record<string, { M?: { phase?: { S?: string } } }>;
-          }
-        ).ExpressionAttributeValues;
-        const result = await next();
-        if (values?.[':next']?.M?.phase?.S === 'done') throw connectionReset();
+    const raw = new DynamoDBClient({ ...local, endpoint: stack.current.endpoints.dynamodb });
+    raw.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as {
+          ExpressionAttributeValues?: Record<string, { M?: { phase?: { S?: string } } }>;
+        };
+        const result = await next(args);
+        if (input.ExpressionAttributeValues?.[':next']?.M?.phase?.S === 'done') {
+          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+        }
         return result;
-      }),
+      },
+      { step: 'build' },
+    );
+    const dying = depsWith(
+      DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
     );
     await expect(processIntakeRecord(dying, planMessage(mailingId), 'm-1')).rejects.toThrow('socket hang up');
     expect((await getMailing(store(), mailingId))?.plan.phase).toBe('done');
@@ -83,13 +90,22 @@ describe('planning and the lease sweeper', () => {
     // The first page's 50th delivery write takes effect and the invocation dies: rows written,
     // none counted, no job enqueued, the cursor where it was.
     let puts = 0;
-    const dying = depsWith(
-      hookedDb(stack.current, async ({ name, input, next }) => {
-        const result = await next();
-        if (name === 'PutItemCommand' && input.includes(`MAILING#${mailingId}`) && ++puts === 50)
+    const raw = new DynamoDBClient({ ...local, endpoint: stack.current.endpoints.dynamodb });
+    raw.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (
+          context.commandName === 'PutItemCommand' &&
+          JSON.stringify(args.input).includes(`MAILING#${mailingId}`) &&
+          ++puts === 50
+        )
           throw new Error('injected crash: the invocation died');
         return result;
-      }),
+      },
+      { step: 'build' },
+    );
+    const dying = depsWith(
+      DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
     );
     await expect(processIntakeRecord(dying, planMessage(mailingId), 'm-2')).rejects.toThrow('injected crash');
     // Twenty people register meanwhile, under keys that sort inside that first page
@@ -125,13 +141,20 @@ describe('planning and the lease sweeper', () => {
     // The page has read its contacts; the cancellation runs to its end before the page writes a
     // row (it finds none to cancel); the page writes ten rows and dies.
     let puts = 0;
-    const dying = depsWith(
-      hookedDb(stack.current, async ({ name, input, next }) => {
-        const mine = name === 'PutItemCommand' && input.includes(`MAILING#${mailingId}`);
+    const raw = new DynamoDBClient({ ...local, endpoint: stack.current.endpoints.dynamodb });
+    raw.middlewareStack.add(
+      (next, context) => async (args) => {
+        const mine =
+          context.commandName === 'PutItemCommand' &&
+          JSON.stringify(args.input).includes(`MAILING#${mailingId}`);
         if (mine && puts === 0) await sendAndWait(stack.current, cancel);
         if (mine && ++puts > 10) throw new Error('injected crash: the invocation died');
-        return next();
-      }),
+        return next(args);
+      },
+      { step: 'build' },
+    );
+    const dying = depsWith(
+      DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } }),
     );
     await expect(processIntakeRecord(dying, planMessage(mailingId), 'm-3')).rejects.toThrow('injected crash');
     // Its redelivery finds the mailing cancelled and plans nothing more.

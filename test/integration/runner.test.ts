@@ -2,10 +2,22 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { eventually, useLocalStack } from './support/local-stack.js';
-import { withProbeIntakeAndBareDlqs } from './support/probe.js';
+
+/** Swap the intake function's code for the probe, keeping its queue, mapping and environment. */
+function withProbeIntake(template: Record<string, unknown>): void {
+  const resources = template.Resources as Record<
+    string,
+    { Type: string; Metadata?: Record<string, unknown> }
+  >;
+  const intake = Object.values(resources).find(
+    (r) => r.Type === 'AWS::Lambda::Function' && r.Metadata?.['communique:entry'] === 'functions/intake.ts',
+  );
+  if (!intake?.Metadata) throw new Error('intake function not found in the template');
+  intake.Metadata['communique:entry'] = 'test/integration/fixtures/probe-handler.ts';
+}
 
 describe('local Lambda runner', () => {
-  const stack = useLocalStack({ transformTemplate: withProbeIntakeAndBareDlqs });
+  const stack = useLocalStack({ transformTemplate: withProbeIntake });
 
   const item = async (key: string, sk: string) => {
     const { Item } = await stack.current.clients.dynamodb.send(

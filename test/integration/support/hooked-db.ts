@@ -19,24 +19,28 @@ export interface HookedCall {
 export function hookedDb(
   stack: LocalStack,
   hook: (call: HookedCall) => Promise<unknown>,
+  /**
+   * `wire`: below the SDK's retries, where local/faults.ts works and where AWS loses answers
+   * (the SDK resends a call whose answer was lost); default `build`, above them (each call once).
+   */
+  at: 'build' | 'wire' = 'build',
 ): DynamoDBDocumentClient {
   const raw = new DynamoDBClient({
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     endpoint: stack.endpoints.dynamodb,
   });
-  raw.middlewareStack.add(
-    (next, context) => async (args) =>
+  const middleware = (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) =>
+    (async (args: { input: unknown }) =>
       hook({
         name: context.commandName ?? '',
         input: JSON.stringify(args.input),
         next: () => next(args),
-      }) as never,
-    { step: 'build' },
-  );
+      })) as never;
+  if (at === 'build') raw.middlewareStack.add(middleware as never, { step: 'build' });
+  else raw.middlewareStack.add(middleware as never, { step: 'deserialize', priority: 'low' });
   return DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
 }
 
-/** The error Node's HTTP client raises when the peer resets the connection: a lost answer. */
-export const connectionReset = (): Error =>
-  Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+/** A lost answer: the error Node's HTTP client raises when the peer resets the connection. */
+export { connectionReset } from '../../../local/faults.js';
