@@ -8,7 +8,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { sweepOpenMailings } from '../../functions/clock/sweep.js';
 import { addCounters, CounterBatch } from '../../functions/store/counters.js';
-import { keys } from '../../functions/store/model.js';
+import { keys, OPEN_MAILINGS } from '../../functions/store/model.js';
 import { requestRecount } from '../../functions/store/recount.js';
 import {
   countPlanned,
@@ -21,6 +21,7 @@ import {
 } from '../../functions/store/store.js';
 import { createFaultLayer } from '../../local/faults.js';
 import { runInvocation } from '../../local/invocation.js';
+import { hookedDb } from '../integration/support/hooked-db.js';
 import { useLocalStack } from '../integration/support/local-stack.js';
 import { freshId } from '../integration/support/pipeline.js';
 
@@ -219,5 +220,41 @@ describe('counter flush', () => {
     expect([m?.count_sent, m?.count_delivered]).toEqual([0, 1]);
     expect(m?.recountDue).toBeUndefined();
     expect(m?.gsi2pk).toBeUndefined();
+  });
+
+  it('keeps on the open list a mailing whose recount was asked for while the clock was completing it', async () => {
+    // Found by npm run chaos (seed 20261748, run 11): the clock read a sending mailing with no
+    // recount due and its counters agreeing; feedback then asked for a recount (a row it found
+    // already moved); the clock's completing write took the mailing off the open list, and the
+    // request stayed unanswered for ever.
+    const deps = store();
+    const mailingId = await mailing(deps);
+    await oneDelivery(deps, mailingId, 'recount-race', 'delivered');
+    await countPlanned(deps, mailingId, 1);
+    await moveCounters(deps, mailingId, 'queued', 'delivered');
+    let asked = false;
+    const racing = hookedDb(stack.current, async ({ name, input, next }) => {
+      if (
+        !asked &&
+        name === 'UpdateItemCommand' &&
+        input.includes(`MAILING#${mailingId}`) &&
+        input.includes('"complete"')
+      ) {
+        asked = true;
+        await requestRecount(deps, mailingId);
+      }
+      return next();
+    });
+    await sweepOf({ ...deps, db: racing });
+    expect(asked).toBe(true);
+    const m = (await getMailing(deps, mailingId)) as Record<string, unknown> | undefined;
+    // Either still sending with the request on the list, or (the request answered) complete and off it.
+    expect(m?.recountDue === undefined || m?.gsi2pk === OPEN_MAILINGS).toBe(true);
+    for (let tick = 0; tick < 6 && (await getMailing(deps, mailingId))?.state !== 'complete'; tick++)
+      await sweepOf(deps);
+    const done = (await getMailing(deps, mailingId)) as Record<string, unknown> | undefined;
+    expect(done?.state).toBe('complete');
+    expect(done?.recountDue).toBeUndefined();
+    expect(done?.gsi2pk).toBeUndefined();
   });
 });
