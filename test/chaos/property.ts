@@ -43,6 +43,17 @@ export interface ChaosFigures {
   deadLetters: number;
 }
 
+/** Figures of no schedule yet, to add runs to. */
+export const noFigures = (seed: number): ChaosFigures => ({
+  seed,
+  schedules: 0,
+  faults: {},
+  violations: 0,
+  calls: {},
+  deliveries: 0,
+  deadLetters: 0,
+});
+
 /**
  * Function timeouts shorter than the leases that cover them, as in AWS (the stack refuses a
  * lease that is not longer), and all short, so that a dead invocation is recovered in seconds.
@@ -116,15 +127,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     environment: { SEND_RATE_PER_INVOCATION: '1000', ...CHAOS_TIMING.environment },
   });
   const store = storeOf(stack);
-  const figures: ChaosFigures = {
-    seed,
-    schedules: 0,
-    faults: {},
-    violations: 0,
-    calls: {},
-    deliveries: 0,
-    deadLetters: 0,
-  };
+  const figures = noFigures(seed);
   let run = 0;
   try {
     const property = fc.asyncProperty(

@@ -14,7 +14,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { defaultConfig, synthTemplate } from '../../infra/synth.js';
 import { parseFault } from '../../local/faults.js';
-import { type ChaosFigures, runChaos } from './property.js';
+import { type ChaosFigures, noFigures, runChaos } from './property.js';
 
 const { values } = parseArgs({
   options: {
@@ -97,15 +97,7 @@ function runChunk(chunk: number, n: number): Promise<ChaosFigures | string> {
 }
 
 async function main(): Promise<void> {
-  const total: ChaosFigures = {
-    seed,
-    schedules: 0,
-    faults: {},
-    violations: 0,
-    calls: {},
-    deliveries: 0,
-    deadLetters: 0,
-  };
+  const total = noFigures(seed);
   const failures: string[] = [];
   const chunks: number[] = [];
   for (let left = runs; left > 0; left -= perProcess) chunks.push(Math.min(perProcess, left));

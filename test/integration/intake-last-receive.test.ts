@@ -3,7 +3,7 @@ import { processIntakeRecord } from '../../functions/intake/process.js';
 import { getRegistrationById, listRejections } from '../../functions/store/store.js';
 import { hookedDb } from './support/hooked-db.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
-import { fixture, freshId, sendAndWait, storeOf } from './support/pipeline.js';
+import { fixture, freshId, intakeDepsOf, sendAndWait, storeOf } from './support/pipeline.js';
 
 /**
  * Issue 11: every DLQ entry has a recorded reason. The intake's DLQ parks rejected events (each
@@ -16,14 +16,7 @@ describe('the intake’s last receive', () => {
   const cid = 'dushanbe-2022';
   const last = { count: 5, max: 5 };
 
-  const depsWith = (db = store().db) => ({
-    ...store(),
-    db,
-    sqs: stack.current.clients.sqs,
-    sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
-    intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
-    intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
-  });
+  const depsWith = (db = store().db) => intakeDepsOf(stack.current, db);
   const registration = (name: string) => {
     const event = fixture('registration.created');
     event.id = freshId(name);

@@ -7,7 +7,15 @@ import { claimEvent, finishEvent } from '../../functions/store/event-claims.js';
 import { getDelivery, getRegistrationById } from '../../functions/store/store.js';
 import { connectionReset, hookedDb } from './support/hooked-db.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
-import { acceptedFor, fixture, freshId, sendAndWait, storeOf, waitProcessed } from './support/pipeline.js';
+import {
+  acceptedFor,
+  fixture,
+  freshId,
+  intakeDepsOf,
+  sendAndWait,
+  storeOf,
+  waitProcessed,
+} from './support/pipeline.js';
 import { waitDrained } from './support/progress.js';
 
 /** Defect 2 of issue 11: the same event id twice in one batch must have the effect of once. */
@@ -129,13 +137,7 @@ describe('one event id, one effect', () => {
     Object.assign(event.data.person as object, { email: 'dead-holder@example.org' });
     // An intake claimed the event and died mid-effect; its claim lapses in 3 s.
     expect(await claimEvent(store(), event.id, String(event.type), 3_000)).toMatchObject({ claimed: true });
-    const deps = {
-      ...store(),
-      sqs: stack.current.clients.sqs,
-      sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
-      intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
-      intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
-    };
+    const deps = intakeDepsOf(stack.current);
     // More redeliveries than the queue's maxReceiveCount (5): none may fail the record, or the
     // event would be parked in the DLQ with no reason while its claim is still live.
     for (let i = 0; i < 6; i++) {
@@ -158,14 +160,7 @@ describe('one event id, one effect', () => {
         throw connectionReset();
       return result;
     });
-    const deps = {
-      ...store(),
-      db,
-      sqs: stack.current.clients.sqs,
-      sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
-      intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
-      intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
-    };
+    const deps = intakeDepsOf(stack.current, db);
     // Without reading its own marker back, the record would fail here, and its redelivery would
     // find a live claim nobody holds and wait out the lease (two minutes in AWS).
     expect(await processIntakeRecord(deps, JSON.stringify(event), 'lost-claim')).toBe('applied');
@@ -192,14 +187,7 @@ describe('one event id, one effect', () => {
       },
       'wire',
     );
-    const deps = {
-      ...store(),
-      db,
-      sqs: stack.current.clients.sqs,
-      sendQueueUrl: stack.current.outputs.SendQueueUrl ?? '',
-      intakeQueueUrl: stack.current.outputs.IntakeQueueUrl ?? '',
-      intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
-    };
+    const deps = intakeDepsOf(stack.current, db);
     expect(await processIntakeRecord(deps, JSON.stringify(event), 'lost-resent')).toBe('applied');
     // The first put took effect and lost its answer; the SDK sent it again, and that one lost its condition.
     expect(puts).toBe(2);

@@ -18,6 +18,18 @@ export function fixture(
 }
 
 /** Store collaborators pointed at the test stack, for reading what the handlers wrote. */
+/** What the intake is given, on the stack's queues; `db` to put a hooked client in. */
+export function intakeDepsOf(stack: LocalStack, db = storeOf(stack).db) {
+  return {
+    ...storeOf(stack),
+    db,
+    sqs: stack.clients.sqs,
+    sendQueueUrl: stack.outputs.SendQueueUrl ?? '',
+    intakeQueueUrl: stack.outputs.IntakeQueueUrl ?? '',
+    intakeDlqUrl: stack.outputs.IntakeDlqUrl ?? '',
+  };
+}
+
 export function storeOf(stack: LocalStack): StoreDeps {
   return {
     db: DynamoDBDocumentClient.from(stack.clients.dynamodb, {
