@@ -130,6 +130,7 @@ function median(values: number[]): number {
 
 async function naive(list: readonly Recipient[]): Promise<number> {
   const { buildContext } = await import('../functions/render/view.js');
+  const { prepareMarkdown } = await import('../functions/render/markdown.js');
   const { runtimeCatalog, HONORIFIC_ALIASES } = await import('../functions/render/compiled.js');
   const compiled = new Map<
     string,
@@ -152,6 +153,7 @@ async function naive(list: readonly Recipient[]): Promise<number> {
       const templates = compiled.get(r.language)!;
       const context = buildContext('invitation', r.data, {
         catalog: runtimeCatalog(r.language),
+        markdown: prepareMarkdown,
         honorificAliases: HONORIFIC_ALIASES,
       });
       context.subject = templates.subject(context);
@@ -295,11 +297,12 @@ async function bundle(): Promise<{
   const dir = await mkdtemp(path.join(tmpdir(), 'communique-bundle-'));
   try {
     const entry = path.join(dir, 'entry.ts');
-    // The sender's rendering surface: templates + MIME + calendar files.
+    // The sender's rendering surface: templates filled with the intake's prepared Markdown + MIME + calendar files.
     await writeFile(
       entry,
       [
-        `export { render } from ${JSON.stringify(path.join(ROOT, 'functions/render/index.ts'))};`,
+        `export { fill } from ${JSON.stringify(path.join(ROOT, 'functions/render/fill.ts'))};`,
+        `export { preparedRenderer } from ${JSON.stringify(path.join(ROOT, 'functions/render/prepared.ts'))};`,
         `export { composeMime } from ${JSON.stringify(path.join(ROOT, 'functions/render/mime.ts'))};`,
         `export { buildCalendars } from ${JSON.stringify(path.join(ROOT, 'functions/render/ical.ts'))};`,
       ].join('\n'),

@@ -25,6 +25,7 @@ import Handlebars from 'handlebars';
 import { minimalSamplesFor, sampleRecipient, samplesFor } from '../demo/samples.js';
 import type { RuntimeCatalog } from '../functions/render/format.js';
 import { MAIL_KINDS, type MailKind } from '../functions/render/kinds.js';
+import { prepareMarkdown } from '../functions/render/markdown.js';
 import { buildContext } from '../functions/render/view.js';
 import {
   assemble,
@@ -190,7 +191,11 @@ function smokeTest(
     const file = path.join(templatesDir, `${artifact.kind}.mjml`);
     for (const sample of samples) {
       try {
-        const context = buildContext(sample.kind, sample.data, { catalog, honorificAliases: aliases });
+        const context = buildContext(sample.kind, sample.data, {
+          catalog,
+          markdown: prepareMarkdown,
+          honorificAliases: aliases,
+        });
         context.subject = subject(context);
         html(context, { partials: shared?.html ?? {} });
         text(context, { partials: shared?.text ?? {} });

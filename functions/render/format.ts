@@ -1,7 +1,7 @@
 /**
  * Locale-aware formatting for the renderer: dates and times with `Intl` in the venue's time zone
- * (and the recipient's, when it differs), organizer
- * Markdown with raw HTML off, and the URL/header hygiene every untrusted value goes through.
+ * (and the recipient's, when it differs), and the URL/header hygiene every untrusted value goes
+ * through. Organizer Markdown is in markdown.ts, which the sender does not load.
  *
  * Everything here runs once per recipient on the sender's hot path, so `Intl` objects are cached:
  * constructing a `DateTimeFormat` costs tens of microseconds, using one costs about one.
@@ -337,8 +337,3 @@ export function dateFormatterFor(catalog: RuntimeCatalog): DateFormatter {
   }
   return formatter;
 }
-
-// ---------------------------------------------------------------------------------------------------
-// Markdown: see markdown.ts.
-
-export { markdownToText, renderMarkdown } from './markdown.js';

@@ -1,17 +1,16 @@
 /**
- * The render API the sender uses: `render(kind, language, data) → { subject, html, text }`.
+ * The render API: `render(kind, language, data) → { subject, html, text }`, organizer Markdown
+ * rendered on the spot (previews, the console, the intake's dry runs). The sender fills through
+ * fill.ts with the Markdown its mailing prepared at intake, so markdown-it stays out of its bundle.
  *
- * Only precompiled Handlebars runs here (MJML ran at build time, see templates/build.ts), so a
- * render is a few tens of microseconds. Untrusted data is always template *data*: it is formatted
- * and validated by the view builder and HTML-escaped by Handlebars, never compiled.
+ * Only precompiled Handlebars runs here (MJML ran at build time, see templates/build.ts).
+ * Untrusted data is always template *data*: it is formatted and validated by the view builder and
+ * HTML-escaped by Handlebars, never compiled.
  */
-import { runtimeCatalog, templatesFor } from './compiled.js';
-import { singleLine } from './format.js';
+import { fill } from './fill.js';
 import type { MailKind } from './kinds.js';
-import { resolveLanguage } from './languages.js';
-import { boundSubject } from './subject.js';
+import { prepareMarkdown } from './markdown.js';
 import type { MailDataByKind, RenderedMail } from './types.js';
-import { buildContext } from './view.js';
 
 export { LANGUAGES, TEMPLATES_SOURCE_HASH, TemplatesNotBuiltError } from './compiled.js';
 export { RenderError } from './format.js';
@@ -33,17 +32,5 @@ export function render<K extends MailKind>(
   language: string | undefined | null,
   data: MailDataByKind[K],
 ): RenderedMail {
-  const resolved = resolveLanguage(language);
-  const catalog = runtimeCatalog(resolved);
-  const templates = templatesFor(kind, resolved);
-  const context = buildContext(kind, data, { catalog });
-  const subject = boundSubject(singleLine(templates.subject(context)));
-  context.subject = subject;
-  const html = templates.html(context);
-  // Conditional blocks leave blank lines behind in the text template; two in a row are enough.
-  const text = `${templates
-    .text(context)
-    .replace(/\n{3,}/g, '\n\n')
-    .trim()}\n`;
-  return { subject, html, text, language: resolved, dir: catalog.dir };
+  return fill(kind, language, data, prepareMarkdown);
 }

@@ -3,6 +3,7 @@
  * (emphasis dropped, links as "text <url>", lists and quotes kept as their markers).
  */
 import MarkdownIt from 'markdown-it';
+import type { MarkdownRenderer } from './types.js';
 
 type Token = ReturnType<InstanceType<typeof MarkdownIt>['parse']>[number];
 
@@ -163,3 +164,9 @@ export function markdownToText(source: string): string {
   textCache.set(source, text);
   return text;
 }
+
+/** Organizer Markdown as the templates show it: safe HTML and its plain-text alternative. */
+export const prepareMarkdown: MarkdownRenderer = (source) => ({
+  html: renderMarkdown(source),
+  text: markdownToText(source),
+});

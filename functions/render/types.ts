@@ -99,6 +99,16 @@ export type MailDataByKind = { [K in MailKind]: MailDataOf<K> };
 /** The data for `kind`. */
 export type MailData<K extends MailKind = MailKind> = MailDataByKind[K];
 
+/** Organizer Markdown as the templates show it. */
+export interface PreparedMarkdown {
+  /** Safe to insert unescaped (raw HTML shown as text, links http(s)/mailto only). */
+  readonly html: string;
+  readonly text: string;
+}
+
+/** Turns organizer Markdown into {@link PreparedMarkdown}; throws `RenderError` when it cannot. */
+export type MarkdownRenderer = (source: string) => PreparedMarkdown;
+
 /** What {@link render} returns. */
 export interface RenderedMail {
   /** Single line, no CR/LF; header encoding is MIME's job. */

@@ -16,18 +16,25 @@ import {
   fillPattern,
   isTimeZone,
   mailtoHref,
-  markdownToText,
   parseCalendarDate,
   parseInstant,
   pickLocalized,
   RenderError,
   type RuntimeCatalog,
-  renderMarkdown,
   safeUrl,
   singleLine,
 } from './format.js';
 import { withoutKindPrefix } from './subject.js';
-import type { ConferenceInfo, LeadTime, Localized, MailBase, MailDataByKind, SessionInfo } from './types.js';
+import type {
+  ConferenceInfo,
+  LeadTime,
+  Localized,
+  MailBase,
+  MailDataByKind,
+  MarkdownRenderer,
+  PreparedMarkdown,
+  SessionInfo,
+} from './types.js';
 
 /** A session as the templates show it. */
 export interface SessionView {
@@ -75,6 +82,12 @@ export interface TemplateContext {
 /** What the view builder needs from the compiled catalogs. */
 export interface ViewCatalogs {
   readonly catalog: RuntimeCatalog;
+  /**
+   * Organizer Markdown to HTML and text. The sender passes the text its mailing prepared at intake
+   * (`functions/render/prepared.ts`), so markdown-it is not in its bundle; everything else passes
+   * `prepareMarkdown` (`functions/render/markdown.ts`).
+   */
+  readonly markdown: MarkdownRenderer;
   /** Unused since forms of address moved to address.ts; accepted for older callers. */
   readonly honorificAliases?: Readonly<Record<string, string>> | undefined;
 }
@@ -91,6 +104,7 @@ export class ViewHelpers {
     readonly venueZone: string,
     readonly city: string,
     readonly recipientZone: string | undefined,
+    private readonly markdownRenderer: MarkdownRenderer,
   ) {}
 
   /** One line of text: line breaks and control characters become spaces. */
@@ -134,8 +148,8 @@ export class ViewHelpers {
   }
 
   /** Organizer Markdown as HTML and as text. */
-  markdown(source: string): { html: string; text: string } {
-    return { html: renderMarkdown(source), text: markdownToText(source) };
+  markdown(source: string): PreparedMarkdown {
+    return this.markdownRenderer(source);
   }
 
   /** An ISO instant, or a {@link RenderError} naming `what`. */
@@ -287,6 +301,7 @@ function commonContext(
     conference.timeZone,
     shared.city,
     data.recipient.timeZone,
+    catalogs.markdown,
   );
   const person = data.recipient;
   const fullName = fillPattern(catalog.strings['names.full'] ?? '{givenName} {familyName}', {

@@ -1,9 +1,11 @@
 import { isBulkKind, kindDefinition } from '../kinds/index.js';
 import type { Env } from '../lib/config.js';
+import { fill } from '../render/fill.js';
 import { pickLocalized, RenderError } from '../render/format.js';
 import { buildCalendars, type CalendarFile } from '../render/ical.js';
-import { type MailData, render } from '../render/index.js';
+import type { MailData, MarkdownRenderer } from '../render/index.js';
 import { composeMime } from '../render/mime.js';
+import { preparedRenderer } from '../render/prepared.js';
 import { rsvpExpiry, rsvpUrl } from '../rsvp/token.js';
 import type { AgendaRow, ConferenceRow, DeliveryRow, MailingRow } from '../store/model.js';
 import { getAgenda, getConference, getMailing, type StoreDeps } from '../store/store.js';
@@ -41,6 +43,19 @@ function calendarsFor(
   const entries = kindDefinition(mailing.kind).calendars?.(data, agenda);
   if (entries === undefined) return [];
   return buildCalendars({ domain, conference: conferenceInfo(conference), language, ...entries });
+}
+
+// The mailing cache hands out the same row object for every delivery of a batch, so its prepared
+// text is unpacked once per row read.
+const prepared = new WeakMap<MailingRow, MarkdownRenderer>();
+
+function preparedOf(mailing: MailingRow): MarkdownRenderer {
+  let renderer = prepared.get(mailing);
+  if (renderer === undefined) {
+    renderer = preparedRenderer(mailing.content, mailing.preparedText);
+    prepared.set(mailing, renderer);
+  }
+  return renderer;
 }
 
 /**
@@ -101,7 +116,7 @@ export function composerFor(
           })
         : undefined;
     const data = mailDataFor(delivery, mailing, conference, agenda, unsubscribe ?? '', rsvp);
-    const rendered = render(mailing.kind, delivery.recipient.language, data as never);
+    const rendered = fill(mailing.kind, delivery.recipient.language, data as never, preparedOf(mailing));
     // The configured sender identity is what SES verified; the conference's own From is used
     // only when it is on that domain.
     const senderDomain = env.SENDER_DOMAIN.toLowerCase();

@@ -233,6 +233,11 @@ export interface MailingRow {
   kind: MailKind;
   audience: Audience;
   content?: MailingContent;
+  /**
+   * The content's Markdown as HTML and text, rendered once at intake and gzipped
+   * (`functions/render/prepared.ts`); the sender fills from it and does not load markdown-it.
+   */
+  preparedText?: Uint8Array;
   state: MailingState;
   requestedBy: string;
   sendAt?: string;

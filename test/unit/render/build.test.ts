@@ -7,6 +7,7 @@ import Handlebars from 'handlebars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleRecipient, samplesFor } from '../../../demo/samples.js';
 import { MAIL_KINDS, type MailKind } from '../../../functions/render/kinds.js';
+import { prepareMarkdown } from '../../../functions/render/markdown.js';
 import { buildContext } from '../../../functions/render/view.js';
 import {
   type BuildProblem,
@@ -126,6 +127,7 @@ describe('buildTemplates', () => {
       )) {
         const context = buildContext(sample.kind, sample.data, {
           catalog,
+          markdown: prepareMarkdown,
           honorificAliases: result.honorificAliases,
         });
         context.subject = 'Subject';

@@ -4,11 +4,11 @@ import {
   fillPattern,
   mailtoHref,
   normalizeHonorific,
-  renderMarkdown,
   safeUrl,
   singleLine,
   utcOffset,
 } from '../../../functions/render/format.js';
+import { renderMarkdown } from '../../../functions/render/markdown.js';
 import { compiledApi } from './built.js';
 
 const { runtimeCatalog } = compiledApi;
