@@ -17,8 +17,16 @@ import { PAUSABLE_STATES, pauseMailing } from '../mailing/pause.js';
 import { previewMailing } from '../mailing/preview.js';
 import { composeTestMail } from '../sending/compose.js';
 import { deliveryHistory } from '../store/delivery-history.js';
-import { DELIVERY_STATES, type DeliveryRow, type DeliveryState, type MailingRow } from '../store/model.js';
+import {
+  DELIVERY_STATES,
+  type DeliveryRow,
+  type DeliveryState,
+  deliveryStateIndex,
+  isIndexedState,
+  type MailingRow,
+} from '../store/model.js';
 import { getConference, getDelivery, getMailing } from '../store/store.js';
+import { inPartitionInState } from '../store/table.js';
 import type { ApiDeps } from './deps.js';
 import {
   ApiError,
@@ -357,13 +365,30 @@ export async function deliveriesPage(
   const start = decodeCursor<Record<string, unknown>>(query.cursor);
   const db = deps.pipeline.db;
   const table = deps.pipeline.table;
+  if (state && !isIndexedState(state as DeliveryState)) {
+    // `sent` and `delivered` are not on gsi2: the partition, filtered (a page may hold fewer).
+    const page = await db.send(
+      new QueryCommand({
+        TableName: table,
+        ...inPartitionInState(mailingId, state as DeliveryState, q),
+        Limit: limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    const items = ((page.Items ?? []) as DeliveryRow[]).map(deliveryListing);
+    const next = encodeCursor(page.LastEvaluatedKey);
+    return next ? { items, next } : { items };
+  }
   if (state) {
     const page = await db.send(
       new QueryCommand({
         TableName: table,
         IndexName: 'gsi2',
         KeyConditionExpression: q ? 'gsi2pk = :p AND begins_with(gsi2sk, :q)' : 'gsi2pk = :p',
-        ExpressionAttributeValues: { ':p': `MAILING#${mailingId}#${state}`, ...(q ? { ':q': q } : {}) },
+        ExpressionAttributeValues: {
+          ':p': deliveryStateIndex(mailingId, state as DeliveryState),
+          ...(q ? { ':q': q } : {}),
+        },
         Limit: limit,
         ExclusiveStartKey: start,
       }),

@@ -6,7 +6,7 @@ import { TransientError } from '../lib/errors.js';
 import { pageOfInvitees } from '../store/invitees.js';
 import type {
   DeliveryRow,
-  DeliveryState,
+  IndexedDeliveryState,
   InviteeRow,
   MailingRow,
   PressRow,
@@ -304,7 +304,7 @@ export async function cancelPage(deps: PipelineDeps, mailingId: string): Promise
   return 'done';
 }
 
-async function deltasOf(deps: PipelineDeps, mailingId: string, state: DeliveryState) {
+async function deltasOf(deps: PipelineDeps, mailingId: string, state: IndexedDeliveryState) {
   return deliveriesInState(deps, mailingId, state, { limit: PAGE });
 }
 

@@ -12,8 +12,23 @@
 
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DELIVERY_STATES, type DeliveryState, keys, type MailingRow } from './model.js';
-import { conditionally, deliveriesInStateQuery, getItem, queryPages, type StoreDeps } from './table.js';
+import {
+  DELIVERY_STATES,
+  type DeliveryState,
+  type IndexedDeliveryState,
+  keys,
+  type MailingRow,
+  partitions,
+  prefixes,
+} from './model.js';
+import {
+  conditionally,
+  deliveriesInStateQuery,
+  getItem,
+  inPartition,
+  queryPages,
+  type StoreDeps,
+} from './table.js';
 
 /** Collects counter moves per mailing; {@link flush} writes them. */
 export class CounterBatch {
@@ -125,18 +140,31 @@ const COUNTER_MOVE_UNKNOWN = 'CounterMoveUnknown';
 /** The attribute a counter flush stamps with its own token (see {@link addCounters}). */
 const LAST_FLUSH = 'lastCounterFlush';
 
-/** Counts a mailing's delivery rows in one state (Select COUNT on the by-state index). */
-async function countState(deps: StoreDeps, mailingId: string, state: DeliveryState): Promise<number> {
+/** Counts a mailing's delivery rows in a state gsi2 lists (Select COUNT on the index). */
+async function countState(deps: StoreDeps, mailingId: string, state: IndexedDeliveryState): Promise<number> {
   let n = 0;
   for await (const page of queryPages(deps, { ...deliveriesInStateQuery(mailingId, state), Select: 'COUNT' }))
     n += page.Count ?? 0;
   return n;
 }
 
-/** Counts a mailing's delivery rows per state. */
+/**
+ * Counts a mailing's delivery rows per state: one consistent pass over its partition, reading
+ * only the state (gsi2 leaves `sent` and `delivered` out, and an index read may lag the rows).
+ */
 export async function countRows(deps: StoreDeps, mailingId: string): Promise<Record<DeliveryState, number>> {
-  const out = {} as Record<DeliveryState, number>;
-  for (const state of DELIVERY_STATES) out[state] = await countState(deps, mailingId, state);
+  const out = Object.fromEntries(DELIVERY_STATES.map((state) => [state, 0])) as Record<DeliveryState, number>;
+  const query = inPartition(partitions.mailing(mailingId), prefixes.delivery);
+  for await (const page of queryPages(deps, {
+    ...query,
+    ProjectionExpression: '#state',
+    ExpressionAttributeNames: { '#state': 'state' },
+    ConsistentRead: true,
+  }))
+    for (const item of page.Items ?? []) {
+      const state = (item as { state?: DeliveryState }).state;
+      if (state !== undefined && state in out) out[state] += 1;
+    }
   return out;
 }
 

@@ -7,6 +7,8 @@ import {
   type DeliveryRow,
   type DeliveryState,
   deliveryStateIndex,
+  type IndexedDeliveryState,
+  isIndexedState,
   keys,
   partitions,
   prefixes,
@@ -17,6 +19,7 @@ import {
   expiresAt,
   getItem,
   inPartition,
+  inPartitionInState,
   LAST_WRITE,
   oneOf,
   ownWrite,
@@ -39,7 +42,7 @@ export async function createDelivery(
   const now = deps.now().toISOString();
   return putIfAbsent(deps, {
     ...keys.delivery(row.mailingId, row.contactKey),
-    gsi2pk: deliveryStateIndex(row.mailingId, row.state),
+    ...(isIndexedState(row.state) ? { gsi2pk: deliveryStateIndex(row.mailingId, row.state) } : {}),
     gsi2sk: row.contactKey,
     ...row,
     createdAt: now,
@@ -81,7 +84,7 @@ export async function transitionDelivery(
   const names: Record<string, string> = { '#state': 'state' };
   const values: Record<string, unknown> = {
     ':to': to,
-    ':gsi2pk': deliveryStateIndex(mid, to),
+    ...(isIndexedState(to) ? { ':gsi2pk': deliveryStateIndex(mid, to) } : {}),
     ':now': deps.now().toISOString(),
     ...options.values,
     ...from.values,
@@ -91,7 +94,9 @@ export async function transitionDelivery(
   names['#write'] = LAST_WRITE;
   names['#prev'] = 'prevState';
   values[':write'] = write;
-  const sets = ['#prev = #state', '#state = :to', 'gsi2pk = :gsi2pk', 'updatedAt = :now', '#write = :write'];
+  const sets = ['#prev = #state', '#state = :to', 'updatedAt = :now', '#write = :write'];
+  // Into a state gsi2 lists, the entry moves; into `sent` or `delivered`, it leaves the index.
+  if (isIndexedState(to)) sets.push('gsi2pk = :gsi2pk');
   for (const [k, v] of Object.entries(options.set ?? {})) {
     names[`#${k}`] = k;
     values[`:set_${k}`] = v;
@@ -107,6 +112,7 @@ export async function transitionDelivery(
     names[`#${k}`] = k;
     return `#${k}`;
   });
+  if (!isIndexedState(to)) removes.push('gsi2pk');
   const result = await conditionally(
     deps.db.send(
       new UpdateCommand({
@@ -157,7 +163,7 @@ export async function moveCounters(
 export async function deliveriesInState(
   deps: StoreDeps,
   mid: string,
-  state: DeliveryState,
+  state: IndexedDeliveryState,
   options: { limit?: number; cursor?: Record<string, unknown> } = {},
 ): Promise<{
   items: { mailingId: string; contactKey: string; leaseUntil?: number }[];
@@ -183,6 +189,10 @@ export async function listDeliveries(
   mid: string,
   state?: DeliveryState,
 ): Promise<DeliveryRow[]> {
+  if (state && !isIndexedState(state)) {
+    // Not on gsi2: the mailing's partition, filtered (read consistently).
+    return queryAll<DeliveryRow>(deps, inPartitionInState(mid, state));
+  }
   if (state) {
     const rows = await queryAll<{ contactKey: string }>(deps, deliveriesInStateQuery(mid, state));
     const full = await Promise.all(rows.map((r) => getDelivery(deps, mid, r.contactKey)));

@@ -13,7 +13,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailed } from '../lib/errors.js';
 import type { CounterBatch } from './counters.js';
-import { type DeliveryState, deliveryStateIndex } from './model.js';
+import {
+  type DeliveryState,
+  deliveryStateIndex,
+  type IndexedDeliveryState,
+  partitions,
+  prefixes,
+} from './model.js';
 
 /** Collaborators of every store function: the client, the table, the clock and the retention. */
 export interface StoreDeps {
@@ -126,12 +132,31 @@ export function onIndex(index: 'gsi1' | 'gsi2', pk: string): Omit<QueryCommandIn
   };
 }
 
-/** The Query for a mailing's deliveries in one state (gsi2). */
+/** The Query for a mailing's deliveries in one state gsi2 lists. */
 export function deliveriesInStateQuery(
   mid: string,
-  state: DeliveryState,
+  state: IndexedDeliveryState,
 ): Omit<QueryCommandInput, 'TableName'> {
   return onIndex('gsi2', deliveryStateIndex(mid, state));
+}
+
+/**
+ * The Query for a mailing's deliveries in any state, from its partition: consistent, filtered on
+ * the state (for `sent` and `delivered`, which gsi2 leaves out), optionally by address prefix.
+ */
+export function inPartitionInState(
+  mid: string,
+  state: DeliveryState,
+  addressPrefix = '',
+): Omit<QueryCommandInput, 'TableName'> {
+  const partition = inPartition(partitions.mailing(mid), `${prefixes.delivery}${addressPrefix}`);
+  return {
+    ...partition,
+    FilterExpression: '#state = :state',
+    ExpressionAttributeNames: { '#state': 'state' },
+    ExpressionAttributeValues: { ...partition.ExpressionAttributeValues, ':state': state },
+    ConsistentRead: true,
+  };
 }
 
 /**
