@@ -81,10 +81,11 @@ export class CommuniqueStack extends Stack {
       partitionKey: { name: 'gsi1pk', type: dynamodb.AttributeType.STRING },
       sortKey: { name: 'gsi1sk', type: dynamodb.AttributeType.STRING },
     });
-    // Deliveries of a mailing by state. Every transition of every delivery rewrites its index
-    // entry, so the index carries only what its readers read (store.ts deliveriesInState,
-    // listDeliveries, dueScheduledMailings; counters.ts countRows): the keys, the mailing id, the
-    // contact key and the lease expiry — not the recipient and payload.
+    // Deliveries of a mailing by state, except `sent` and `delivered` (sparse: store/model.ts
+    // isIndexedState), and the open and scheduled mailings. A transition into a listed state
+    // rewrites the delivery's entry, so the index carries only what its readers read (store.ts
+    // deliveriesInState, listDeliveries, dueScheduledMailings; counters.ts countState): the keys,
+    // the mailing id, the contact key and the lease expiry — not the recipient and payload.
     this.table.addGlobalSecondaryIndex({
       indexName: 'gsi2',
       partitionKey: { name: 'gsi2pk', type: dynamodb.AttributeType.STRING },

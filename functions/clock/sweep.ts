@@ -1,5 +1,6 @@
 import { mailingProgress } from '../mailing/operations.js';
 import { cancelPage, continueLater, enqueueSendJobs, type PipelineDeps } from '../mailing/plan.js';
+import { ensurePreparedText } from '../mailing/prepared-text.js';
 import { type CountMetric, expireLease, reclaimUnsent, SUBMITTING } from '../sending/lease.js';
 import { compareCounters, repairCounters } from '../store/counters.js';
 import type { DeliveryRow, MailingRow } from '../store/model.js';
@@ -157,6 +158,9 @@ export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
     // every decision below reads the mailing itself.
     const mailing = await getMailing(deps, listed.mailingId);
     if (!mailing) continue;
+    // A mailing stored before organizer text was prepared at intake gets it here; its sender
+    // holds the jobs until then (sending/compose.ts).
+    await ensurePreparedText(deps, mailing);
     const { expired, live } = await expireDeadClaims(deps, mailing);
     result.leasesExpired += expired;
     // A recount asked for (store/recount.ts), whatever the state: a mailing still sending is not

@@ -11,10 +11,9 @@ import { recipientOf } from '../mailing/audience.js';
 import { derivedMailingId, reservedFamilyOf } from '../mailing/derived-ids.js';
 import { applyEarlyCancel, recordEarlyCancel } from '../mailing/early-cancel.js';
 import { cancelPage, continueLater, firstPhase, type PipelineDeps } from '../mailing/plan.js';
+import { prepareText } from '../mailing/prepared-text.js';
 import { previewMailing } from '../mailing/preview.js';
 import { sendOne } from '../mailing/single.js';
-import { prepareMarkdown } from '../render/markdown.js';
-import { packPrepared } from '../render/prepared.js';
 import type { MailingRow, MailKind, PressRow, RegistrationRow } from '../store/model.js';
 import {
   createMailing,
@@ -291,22 +290,6 @@ async function applyPressRemoved(
   await putPress(deps, { ...existing, status: 'removed', eventTime: eventInstant(event.time) });
 }
 
-/** What a mailing row may hold of organizer text, as given and as prepared (the item limit is 400 KB). */
-const MAX_CONTENT_BYTES = 350_000;
-
-/** The organizer's Markdown rendered once for the mailing row, or a rejection when it cannot be stored. */
-function preparedTextOf(content: NonNullable<MailingRow['content']>): Uint8Array {
-  const packed = packPrepared(content, prepareMarkdown);
-  const bytes = Buffer.byteLength(JSON.stringify(content)) + packed.byteLength;
-  if (bytes > MAX_CONTENT_BYTES) {
-    throw new UnprocessableEventError(
-      `data.content: the text and its rendering come to ${Math.ceil(bytes / 1000)} KB, more than a mailing can hold (${MAX_CONTENT_BYTES / 1000} KB); shorten the body or send fewer languages`,
-      'content_too_large',
-    );
-  }
-  return packed;
-}
-
 async function applyMailingRequested(
   deps: PipelineDeps,
   event: IntakeEventOf<'mailing.requested'>,
@@ -344,10 +327,13 @@ async function applyMailingRequested(
   } satisfies Partial<MailingRow>;
   const row = {
     ...base,
-    ...(d.content ? { content: d.content, preparedText: preparedTextOf(d.content) } : {}),
+    ...(d.content ? { content: d.content } : {}),
     ...(d.sendAt ? { sendAt: d.sendAt } : {}),
     state: d.dryRun ? 'dry-run' : future ? 'scheduled' : 'planning',
   } as Parameters<typeof createMailing>[1];
+  // The text is prepared only with a new row, from the content the row will hold (a repeat's
+  // content does not replace the stored one); a crash between the two writes prepares it again.
+  if (!existing && d.content) await prepareText(deps, d.mailingId, d.content);
   if (d.dryRun) {
     // A dry run may be repeated with the same id: each one refreshes the preview.
     const preview = await previewMailing(deps, conference, row);

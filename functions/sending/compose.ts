@@ -1,4 +1,4 @@
-import { isBulkKind, kindDefinition } from '../kinds/index.js';
+import { hasOrganizerContent, isBulkKind, kindDefinition } from '../kinds/index.js';
 import type { Env } from '../lib/config.js';
 import { fill } from '../render/fill.js';
 import { pickLocalized, RenderError } from '../render/format.js';
@@ -8,7 +8,7 @@ import { composeMime } from '../render/mime.js';
 import { preparedRenderer } from '../render/prepared.js';
 import { rsvpExpiry, rsvpUrl } from '../rsvp/token.js';
 import type { AgendaRow, ConferenceRow, DeliveryRow, MailingRow } from '../store/model.js';
-import { getAgenda, getConference, getMailing, type StoreDeps } from '../store/store.js';
+import { getAgenda, getConference, getMailing, getPreparedText, type StoreDeps } from '../store/store.js';
 import { loadUnsubscribeKeys, type UnsubscribeKeys, unsubscribeUrl } from '../unsubscribe/token.js';
 import { cachedReader } from './cache.js';
 import { conferenceInfo, mailDataFor } from './view-data.js';
@@ -45,18 +45,10 @@ function calendarsFor(
   return buildCalendars({ domain, conference: conferenceInfo(conference), language, ...entries });
 }
 
-// The mailing cache hands out the same row object for every delivery of a batch, so its prepared
-// text is unpacked once per row read.
-const prepared = new WeakMap<MailingRow, MarkdownRenderer>();
-
-function preparedOf(mailing: MailingRow): MarkdownRenderer {
-  let renderer = prepared.get(mailing);
-  if (renderer === undefined) {
-    renderer = preparedRenderer(mailing.content, mailing.preparedText);
-    prepared.set(mailing, renderer);
-  }
-  return renderer;
-}
+/** A renderer for kinds without organizer text: nothing of theirs is Markdown. */
+const noMarkdown: MarkdownRenderer = () => {
+  throw new RenderError('this kind of mail carries no organizer text');
+};
 
 /**
  * Builds a composer: delivery + mailing → the raw MIME message. The conference
@@ -68,9 +60,28 @@ function preparedOf(mailing: MailingRow): MarkdownRenderer {
 export function composerFor(
   store: StoreDeps,
   env: ComposeEnv,
+  /** Whose prepared text a mailing renders with (a test mail's is its mailing's); its own by default. */
+  options: { preparedFor?: (mailing: MailingRow) => string } = {},
 ): (delivery: MailTarget, mailing: MailingRow) => Promise<ComposedMail> {
   const conferences = cachedReader((id) => getConference(store, id), 30_000);
   const agendas = cachedReader((id) => getAgenda(store, id), 5_000);
+  // The organizer text intake prepared (render/prepared.ts), read and unpacked once per mailing
+  // and cache period, as the mailing row is.
+  const prepared = cachedReader(async (id) => getPreparedText(store, id), 10_000);
+  const renderers = new WeakMap<Uint8Array, { content: unknown; renderer: MarkdownRenderer }>();
+  const markdownOf = async (mailing: MailingRow): Promise<MarkdownRenderer> => {
+    if (!hasOrganizerContent(mailing.kind) || mailing.content === undefined) return noMarkdown;
+    const id = options.preparedFor?.(mailing) ?? mailing.mailingId;
+    const packed = await prepared(id);
+    const hit = packed && renderers.get(packed);
+    if (hit && hit.content === mailing.content) return hit.renderer;
+    // Not prepared (a mailing stored by an earlier version) is a passing fault: the clock
+    // prepares it (clock/sweep.ts), and the job comes back. A missing text is not cached.
+    if (packed === undefined) prepared.forget(id);
+    const renderer = preparedRenderer(mailing.content, packed);
+    if (packed) renderers.set(packed, { content: mailing.content, renderer });
+    return renderer;
+  };
 
   return async (delivery, mailing) => {
     // Reads first: a fault here is a passing one (thrown as it is, and retried by the sender).
@@ -82,9 +93,10 @@ export function composerFor(
       isBulkKind(mailing.kind) ||
       (delivery.recipient.inviteeId !== undefined && kindDefinition(mailing.kind).rsvpLink);
     const keys = needsKeys ? await loadUnsubscribeKeys(env) : undefined;
+    const markdown = await markdownOf(mailing);
     // The rest is pure: whatever fails in it fails the same way every time, so it is a RenderError.
     try {
-      return await build(delivery, mailing, conference, agenda, keys);
+      return await build(delivery, mailing, conference, agenda, keys, markdown);
     } catch (error) {
       if (error instanceof RenderError) throw error;
       throw new RenderError(error instanceof Error ? error.message : String(error), { cause: error });
@@ -97,6 +109,7 @@ export function composerFor(
     conference: ConferenceRow,
     agenda: AgendaRow | undefined,
     keys: UnsubscribeKeys | undefined,
+    markdown: MarkdownRenderer,
   ): Promise<ComposedMail> {
     const unsubscribe =
       keys && isBulkKind(mailing.kind)
@@ -116,7 +129,7 @@ export function composerFor(
           })
         : undefined;
     const data = mailDataFor(delivery, mailing, conference, agenda, unsubscribe ?? '', rsvp);
-    const rendered = fill(mailing.kind, delivery.recipient.language, data as never, preparedOf(mailing));
+    const rendered = fill(mailing.kind, delivery.recipient.language, data as never, markdown);
     // The configured sender identity is what SES verified; the conference's own From is used
     // only when it is on that domain.
     const senderDomain = env.SENDER_DOMAIN.toLowerCase();
@@ -179,5 +192,8 @@ export async function composeTestMail(
     updatedAt: '',
     expiresAt: 0,
   };
-  return composerFor(store, env)(delivery, { ...mailing, mailingId: `${mailing.mailingId}-test` });
+  return composerFor(store, env, { preparedFor: () => mailing.mailingId })(delivery, {
+    ...mailing,
+    mailingId: `${mailing.mailingId}-test`,
+  });
 }

@@ -21,6 +21,7 @@ import {
   oneOf,
   ownWrite,
   putIfAbsent,
+  putItem,
   queryAll,
 } from './table.js';
 import type { MailingMove } from './transitions.js';
@@ -48,6 +49,21 @@ export async function createMailing(
 }
 
 export const getMailing = (deps: StoreDeps, mid: string) => getItem<MailingRow>(deps, keys.mailing(mid));
+
+/**
+ * Writes a mailing's prepared organizer text (render/prepared.ts) before its row: a sender that
+ * sees the mailing finds it. Its own item, not an attribute of the row: the row is copied to gsi1
+ * on every counter write, and the text has its own 400 KB.
+ */
+export function putPreparedText(deps: StoreDeps, mid: string, packed: Uint8Array): Promise<unknown> {
+  // Kept as long as its mailing row (neither expires): a resend months later renders from it.
+  return putItem(deps, { ...keys.preparedText(mid), packed });
+}
+
+/** A mailing's prepared organizer text, or undefined. */
+export async function getPreparedText(deps: StoreDeps, mid: string): Promise<Uint8Array | undefined> {
+  return (await getItem<{ packed?: Uint8Array }>(deps, keys.preparedText(mid)))?.packed;
+}
 
 /**
  * Makes a mailing move (transitions.ts) if the mailing is in one of the move's from-states;

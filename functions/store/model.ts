@@ -10,6 +10,7 @@
  * | press contact | `CONF#<cid>` | `PRESS#<contactKey>` | | |
  * | press contact id → person | `CONF#<cid>` | `PRESSID#<contactId>` | | |
  * | session membership | `CONF#<cid>#SESSION#<sid>` | `REG#<contactKey>` | | |
+ * | organizer text of a mailing, rendered (render/prepared.ts) | `MAILING#<mid>` | `PREPARED` | | |
  * | mailing | `MAILING#<mid>` | `META` | `CONF#<cid>#MAILINGS` / `<createdAt>` | `SCHEDULED` / `<sendAt>` while scheduled; `OPEN` / `<mid>` while not final (see {@link mailingStateIndex}) |
  * | delivery | `MAILING#<mid>` | `DELIVERY#<contactKey>` | | `MAILING#<mid>#<state>` / `<contactKey>`, except `sent` and `delivered` (see {@link isIndexedState}) |
  * | suppression | `SUPPRESSION#<contactKey>` | `GLOBAL` or `CONF#<cid>` | `SUPPRESSIONS` / `<createdAt>` | |
@@ -75,6 +76,8 @@ export const keys = {
   membership: (cid: string, sid: string, ck: string) =>
     key(partitions.session(cid, sid), `${prefixes.registration}${ck}`),
   mailing: (mid: string) => key(partitions.mailing(mid), 'META'),
+  /** The organizer text of a mailing, rendered at intake (render/prepared.ts); on no index. */
+  preparedText: (mid: string) => key(partitions.mailing(mid), 'PREPARED'),
   /** A cancellation that arrived before its mailing's request (mailing/early-cancel.ts). */
   earlyCancel: (mid: string) => key(partitions.mailing(mid), 'CANCELLED-BEFORE-REQUEST'),
   delivery: (mid: string, ck: string) => key(partitions.mailing(mid), `${prefixes.delivery}${ck}`),
@@ -249,11 +252,6 @@ export interface MailingRow {
   kind: MailKind;
   audience: Audience;
   content?: MailingContent;
-  /**
-   * The content's Markdown as HTML and text, rendered once at intake and gzipped
-   * (`functions/render/prepared.ts`); the sender fills from it and does not load markdown-it.
-   */
-  preparedText?: Uint8Array;
   state: MailingState;
   requestedBy: string;
   sendAt?: string;

@@ -3,10 +3,20 @@ import { readFile } from 'node:fs/promises';
 import * as cheerio from 'cheerio';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { getMailing, listRejections } from '../../functions/store/store.js';
+import { UnprocessableEventError } from '../../functions/lib/errors.js';
+import { enqueueSendJobs } from '../../functions/mailing/plan.js';
+import { prepareText } from '../../functions/mailing/prepared-text.js';
+import { getPreparedText } from '../../functions/store/store.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
-import { acceptedFor, fixture, mailingRequest, sendAndWait, sendEvent, storeOf } from './support/pipeline.js';
-import { seedRegistrations } from './support/seed.js';
+import {
+  acceptedFor,
+  fixture,
+  intakeDepsOf,
+  mailingRequest,
+  sendAndWait,
+  storeOf,
+} from './support/pipeline.js';
+import { seedDelivery, seedMailing, seedRegistrations } from './support/seed.js';
 
 const cid = 'dushanbe-2022';
 
@@ -38,8 +48,7 @@ describe('organizer text prepared at intake', () => {
       },
     );
     await sendAndWait(stack.current, request);
-    const row = await getMailing(store(), 'prepared-announcement');
-    expect(row?.preparedText).toBeInstanceOf(Uint8Array);
+    expect(await getPreparedText(store(), 'prepared-announcement')).toBeInstanceOf(Uint8Array);
     const mail = await eventually(
       async () => {
         const found = acceptedFor(stack.current, 'prepared-announcement');
@@ -93,24 +102,47 @@ describe('organizer text prepared at intake', () => {
     expect([...seen].sort()).toEqual(['ar', 'en', 'ru']);
   });
 
-  it('rejects, with its reason, a body too large to store with its rendering', async () => {
-    // Random text hardly compresses: three languages of it, and their HTML and text, exceed the row.
-    const noise = () => randomBytes(60_000).toString('base64');
-    const request = mailingRequest(
-      'prepared-too-large',
-      { roles: ['delegate'] },
-      {
-        kind: 'announcement',
-        content: { subject: { en: 'Large' }, body: { en: noise(), ru: noise(), ar: noise() } },
+  it('sends a mailing stored without its prepared text (an earlier version) once the clock has prepared it', async () => {
+    const mailingId = 'prepared-upgrade';
+    await seedMailing(store(), {
+      mailingId,
+      conferenceId: cid,
+      kind: 'announcement',
+      content: { subject: { en: 'Before the upgrade' }, body: { en: 'Registration closes **Friday**.' } },
+    });
+    expect(await getPreparedText(store(), mailingId)).toBeUndefined();
+    await seedDelivery(store(), { mailingId, conferenceId: cid }, 'upgrade@example.org');
+    await enqueueSendJobs(intakeDepsOf(stack.current), [{ mailingId, contactKey: 'upgrade@example.org' }]);
+    // Imported once the stack has set the environment, as the runner does.
+    const { handler } = await import('../../functions/clock.js');
+    const [mail] = await eventually(
+      async () => {
+        await handler();
+        const found = acceptedFor(stack.current, mailingId);
+        return found.length > 0 ? found : undefined;
       },
+      { what: 'the mailing sent after its text was prepared' },
     );
-    await sendEvent(stack.current, request);
-    const rejection = await eventually(
-      async () => (await listRejections(store(), 1000)).find((r) => r.eventId === request.id),
-      { what: 'the rejection of the large mailing' },
+    if (!mail) throw new Error('no mail');
+    const parsed = await simpleParser(await readFile(mail.emlPath));
+    const $ = cheerio.load(String(parsed.html));
+    expect($('strong').toArray().map((e) => $(e).text())).toContain('Friday');
+    expect(acceptedFor(stack.current, mailingId)).toHaveLength(1);
+  });
+
+  it('refuses a body too large to store with its rendering, and stores nothing', async () => {
+    // Random text hardly compresses: three languages of 100,000 characters (the most an event
+    // may carry), as HTML and text, exceed an item. The intake records this as the event's rejection.
+    const noise = () => randomBytes(75_000).toString('base64');
+    const error = await prepareText(store(), 'prepared-too-large', {
+      subject: { en: 'Large' },
+      body: { en: noise(), ru: noise(), ar: noise() },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnprocessableEventError);
+    expect(error).toMatchObject({ code: 'content_too_large' });
+    expect(String((error as Error).message)).toMatch(
+      /^data\.content: the body rendered comes to \d+ KB packed, more than a mailing can hold/,
     );
-    expect(rejection.code).toBe('content_too_large');
-    expect(rejection.reason).toMatch(/^data\.content: .* KB, more than a mailing can hold/);
-    expect(await getMailing(store(), 'prepared-too-large')).toBeUndefined();
+    expect(await getPreparedText(store(), 'prepared-too-large')).toBeUndefined();
   });
 });

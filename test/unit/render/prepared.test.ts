@@ -4,10 +4,15 @@ import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { type Sample, sampleRecipient, samplesFor } from '../../../demo/samples.js';
 import { prepareMarkdown } from '../../../functions/render/markdown.js';
-import { packPrepared, preparedRenderer } from '../../../functions/render/prepared.js';
+import {
+  coversContent,
+  packPrepared,
+  preparedRenderer,
+  TextNotPreparedError,
+} from '../../../functions/render/prepared.js';
 import { renderApi } from './built.js';
 
-const { render, LANGUAGES, RenderError } = renderApi;
+const { render, LANGUAGES } = renderApi;
 const { fill } = await import('../../../functions/render/fill.js');
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -35,11 +40,25 @@ describe('organizer text prepared at intake (functions/render/prepared.ts)', () 
     }
   });
 
-  it('refuses a text it was not given, a missing packing and one that does not match', () => {
+  it('answers by the text itself, whatever order the languages come back in', () => {
     const packed = packPrepared({ body }, prepareMarkdown);
-    expect(() => preparedRenderer({ body }, packed)('**another**')).toThrow(RenderError);
-    expect(() => preparedRenderer({ body }, undefined)(body.en)).toThrow(/not prepared at intake/);
-    expect(() => preparedRenderer({ body: { en: body.en } }, packed)).toThrow(/does not match/);
+    // A DynamoDB map keeps no order: the same body read back with its keys the other way round.
+    const reordered = { ar: body.ar, ru: body.ru, en: body.en };
+    const markdown = preparedRenderer({ body: reordered }, packed);
+    for (const text of Object.values(body)) expect(markdown(text)).toEqual(prepareMarkdown(text));
+  });
+
+  it('refuses a text it was not made from: missing, from other content, or another text', () => {
+    const packed = packPrepared({ body }, prepareMarkdown);
+    expect(() => preparedRenderer({ body }, undefined)).toThrow(TextNotPreparedError);
+    expect(() => preparedRenderer({ body: { ...body, ru: 'Другой **текст**' } }, packed)).toThrow(
+      TextNotPreparedError,
+    );
+    expect(() => preparedRenderer({ body }, packed)('**another**')).toThrow(TextNotPreparedError);
+    expect(coversContent({ body }, packed)).toBe(true);
+    expect(coversContent({ body: { en: 'changed' } }, packed)).toBe(false);
+    expect(coversContent({ body }, new Uint8Array([1, 2, 3]))).toBe(false);
+    expect(coversContent({ body }, undefined)).toBe(false);
   });
 
   it('keeps markdown-it and MJML out of the sender bundle', async () => {
