@@ -23,6 +23,7 @@ import {
   type DeliveryState,
   deliveryStateIndex,
   isIndexedState,
+  keys,
   type MailingRow,
 } from '../store/model.js';
 import { getConference, getDelivery, getMailing } from '../store/store.js';
@@ -347,9 +348,13 @@ export async function mailingView(deps: ApiDeps, mailingId: string) {
 
 export type MailingView = Awaited<ReturnType<typeof mailingView>>;
 
+/** How many pages of a partition one filtered listing reads at most (`sent`, `delivered`). */
+const FILTERED_READS = 10;
+
 /**
  * One page of a mailing's deliveries, optionally in one state and/or whose address starts with
- * `q` (a key condition on the contact key, the lower-cased address: no scan, no filter).
+ * `q` (a key condition on the contact key, the lower-cased address: no scan). A state gsi2 lists
+ * is read from it; `sent` and `delivered` from the mailing's partition, filtered on the state.
  */
 export async function deliveriesPage(
   deps: ApiDeps,
@@ -366,17 +371,34 @@ export async function deliveriesPage(
   const db = deps.pipeline.db;
   const table = deps.pipeline.table;
   if (state && !isIndexedState(state as DeliveryState)) {
-    // `sent` and `delivered` are not on gsi2: the partition, filtered (a page may hold fewer).
-    const page = await db.send(
-      new QueryCommand({
-        TableName: table,
-        ...inPartitionInState(mailingId, state as DeliveryState, q),
-        Limit: limit,
-        ExclusiveStartKey: start,
-      }),
-    );
-    const items = ((page.Items ?? []) as DeliveryRow[]).map(deliveryListing);
-    const next = encodeCursor(page.LastEvaluatedKey);
+    // `sent` and `delivered` are not on gsi2: the partition, filtered. DynamoDB applies `Limit`
+    // before the filter, so this reads on until the page is full, the partition ends, or it has
+    // read FILTERED_READS pages (then the page is short, and its cursor goes on from there).
+    const rows: DeliveryRow[] = [];
+    let from = start;
+    let after: Record<string, unknown> | undefined;
+    for (let reads = 0; reads < FILTERED_READS; reads++) {
+      const page = await db.send(
+        new QueryCommand({
+          TableName: table,
+          ...inPartitionInState(mailingId, state as DeliveryState, q),
+          Limit: Math.max(limit, 100),
+          ExclusiveStartKey: from,
+        }),
+      );
+      const found = (page.Items ?? []) as DeliveryRow[];
+      const room = limit - rows.length;
+      rows.push(...found.slice(0, room));
+      if (found.length > room) {
+        after = keys.delivery(mailingId, (rows.at(-1) as DeliveryRow).contactKey);
+        break;
+      }
+      after = page.LastEvaluatedKey;
+      if (after === undefined || rows.length === limit) break;
+      from = after;
+    }
+    const items = rows.map(deliveryListing);
+    const next = encodeCursor(after);
     return next ? { items, next } : { items };
   }
   if (state) {

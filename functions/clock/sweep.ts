@@ -114,11 +114,12 @@ const recountDue = (m: MailingRow | undefined): boolean =>
   (m as RecountFlag | undefined)?.[RECOUNT_DUE] !== undefined;
 
 async function recount(deps: SweepDeps, mailing: MailingRow): Promise<void> {
-  if ((await compareCounters(deps, mailing)).agree) {
+  const compared = await compareCounters(deps, mailing);
+  if (compared.agree) {
     await clearRecount(deps, mailing);
     return;
   }
-  await repairCounters(deps, mailing, deps.countersQuietMs ?? COUNTERS_QUIET_MS);
+  await repairCounters(deps, mailing, deps.countersQuietMs ?? COUNTERS_QUIET_MS, compared);
 }
 
 /**
@@ -177,11 +178,13 @@ export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
       // passed them, and the page is never retried): the cancellation goes over them again.
       if ((await deliveriesInState(deps, mailing.mailingId, 'queued', { limit: 1 })).items.length > 0)
         await cancelPage(deps, mailing.mailingId);
-      // Its cancellation moved rows with single counter writes that can be lost like a flush:
-      // it leaves the list only once they agree with the rows, repaired after the quiet period.
-      else if ((await compareCounters(deps, mailing)).agree)
-        await closeCancelledMailing(deps, mailing.mailingId);
-      else await repairCounters(deps, mailing, deps.countersQuietMs ?? COUNTERS_QUIET_MS);
+      else {
+        // Its cancellation moved rows with single counter writes that can be lost like a flush:
+        // it leaves the list only once they agree with the rows, repaired after the quiet period.
+        const compared = await compareCounters(deps, mailing);
+        if (compared.agree) await closeCancelledMailing(deps, mailing.mailingId);
+        else await repairCounters(deps, mailing, deps.countersQuietMs ?? COUNTERS_QUIET_MS, compared);
+      }
     } else {
       await requeueStaleQueued(deps, mailing);
     }
@@ -202,10 +205,11 @@ export async function sweepOpenMailings(deps: SweepDeps): Promise<SweepResult> {
       // continuation) can each count only what they read, and a row the loser wrote is then
       // neither counted nor enqueued: the mailing stays `sending`, the stale re-enqueue above
       // sends the row, and the recount sets counters and total from the rows.
-      if ((await compareCounters(deps, latest)).agree) {
+      const compared = await compareCounters(deps, latest);
+      if (compared.agree) {
         if (await setMailingState(deps, mailing.mailingId, MAILING_MOVES.complete))
           result.completed.push(mailing.mailingId);
-      } else await repairCounters(deps, latest, deps.countersQuietMs ?? COUNTERS_QUIET_MS);
+      } else await repairCounters(deps, latest, deps.countersQuietMs ?? COUNTERS_QUIET_MS, compared);
     }
   }
   return result;

@@ -214,12 +214,15 @@ export async function repairCounters(
   deps: StoreDeps,
   mailing: Checked,
   quietMs: number,
+  /** The caller's {@link compareCounters} of this same read of the mailing, to spare a second pass. */
+  compared?: Awaited<ReturnType<typeof compareCounters>>,
 ): Promise<Record<DeliveryState, number> | undefined> {
-  const inFlight =
-    (await countState(deps, mailing.mailingId, 'queued')) +
-    (await countState(deps, mailing.mailingId, 'sending'));
+  const inFlight = compared
+    ? compared.wanted.queued
+    : (await countState(deps, mailing.mailingId, 'queued')) +
+      (await countState(deps, mailing.mailingId, 'sending'));
   if (inFlight > 0) return undefined;
-  const { wanted, current, total, agree } = await compareCounters(deps, mailing);
+  const { wanted, current, total, agree } = compared ?? (await compareCounters(deps, mailing));
   if (agree) return undefined;
   const seen = JSON.stringify({ current, wanted, total, movedAt: mailing.countersMovedAt ?? null });
   const names: Record<string, string> = { '#check': 'counterCheck' };

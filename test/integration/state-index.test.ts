@@ -8,7 +8,7 @@ import { DELIVERY_MOVES } from '../../functions/store/transitions.js';
 import { localApiDeps } from '../../local/console.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import { fixture, mailingRequest, sendAndWait, storeOf } from './support/pipeline.js';
-import { seedRegistrations } from './support/seed.js';
+import { seedDelivery, seedMailing, seedRegistrations } from './support/seed.js';
 
 const cid = 'dushanbe-2022';
 
@@ -92,5 +92,45 @@ describe('the by-state index leaves sent and delivered out', () => {
     expect(await onIndex(mailingId, 'bounced')).toEqual([one]);
     expect((await listDeliveries(store(), mailingId, 'bounced')).map((d) => d.contactKey)).toEqual([one]);
     expect(await countRows(store(), mailingId)).toMatchObject({ delivered: 3, bounced: 1 });
+  });
+
+  /** Moves a seeded, queued delivery through the sender's own moves to `sent`. */
+  async function sendByHand(mailingId: string, contactKey: string): Promise<void> {
+    await transitionDelivery(store(), mailingId, contactKey, DELIVERY_MOVES.claim, {
+      set: { leaseOwner: 'test', leaseUntil: Date.now() + 60_000 },
+    });
+    await transitionDelivery(store(), mailingId, contactKey, DELIVERY_MOVES.markSubmitting);
+    await transitionDelivery(store(), mailingId, contactKey, DELIVERY_MOVES.recordSent, {
+      set: { sesMessageId: `by-hand-${contactKey}` },
+      remove: ['leaseOwner', 'leaseUntil'],
+    });
+  }
+
+  it('keeps a `sent` delivery off the index, and pages a few of them out of many others', async () => {
+    const mailing = { mailingId: 'state-index-paging', conferenceId: cid };
+    await seedMailing(store(), mailing);
+    const addresses = Array.from({ length: 120 }, (_, i) => `page-${String(i).padStart(3, '0')}@example.org`);
+    for (let i = 0; i < addresses.length; i += 40)
+      await Promise.all(addresses.slice(i, i + 40).map((a) => seedDelivery(store(), mailing, a)));
+    // The last three in key order: a page must read past the 117 queued ones before them.
+    const sent = addresses.slice(-3);
+    for (const address of sent) await sendByHand(mailing.mailingId, address);
+
+    expect(await onIndex(mailing.mailingId, 'sent')).toEqual([]);
+    expect(await onIndex(mailing.mailingId, 'queued')).toHaveLength(117);
+    expect((await listDeliveries(store(), mailing.mailingId, 'sent')).map((d) => d.contactKey)).toEqual(sent);
+    expect(await countRows(store(), mailing.mailingId)).toMatchObject({ queued: 117, sending: 0, sent: 3 });
+
+    const api = localApiDeps(stack.current);
+    const first = await deliveriesPage(api, mailing.mailingId, { state: 'sent', limit: '2' });
+    expect(first.items.map((i) => i.email)).toEqual(sent.slice(0, 2));
+    expect(first.next).toBeDefined();
+    const second = await deliveriesPage(api, mailing.mailingId, {
+      state: 'sent',
+      limit: '2',
+      cursor: first.next,
+    });
+    expect(second.items.map((i) => i.email)).toEqual(sent.slice(2));
+    expect(second.next).toBeUndefined();
   });
 });
