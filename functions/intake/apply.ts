@@ -11,7 +11,7 @@ import { recipientOf } from '../mailing/audience.js';
 import { derivedMailingId, reservedFamilyOf } from '../mailing/derived-ids.js';
 import { applyEarlyCancel, recordEarlyCancel } from '../mailing/early-cancel.js';
 import { cancelPage, continueLater, firstPhase, type PipelineDeps } from '../mailing/plan.js';
-import { prepareText } from '../mailing/prepared-text.js';
+import { ensurePreparedText, prepareText } from '../mailing/prepared-text.js';
 import { previewMailing } from '../mailing/preview.js';
 import { sendOne } from '../mailing/single.js';
 import type { MailingRow, MailKind, PressRow, RegistrationRow } from '../store/model.js';
@@ -290,6 +290,16 @@ async function applyPressRemoved(
   await putPress(deps, { ...existing, status: 'removed', eventTime: eventInstant(event.time) });
 }
 
+/**
+ * Creates the mailing row; when another intake created it first (the same id requested twice at
+ * once, perhaps with other content), the prepared text is made to match the row that won.
+ */
+async function createOrMatch(deps: PipelineDeps, row: Parameters<typeof createMailing>[1]): Promise<void> {
+  if (await createMailing(deps, row)) return;
+  const stored = await getMailing(deps, row.mailingId);
+  if (stored) await ensurePreparedText(deps, stored, { anyState: true });
+}
+
 async function applyMailingRequested(
   deps: PipelineDeps,
   event: IntakeEventOf<'mailing.requested'>,
@@ -337,7 +347,7 @@ async function applyMailingRequested(
   if (d.dryRun) {
     // A dry run may be repeated with the same id: each one refreshes the preview.
     const preview = await previewMailing(deps, conference, row);
-    if (!existing) await createMailing(deps, { ...row, preview });
+    if (!existing) await createOrMatch(deps, { ...row, preview });
     else if (existing.state === 'dry-run')
       await setMailingState(deps, d.mailingId, MAILING_MOVES.refreshPreview, { preview });
     return;
@@ -354,7 +364,7 @@ async function applyMailingRequested(
       },
     );
   } else if (!existing) {
-    await createMailing(deps, row);
+    await createOrMatch(deps, row);
   }
   // A cancellation that came first cancels it before anything is planned.
   await applyEarlyCancel(deps, d.mailingId, d.conferenceId);

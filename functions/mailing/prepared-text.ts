@@ -32,13 +32,19 @@ export async function prepareText(
 const SENDABLE: ReadonlySet<MailingRow['state']> = new Set(['planning', 'sending', 'paused']);
 
 /**
- * Prepares the text of a mailing that may still send and has none (or one made from other
- * content). Returns whether it wrote one. A text too large to store is left unprepared: its
- * deliveries then fail with that reason once the sender's retries run out.
+ * Prepares the text of a mailing that may still send (or, with `anyState`, any mailing) and has
+ * none, or one made from other content. Returns whether it wrote one. A text too large to store
+ * (only a mailing stored by an earlier version can have one) is left unprepared: the sender treats
+ * a missing text as a passing fault, so its deliveries fail once their retries run out, with
+ * "the organizer text has not been prepared yet" as the reason.
  */
-export async function ensurePreparedText(deps: StoreDeps, mailing: MailingRow): Promise<boolean> {
-  if (!hasOrganizerContent(mailing.kind) || mailing.content === undefined || !SENDABLE.has(mailing.state))
-    return false;
+export async function ensurePreparedText(
+  deps: StoreDeps,
+  mailing: MailingRow,
+  options: { anyState?: boolean } = {},
+): Promise<boolean> {
+  if (!hasOrganizerContent(mailing.kind) || mailing.content === undefined) return false;
+  if (options.anyState !== true && !SENDABLE.has(mailing.state)) return false;
   if (coversContent(mailing.content, await getPreparedText(deps, mailing.mailingId))) return false;
   try {
     await prepareText(deps, mailing.mailingId, mailing.content);

@@ -75,12 +75,17 @@ export function composerFor(
     const packed = await prepared(id);
     const hit = packed && renderers.get(packed);
     if (hit && hit.content === mailing.content) return hit.renderer;
-    // Not prepared (a mailing stored by an earlier version) is a passing fault: the clock
-    // prepares it (clock/sweep.ts), and the job comes back. A missing text is not cached.
-    if (packed === undefined) prepared.forget(id);
-    const renderer = preparedRenderer(mailing.content, packed);
-    if (packed) renderers.set(packed, { content: mailing.content, renderer });
-    return renderer;
+    try {
+      const renderer = preparedRenderer(mailing.content, packed);
+      if (packed) renderers.set(packed, { content: mailing.content, renderer });
+      return renderer;
+    } catch (error) {
+      // Not prepared, or not for this content (a mailing stored by an earlier version), is a
+      // passing fault: the clock prepares it (clock/sweep.ts) and the job comes back. Nothing
+      // of it is kept, so the next job reads the item again.
+      prepared.forget(id);
+      throw error;
+    }
   };
 
   return async (delivery, mailing) => {

@@ -37,7 +37,7 @@ const FINAL_DELIVERY = new Set([
 const FINAL_MAILING = new Set(['complete', 'cancelled']);
 /** What a passing fault looks like in a recorded reason: none of these may make a delivery `failed`. */
 const PASSING =
-  /throttl|rate exceeded|ServiceUnavailable|InternalServerError|InternalFailure|ECONNRESET|socket hang up|TimeoutError|timed out/i;
+  /throttl|rate exceeded|ServiceUnavailable|InternalServerError|InternalFailure|ECONNRESET|socket hang up|TimeoutError|timed out|TextNotPrepared|not been prepared/i;
 
 const tagOf = (mailingId: string) => mailingId.replace(/[^A-Za-z0-9_-]/g, '_');
 

@@ -3,10 +3,15 @@ import { readFile } from 'node:fs/promises';
 import * as cheerio from 'cheerio';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { validateIntakeEvent } from '../../functions/events/schemas.js';
+import { applyEvent } from '../../functions/intake/apply.js';
 import { UnprocessableEventError } from '../../functions/lib/errors.js';
-import { enqueueSendJobs } from '../../functions/mailing/plan.js';
 import { prepareText } from '../../functions/mailing/prepared-text.js';
-import { getPreparedText } from '../../functions/store/store.js';
+import { coversContent } from '../../functions/render/prepared.js';
+import type { SenderMetric } from '../../functions/sending/lease.js';
+import { sendOne } from '../../functions/sending/send.js';
+import { getDelivery, getMailing, getPreparedText } from '../../functions/store/store.js';
+import { hookedDb } from './support/hooked-db.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import {
   acceptedFor,
@@ -17,12 +22,13 @@ import {
   storeOf,
 } from './support/pipeline.js';
 import { seedDelivery, seedMailing, seedRegistrations } from './support/seed.js';
+import { senderDeps } from './support/sender.js';
 
 const cid = 'dushanbe-2022';
 
 /**
  * Issue 15 (the sender bundle): organizer Markdown is rendered once, at intake, and the sender
- * fills from what the mailing row carries. Read from the outside: the mail each language got.
+ * fills from the text stored beside the mailing. Read from the outside: the mail each language got.
  */
 describe('organizer text prepared at intake', () => {
   const stack = useLocalStack({ environment: { SEND_RATE_PER_INVOCATION: '1000' } });
@@ -102,7 +108,7 @@ describe('organizer text prepared at intake', () => {
     expect([...seen].sort()).toEqual(['ar', 'en', 'ru']);
   });
 
-  it('sends a mailing stored without its prepared text (an earlier version) once the clock has prepared it', async () => {
+  it('holds a mailing stored without its prepared text (an earlier version) until the clock has prepared it', async () => {
     const mailingId = 'prepared-upgrade';
     await seedMailing(store(), {
       mailingId,
@@ -111,23 +117,76 @@ describe('organizer text prepared at intake', () => {
       content: { subject: { en: 'Before the upgrade' }, body: { en: 'Registration closes **Friday**.' } },
     });
     expect(await getPreparedText(store(), mailingId)).toBeUndefined();
-    await seedDelivery(store(), { mailingId, conferenceId: cid }, 'upgrade@example.org');
-    await enqueueSendJobs(intakeDepsOf(stack.current), [{ mailingId, contactKey: 'upgrade@example.org' }]);
-    // Imported once the stack has set the environment, as the runner does.
+    const contactKey = 'upgrade@example.org';
+    await seedDelivery(store(), { mailingId, conferenceId: cid }, contactKey);
+    // The sender finds no text: a passing fault, retried; nothing claimed, nothing failed.
+    const metrics: SenderMetric[] = [];
+    const deps = senderDeps(stack.current, metrics);
+    expect(await sendOne(deps, { mailingId, contactKey })).toBe('retry');
+    expect(metrics).toContain('Retried');
+    expect((await getDelivery(store(), mailingId, contactKey))?.state).toBe('queued');
+    expect(acceptedFor(stack.current, mailingId)).toHaveLength(0);
+    // The clock prepares it; the job, come back, sends the body.
     const { handler } = await import('../../functions/clock.js');
-    const [mail] = await eventually(
-      async () => {
-        await handler();
-        const found = acceptedFor(stack.current, mailingId);
-        return found.length > 0 ? found : undefined;
-      },
-      { what: 'the mailing sent after its text was prepared' },
-    );
+    await handler();
+    expect(await getPreparedText(store(), mailingId)).toBeInstanceOf(Uint8Array);
+    expect(
+      await sendOne(senderDeps(stack.current, metrics), { mailingId, contactKey, retries: 1, faults: 1 }),
+    ).toBe('sent');
+    const [mail] = acceptedFor(stack.current, mailingId);
     if (!mail) throw new Error('no mail');
     const parsed = await simpleParser(await readFile(mail.emlPath));
     const $ = cheerio.load(String(parsed.html));
-    expect($('strong').toArray().map((e) => $(e).text())).toContain('Friday');
+    expect(
+      $('strong')
+        .toArray()
+        .map((e) => $(e).text()),
+    ).toContain('Friday');
     expect(acceptedFor(stack.current, mailingId)).toHaveLength(1);
+  });
+
+  it('matches the prepared text to the row that won when one mailing id is requested twice at once', async () => {
+    await sendAndWait(stack.current, fixture('conference.upserted'));
+    const eventOf = (body: string) => {
+      const parsed = validateIntakeEvent(
+        mailingRequest(
+          'prepared-race',
+          { roles: ['delegate'] },
+          { kind: 'announcement', dryRun: true, content: { subject: { en: 'Race' }, body: { en: body } } },
+        ),
+      );
+      if (!parsed.ok) throw new Error('invalid test event');
+      return parsed.event;
+    };
+    const isRowPut = (name: string, input: string) =>
+      name === 'PutItemCommand' && input.includes('prepared-race') && input.includes('"META"');
+    // B writes its text, then, at its row's put, lets A write its text and reach its own row's put;
+    // B's row wins, and A, whose row then fails, must not leave its text behind it.
+    let aAtRow!: () => void;
+    const aReachedRow = new Promise<void>((resolve) => (aAtRow = resolve));
+    let bCreated!: () => void;
+    const bDone = new Promise<void>((resolve) => (bCreated = resolve));
+    let a: Promise<void> | undefined;
+    const dbA = hookedDb(stack.current, async ({ name, input, next }) => {
+      if (isRowPut(name, input)) {
+        aAtRow();
+        await bDone;
+      }
+      return next();
+    });
+    const dbB = hookedDb(stack.current, async ({ name, input, next }) => {
+      if (!isRowPut(name, input)) return next();
+      a = applyEvent(intakeDepsOf(stack.current, dbA), eventOf('First **body**.'));
+      await aReachedRow;
+      const answer = await next();
+      bCreated();
+      return answer;
+    });
+    await applyEvent(intakeDepsOf(stack.current, dbB), eventOf('Second **body**.'));
+    await a;
+    const row = await getMailing(store(), 'prepared-race');
+    expect(row?.content?.body.en).toBe('Second **body**.');
+    expect(coversContent(row?.content as never, await getPreparedText(store(), 'prepared-race'))).toBe(true);
   });
 
   it('refuses a body too large to store with its rendering, and stores nothing', async () => {
