@@ -95,11 +95,21 @@ export function dynamoSlotClaims(deps: Pick<StoreDeps, 'db' | 'table'>): SlotCla
 }
 
 /**
- * A sender environment's view of the shared schedule: {@link plan} says how
- * many sends the batch may make, {@link acquire} waits for the next slot
- * (claiming a block for the rest of the batch when it has none left),
- * {@link finish} gives back what the batch did not use. Same interface as the
- * per-sender {@link Pacer} for `sendOne`.
+ * A sender environment's view of the shared schedule. {@link plan} says how
+ * many sends the batch may make; {@link reserve} takes the next slot (claiming a
+ * block for the rest of the batch when it has none left) without waiting for
+ * it; {@link ready} waits until the slot is one `submitting` mark away and says
+ * whether it is still on time; {@link waitUntil} waits out the rest;
+ * {@link finish} gives back what the batch did not use.
+ *
+ * Sends `R` slots apart are `1 s / headroom` apart, so a send later than that
+ * margin (10 ms at 0.99) can share a rolling second with the send `R` slots on,
+ * which SES throttles. The sender reserves before its claim (a reservation may
+ * read and write the table), waits for the slot after the claim and before the
+ * mark, and calls SES when the mark is written: only the mark's round trip, whose
+ * time this environment measures, stands between the slot and the call. A slot
+ * that the wait finds gone by (a busy machine, a slow claim) passes unused and
+ * the sender reserves another: a slot lost instead of a throttled call.
  */
 export class FleetPacer {
   private slots: number[] = [];
@@ -110,12 +120,18 @@ export class FleetPacer {
   private prefetched = 0;
   private refilling: Promise<void> | undefined;
   private readonly intervalUs: number;
+  /** Moving averages (ms) of the claim (reservation to {@link ready}) and the mark ({@link ready} to {@link waitUntil}). */
+  private claimMs = 10;
+  private markMs = 10;
+  /** The mark's mean deviation (ms): {@link ready} wakes early by the mark's mean plus four of these, as TCP's RTO does. */
+  private markDevMs = 5;
+  /** When each reservation was handed out, and when its {@link ready} returned (ms), by slot time. */
+  private readonly reservedAt = new Map<number, number>();
+  private readonly readyAt = new Map<number, number>();
 
   /**
    * @param maxBlock the most slots one claim takes (the sender's batch size)
-   * @param lateMs how late a slot claimed ahead may still be used. Sends `R` slots apart are
-   *   `1 s / headroom` apart, so a send later than that margin (10 ms at 0.99) could share a
-   *   rolling second with the send `R` slots on; such a slot is skipped, costing rate, not a throttle.
+   * @param lateMs how late a send may leave after its slot: the headroom's margin, 10 ms at 0.99
    */
   constructor(
     private readonly claims: SlotClaims,
@@ -135,8 +151,8 @@ export class FleetPacer {
     this.used = 0;
   }
 
-  /** Waits until this sender may send once more; returns the slot's time (epoch ms). */
-  async acquire(): Promise<number> {
+  /** Takes this sender's next send slot without waiting for it; returns its time (epoch ms). */
+  async reserve(): Promise<number> {
     for (;;) {
       while (this.slots.length === 0) {
         this.refilling ??= this.refill().finally(() => {
@@ -145,16 +161,59 @@ export class FleetPacer {
         await this.refilling;
       }
       const at = (this.slots.shift() as number) / 1000;
-      const wait = at - this.now();
-      // A slot claimed ahead by the previous batch may have gone by during the gap: too late to
-      // use safely, it passes unused. (A block claimed for this batch starts a lead ahead.)
+      // A slot claimed ahead by the previous batch may have gone by during the gap, or be too
+      // near to outlast the claim and the mark: it passes unused. (A fresh block starts a lead ahead.)
       if (this.prefetched > 0) {
         this.prefetched--;
-        if (wait < -this.lateMs) continue;
+        if (at - this.now() < this.claimMs + this.markMs - this.lateMs) continue;
       }
       this.expected = Math.max(0, this.expected - 1);
       this.used++;
-      if (wait > 0) await this.sleep(wait);
+      this.reservedAt.set(at, this.now());
+      return at;
+    }
+  }
+
+  /**
+   * Waits until the slot is a slow mark's round trip away (mean plus four deviations: waking
+   * early costs nothing, the rest is waited out after the mark). False when even the mean
+   * round trip would make the call late: the slot passes unused and the caller reserves another. No I/O.
+   */
+  async ready(at: number): Promise<boolean> {
+    let now = this.now();
+    const reserved = this.reservedAt.get(at);
+    if (reserved !== undefined) {
+      this.reservedAt.delete(at);
+      this.claimMs = average(this.claimMs, now - reserved);
+    }
+    const wake = at - this.markMs - 4 * this.markDevMs;
+    if (wake > now) {
+      await this.sleep(wake - now);
+      now = this.now();
+    }
+    if (now + this.markMs > at + this.lateMs) return false;
+    this.readyAt.set(at, now);
+    return true;
+  }
+
+  /** Waits for the slot's time itself: the SES call's moment. No I/O. */
+  async waitUntil(at: number): Promise<void> {
+    const now = this.now();
+    const ready = this.readyAt.get(at);
+    if (ready !== undefined) {
+      this.readyAt.delete(at);
+      this.markDevMs = average(this.markDevMs, Math.abs(now - ready - this.markMs));
+      this.markMs = average(this.markMs, now - ready);
+    }
+    if (at > now) await this.sleep(at - now);
+  }
+
+  /** Reserves and waits at once, for a caller with no claim or mark to make (tests). */
+  async acquire(): Promise<number> {
+    for (;;) {
+      const at = await this.reserve();
+      if (!(await this.ready(at))) continue;
+      await this.waitUntil(at);
       return at;
     }
   }
@@ -179,6 +238,8 @@ export class FleetPacer {
     const used = this.used;
     this.expected = 0;
     this.used = 0;
+    this.reservedAt.clear();
+    this.readyAt.clear();
     if (first !== undefined) {
       this.slots = [];
       this.prefetched = 0;
@@ -193,14 +254,23 @@ export class FleetPacer {
     }
   }
 
+  /**
+   * How far ahead of now a fresh block starts: enough for the claim and the mark (twice their
+   * measured averages), never less than ten slots or 100 ms (whichever is less), nor more than a second.
+   */
+  private leadUs(): number {
+    const floor = Math.min(100_000, 10 * this.intervalUs);
+    return Math.round(Math.min(1_000_000, Math.max(floor, 2 * (this.claimMs + this.markMs) * 1000)));
+  }
+
   private async refill(): Promise<void> {
     const count = Math.min(this.maxBlock, Math.max(1, this.expected));
-    // The block starts a little ahead of now (ten slots, at most 100 ms), so the claim's own
-    // round trip does not make its first slots late.
-    const lead = Math.min(100_000, 10 * this.intervalUs);
-    const now = Math.round(this.now() * 1000) + lead;
+    const now = Math.round(this.now() * 1000) + this.leadUs();
     const start = await this.claims.claim(count, this.intervalUs, now, this.blockEnd >= now);
     this.slots = Array.from({ length: count }, (_, i) => start + i * this.intervalUs);
     this.blockEnd = start + count * this.intervalUs;
   }
 }
+
+/** A moving average that follows the last few samples. */
+const average = (mean: number, sample: number) => 0.8 * mean + 0.2 * Math.max(0, sample);

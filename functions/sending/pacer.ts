@@ -20,15 +20,31 @@ export class Pacer {
     if (!(burst >= 1)) throw new RangeError(`burst must be at least 1, got ${burst}`);
   }
 
-  /** Waits until this sender may send once more. */
-  async acquire(): Promise<void> {
+  /** Takes this sender's next slot without waiting for it; returns its time (on `now`'s clock). */
+  async reserve(): Promise<number> {
     const interval = 1000 / this.ratePerSecond;
-    const now = this.now();
     // The slot this send takes: the next free one, or — after idle time — one of at
     // most `burst - 1` slots in the past, which it may use at once.
-    const slot = Math.max(this.next, now - (this.burst - 1) * interval);
+    const slot = Math.max(this.next, this.now() - (this.burst - 1) * interval);
     this.next = slot + interval;
+    return slot;
+  }
+
+  /** Waits for a reserved slot's time; a slot of this bucket is never too late to use. */
+  async ready(slot: number): Promise<boolean> {
+    await this.waitUntil(slot);
+    return true;
+  }
+
+  /** Waits for a reserved slot's time. */
+  async waitUntil(slot: number): Promise<void> {
+    const now = this.now();
     if (slot > now) await this.sleep(slot - now);
+  }
+
+  /** Waits until this sender may send once more. */
+  async acquire(): Promise<void> {
+    await this.waitUntil(await this.reserve());
   }
 
   /** After a throttle: hold off for `ms` so the next attempts don't pile onto a full second. */

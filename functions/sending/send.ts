@@ -41,7 +41,12 @@ export interface SenderDeps extends StoreDeps {
   ses: SESClient;
   configurationSet: string;
   leaseSeconds: number;
-  pacer: { acquire(): Promise<unknown>; backOff: Pacer['backOff'] };
+  /**
+   * Send slots (sending/fleet-pacer.ts): `reserve` may read and write, so it runs before the
+   * claim; `ready` waits for the slot after the claim and says whether it is still on time;
+   * `waitUntil` only waits, between the `submitting` mark and the SES call.
+   */
+  pacer: Pick<Pacer, 'reserve' | 'ready' | 'waitUntil' | 'backOff'>;
   /** Mailing by id (cached by the caller: the rows it reads don't change while sending). */
   mailing: (mailingId: string) => Promise<MailingRow | undefined>;
   /** The suppressions on an address for a conference; which of them stop a kind is `blocks`'s rule. */
@@ -89,8 +94,10 @@ const messageOf = (error: unknown) =>
  * that can fail before SES (the reads, the suppression check, rendering) runs
  * before the claim, so a fault or a
  * crash there leaves the delivery queued, never a claim that runs out into a
- * false `uncertain`: the send slot is taken before the claim too, so nothing
- * but the claim itself stands between it and the SES call.
+ * false `uncertain`: the send slot is reserved before the claim too, so nothing
+ * with I/O but the claim and the mark stands between it and the SES call. The
+ * slot is waited for between the claim and the mark, and the mark's own round
+ * trip is waited out after it, so that the slot is the moment of the call.
  */
 export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutcome> {
   const settleQueued = async (
@@ -109,6 +116,7 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
   let planned: PlannedDelivery | undefined = job.delivery;
   let mailing: MailingRow | undefined;
   let message: { raw: Buffer; from: string };
+  let slot: number;
   try {
     if (!planned) {
       // A job without the planned delivery (a sweep's, a resend's): the row says what to render.
@@ -130,9 +138,10 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
     if (blocking !== undefined)
       return await settleQueued('suppressed', blockedReason(blocking), 'Suppressed');
     message = await deps.compose({ ...planned, contactKey: job.contactKey }, mailing);
-    // The send slot too (the fleet pacer reads and writes the table): nothing with I/O is left
-    // between the claim and the SES call. A job that then finds its delivery claimed wastes a slot.
-    await deps.pacer.acquire();
+    // The send slot is reserved here too (the fleet pacer reads and writes the table), so that
+    // nothing with I/O but the claim and the mark comes before the SES call. A job that then
+    // finds its delivery claimed wastes a slot.
+    slot = await deps.pacer.reserve();
   } catch (error) {
     if (error instanceof RenderError || error instanceof PermanentError)
       return settleQueued('failed', `could not render: ${error.message}`, 'Failed');
@@ -171,6 +180,14 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
   }
   const delivery: DeliveryRow = { ...claimed, state: 'sending' };
 
+  // The slot is waited for before the mark: a crash meanwhile leaves a claim that goes back to
+  // the queue, and a slot found gone by is passed over for another (a lost slot, not a throttle).
+  try {
+    while (!(await deps.pacer.ready(slot))) slot = await deps.pacer.reserve();
+  } catch (error) {
+    return retryOrGiveUp(deps, job, release, `waiting for a send slot: ${messageOf(error)}`);
+  }
+
   // The last write before SES. A claim that runs out before it certainly sent nothing and
   // goes back to the queue (lease.ts); after it, the mail may have gone and it becomes
   // `uncertain`. It also stops a sender whose claim was taken from it meanwhile.
@@ -190,6 +207,7 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
   } catch (error) {
     return retryOrGiveUp(deps, job, release, `before sending: ${messageOf(error)}`);
   }
+  await deps.pacer.waitUntil(slot);
   let messageId: string | undefined;
   try {
     const result = await deps.ses.send(

@@ -7,9 +7,16 @@ import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recipientOf } from '../../functions/mailing/audience.js';
 import { mailingProgress } from '../../functions/mailing/operations.js';
+import { SUBMITTING } from '../../functions/sending/lease.js';
 import { type SenderDeps, sendOne } from '../../functions/sending/send.js';
 import type { DeliveryRow } from '../../functions/store/model.js';
-import { countPlanned, listDeliveries, type StoreDeps, sessionMembers } from '../../functions/store/store.js';
+import {
+  countPlanned,
+  getDelivery,
+  listDeliveries,
+  type StoreDeps,
+  sessionMembers,
+} from '../../functions/store/store.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import { headerLine } from './support/mail.js';
 import {
@@ -185,6 +192,51 @@ describe('sending on the embedded stack', () => {
     expect(parsed.to && 'value' in parsed.to ? parsed.to.value[0]?.address : undefined).toBe(
       delivery.recipient.email,
     );
+  });
+
+  it('reserves the send slot before the claim, waits for it before the mark, and takes another when it went by', async () => {
+    const [delivery] = await parkedMailing('slot-order', 1);
+    if (!delivery) throw new Error('no delivery');
+    const seen: string[] = [];
+    const look = async (step: string) => {
+      const row = (await getDelivery(store(), 'slot-order', delivery.contactKey)) as DeliveryRow &
+        Record<string, unknown>;
+      const mailed = acceptedFor('slot-order').length;
+      seen.push(`${step}: ${row.state}${row[SUBMITTING] ? ' submitting' : ''}, ${mailed} mailed`);
+    };
+    let next = 41;
+    const pacer = {
+      reserve: async () => {
+        await look(`reserve ${++next}`);
+        return next;
+      },
+      // The first slot has gone by when its wait begins (a busy machine): it passes unused.
+      ready: async (at: number) => {
+        await look(`ready ${at}`);
+        return at > 42;
+      },
+      waitUntil: async (at: number) => {
+        await look(`wait ${at}`);
+      },
+      backOff: () => undefined,
+    };
+    const job = {
+      mailingId: 'slot-order',
+      contactKey: delivery.contactKey,
+      delivery: { deliveryId: delivery.deliveryId, recipient: delivery.recipient },
+    };
+    expect(await sendOne(directDeps({ pacer }), job)).toBe('sent');
+    // The reservation may do I/O, so it comes before the claim; the slot is waited for while the
+    // claim alone holds the delivery (a crash there sends it once, later); after the mark only
+    // the mark's round trip is waited out, so the slot is the SES call's moment.
+    expect(seen).toEqual([
+      'reserve 42: queued, 0 mailed',
+      'ready 42: sending, 0 mailed',
+      'reserve 43: sending, 0 mailed',
+      'ready 43: sending, 0 mailed',
+      'wait 43: sending submitting, 0 mailed',
+    ]);
+    expect(acceptedFor('slot-order')).toHaveLength(1);
   });
 
   it('marks a delivery uncertain, and does not resend it, when the sender dies after SES accepted', async () => {
