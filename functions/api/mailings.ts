@@ -25,6 +25,8 @@ import {
   isIndexedState,
   keys,
   type MailingRow,
+  partitions,
+  prefixes,
 } from '../store/model.js';
 import { getConference, getDelivery, getMailing } from '../store/store.js';
 import { inPartitionInState } from '../store/table.js';
@@ -367,15 +369,20 @@ export async function deliveriesPage(
   }
   const q = (query.q ?? '').trim().toLowerCase();
   const limit = limitOf(query);
-  const start = decodeCursor<Record<string, unknown>>(query.cursor);
+  const indexed = state !== undefined && isIndexedState(state as DeliveryState);
+  const start = deliveriesCursor(
+    query.cursor,
+    mailingId,
+    indexed ? deliveryStateIndex(mailingId, state as DeliveryState) : undefined,
+  );
   const db = deps.pipeline.db;
   const table = deps.pipeline.table;
-  if (state && !isIndexedState(state as DeliveryState)) {
+  if (state && !indexed) {
     // `sent` and `delivered` are not on gsi2: the partition, filtered. DynamoDB applies `Limit`
     // before the filter, so this reads on until the page is full, the partition ends, or it has
     // read FILTERED_READS pages (then the page is short, and its cursor goes on from there).
     const rows: DeliveryRow[] = [];
-    let from = start;
+    let from: Record<string, unknown> | undefined = start;
     let after: Record<string, unknown> | undefined;
     for (let reads = 0; reads < FILTERED_READS; reads++) {
       const page = await db.send(
@@ -436,6 +443,34 @@ export async function deliveriesPage(
   const items = ((page.Items ?? []) as DeliveryRow[]).map(deliveryListing);
   const next = encodeCursor(page.LastEvaluatedKey);
   return next ? { items, next } : { items };
+}
+
+/**
+ * A deliveries cursor is the last key DynamoDB read: the mailing's partition (`pk`, `sk`), plus
+ * the state index's (`gsi2pk`, `gsi2sk`) when the page came from it. One from another listing
+ * (another mailing, a state on the other side of the index, an edited one) is refused with a
+ * 400 here rather than sent to DynamoDB to fail as a 500.
+ */
+function deliveriesCursor(
+  raw: string | undefined,
+  mailingId: string,
+  indexPartition: string | undefined,
+): Record<string, string> | undefined {
+  const start = decodeCursor<unknown>(raw);
+  if (start === undefined) return undefined;
+  const names = indexPartition ? 'gsi2pk,gsi2sk,pk,sk' : 'pk,sk';
+  const key = start as Record<string, unknown>;
+  const fits =
+    typeof start === 'object' &&
+    start !== null &&
+    !Array.isArray(start) &&
+    Object.keys(key).sort().join() === names &&
+    Object.values(key).every((v) => typeof v === 'string') &&
+    key.pk === partitions.mailing(mailingId) &&
+    String(key.sk).startsWith(prefixes.delivery) &&
+    (indexPartition === undefined || key.gsi2pk === indexPartition);
+  if (!fits) throw badRequest('cursor is not one this listing handed out; start again from the first page.');
+  return key as Record<string, string>;
 }
 
 export type DeliveryItem = ReturnType<typeof deliveryListing>;

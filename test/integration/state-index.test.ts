@@ -132,5 +132,29 @@ describe('the by-state index leaves sent and delivered out', () => {
     });
     expect(second.items.map((i) => i.email)).toEqual(sent.slice(2));
     expect(second.next).toBeUndefined();
+
+    // A cursor from the other side of the index, from another mailing, or edited: a 400 that
+    // says so, never a DynamoDB validation error (a 500).
+    const queuedPage = await deliveriesPage(api, mailing.mailingId, { state: 'queued', limit: '2' });
+    const elsewhere = Buffer.from(
+      JSON.stringify({ pk: 'MAILING#another', sk: `DELIVERY#${addresses[0]}` }),
+    ).toString('base64url');
+    for (const [state, cursor] of [
+      ['sent', queuedPage.next],
+      ['queued', first.next],
+      [undefined, queuedPage.next],
+      ['sent', elsewhere],
+      ['queued', Buffer.from('[1,2]').toString('base64url')],
+    ] as const) {
+      const page = deliveriesPage(api, mailing.mailingId, {
+        ...(state ? { state } : {}),
+        limit: '2',
+        cursor,
+      });
+      await expect(page).rejects.toMatchObject({
+        status: 400,
+        message: expect.stringContaining('cursor is not one this listing handed out'),
+      });
+    }
   });
 });
