@@ -22,6 +22,7 @@ import {
   type DeliveryRow,
   type DeliveryState,
   deliveryStateIndex,
+  type IndexedDeliveryState,
   isIndexedState,
   keys,
   type MailingRow,
@@ -29,7 +30,7 @@ import {
   prefixes,
 } from '../store/model.js';
 import { getConference, getDelivery, getMailing } from '../store/store.js';
-import { inPartitionInState } from '../store/table.js';
+import { deliveriesInStateQuery, inPartition, inPartitionInState } from '../store/table.js';
 import type { ApiDeps } from './deps.js';
 import {
   ApiError,
@@ -412,12 +413,7 @@ export async function deliveriesPage(
     const page = await db.send(
       new QueryCommand({
         TableName: table,
-        IndexName: 'gsi2',
-        KeyConditionExpression: q ? 'gsi2pk = :p AND begins_with(gsi2sk, :q)' : 'gsi2pk = :p',
-        ExpressionAttributeValues: {
-          ':p': deliveryStateIndex(mailingId, state as DeliveryState),
-          ...(q ? { ':q': q } : {}),
-        },
+        ...deliveriesInStateQuery(mailingId, state as IndexedDeliveryState, q),
         Limit: limit,
         ExclusiveStartKey: start,
       }),
@@ -434,8 +430,7 @@ export async function deliveriesPage(
   const page = await db.send(
     new QueryCommand({
       TableName: table,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
-      ExpressionAttributeValues: { ':pk': `MAILING#${mailingId}`, ':d': `DELIVERY#${q}` },
+      ...inPartition(partitions.mailing(mailingId), `${prefixes.delivery}${q}`),
       Limit: limit,
       ExclusiveStartKey: start,
     }),

@@ -16,7 +16,8 @@
  * block (or this one's next) follows on the very next slot. Slots a batch did
  * not use are given back when nobody has claimed after them.
  *
- * Cost: one UpdateItem per block (a batch), not per send; the item takes
+ * Cost: one UpdateItem per block (a batch), not per send, and one more for each
+ * run of slots that a busy environment let go by; the item takes about
  * `rate / block` writes a second, far under a DynamoDB item's ~1,000/s.
  */
 
@@ -25,13 +26,27 @@ import { TransientError } from '../lib/errors.js';
 import { keys } from '../store/model.js';
 import { conditionally, type StoreDeps } from '../store/store.js';
 
+/**
+ * The schedule moved under every try: other senders claimed at the same moments. Like a
+ * throttle, it says the fleet is sending at its rate; the job comes back without counting a fault.
+ */
+export class SlotsContendedError extends TransientError {
+  constructor() {
+    super('could not claim send slots: the schedule moved under every try');
+    this.name = 'SlotsContendedError';
+  }
+}
+
 /** The schedule item. */
 export const PACE_KEY = keys.pace();
 
 /** Claims on the shared schedule, in integer epoch microseconds. */
 export interface SlotClaims {
-  /** Claims `count` slots `intervalUs` apart; returns where the block starts. */
-  claim(count: number, intervalUs: number, nowUs: number, aheadHint: boolean): Promise<number>;
+  /**
+   * Claims `count` slots `intervalUs` apart, none before `notBefore()` (now plus a lead, read
+   * again on every try); returns where the block starts.
+   */
+  claim(count: number, intervalUs: number, notBefore: () => number, aheadHint: boolean): Promise<number>;
   /** Gives back the block's tail [from, end) if nothing was claimed after it. */
   giveBack(fromUs: number, endUs: number): Promise<void>;
 }
@@ -64,18 +79,18 @@ export function dynamoSlotClaims(deps: Pick<StoreDeps, 'db' | 'table'>): SlotCla
     return now;
   };
   return {
-    async claim(count, intervalUs, nowUs, aheadHint) {
+    async claim(count, intervalUs, notBefore, aheadHint) {
       const span = count * intervalUs;
       // Exactly one of the two conditions holds at any moment, so a race lost on one is won on
       // the other at the next try; four tries cover two races lost in a row.
       let tryAhead = aheadHint;
       for (let attempt = 0; attempt < 4; attempt++) {
-        const now = attempt === 0 ? nowUs : Date.now() * 1000;
+        const now = notBefore();
         const start = await conditionally(tryAhead ? ahead(span, now) : behind(span, now));
         if (start !== undefined) return start;
         tryAhead = !tryAhead;
       }
-      throw new TransientError('could not claim send slots: the schedule moved under every try');
+      throw new SlotsContendedError();
     },
     async giveBack(fromUs, endUs) {
       // A lost condition: someone claimed after us, and the slots pass unused.
@@ -98,18 +113,19 @@ export function dynamoSlotClaims(deps: Pick<StoreDeps, 'db' | 'table'>): SlotCla
  * A sender environment's view of the shared schedule. {@link plan} says how
  * many sends the batch may make; {@link reserve} takes the next slot (claiming a
  * block for the rest of the batch when it has none left) without waiting for
- * it; {@link ready} waits until the slot is one `submitting` mark away and says
- * whether it is still on time; {@link waitUntil} waits out the rest;
- * {@link finish} gives back what the batch did not use.
+ * it; {@link ready} waits until the slot is a claim and a mark away and says
+ * whether it is still on time; {@link waitUntil} waits out what is left after
+ * them; {@link finish} gives back what the batch did not use.
  *
  * Sends `R` slots apart are `1 s / headroom` apart, so a send later than that
  * margin (10 ms at 0.99) can share a rolling second with the send `R` slots on,
- * which SES throttles. The sender reserves before its claim (a reservation may
- * read and write the table), waits for the slot after the claim and before the
- * mark, and calls SES when the mark is written: only the mark's round trip, whose
- * time this environment measures, stands between the slot and the call. A slot
- * that the wait finds gone by (a busy machine, a slow claim) passes unused and
- * the sender reserves another: a slot lost instead of a throttled call.
+ * which SES throttles. So the slot is the moment of the SES call, not of the
+ * claim: the sender waits before its claim for the slot less the claim's and
+ * the mark's round trips (as this environment measured them), claims, marks,
+ * and waits out the rest. A slot the wait finds gone by (a busy machine, a
+ * long stall) passes unused before anything is claimed, and the sender reserves
+ * another: a slot lost instead of a throttled call. Nothing but the claim, the
+ * mark and a short wait stands between a claim and its SES call.
  */
 export class FleetPacer {
   private slots: number[] = [];
@@ -120,13 +136,12 @@ export class FleetPacer {
   private prefetched = 0;
   private refilling: Promise<void> | undefined;
   private readonly intervalUs: number;
-  /** Moving averages (ms) of the claim (reservation to {@link ready}) and the mark ({@link ready} to {@link waitUntil}). */
-  private claimMs = 10;
-  private markMs = 10;
-  /** The mark's mean deviation (ms): {@link ready} wakes early by the mark's mean plus four of these, as TCP's RTO does. */
-  private markDevMs = 5;
-  /** When each reservation was handed out, and when its {@link ready} returned (ms), by slot time. */
-  private readonly reservedAt = new Map<number, number>();
+  /** The claim and the mark ({@link ready} to {@link waitUntil}), ms: mean and mean deviation. */
+  private prepMs = 20;
+  private prepDevMs = 5;
+  /** A claim on the schedule's round trip, ms (a moving average). */
+  private refillMs = 10;
+  /** When each slot's {@link ready} returned (ms), by slot time. */
   private readonly readyAt = new Map<number, number>();
 
   /**
@@ -165,45 +180,45 @@ export class FleetPacer {
       // near to outlast the claim and the mark: it passes unused. (A fresh block starts a lead ahead.)
       if (this.prefetched > 0) {
         this.prefetched--;
-        if (at - this.now() < this.claimMs + this.markMs - this.lateMs) continue;
+        if (at - this.now() < this.prepMs - this.lateMs) continue;
       }
       this.expected = Math.max(0, this.expected - 1);
       this.used++;
-      this.reservedAt.set(at, this.now());
       return at;
     }
   }
 
   /**
-   * Waits until the slot is a slow mark's round trip away (mean plus four deviations: waking
-   * early costs nothing, the rest is waited out after the mark). False when even the mean
-   * round trip would make the call late: the slot passes unused and the caller reserves another. No I/O.
+   * Waits until the slot is a slow claim and mark away (their mean plus up to four deviations,
+   * at most twice the mean: waking early costs nothing, the rest is waited out after the mark).
+   * False when even their mean would make the call late: the slot passes unused, nothing is
+   * claimed yet, and the caller reserves another. No I/O.
    */
   async ready(at: number): Promise<boolean> {
     let now = this.now();
-    const reserved = this.reservedAt.get(at);
-    if (reserved !== undefined) {
-      this.reservedAt.delete(at);
-      this.claimMs = average(this.claimMs, now - reserved);
-    }
-    const wake = at - this.markMs - 4 * this.markDevMs;
+    const wake = at - this.prepMs - Math.min(4 * this.prepDevMs, this.prepMs);
     if (wake > now) {
       await this.sleep(wake - now);
       now = this.now();
     }
-    if (now + this.markMs > at + this.lateMs) return false;
+    if (now + this.prepMs > at + this.lateMs) {
+      // Not a send: the batch still has it to make.
+      this.used = Math.max(0, this.used - 1);
+      this.expected++;
+      return false;
+    }
     this.readyAt.set(at, now);
     return true;
   }
 
-  /** Waits for the slot's time itself: the SES call's moment. No I/O. */
+  /** Waits for the slot's time itself, after the claim and the mark: the SES call's moment. No I/O. */
   async waitUntil(at: number): Promise<void> {
     const now = this.now();
     const ready = this.readyAt.get(at);
     if (ready !== undefined) {
       this.readyAt.delete(at);
-      this.markDevMs = average(this.markDevMs, Math.abs(now - ready - this.markMs));
-      this.markMs = average(this.markMs, now - ready);
+      this.prepDevMs = average(this.prepDevMs, Math.abs(now - ready - this.prepMs));
+      this.prepMs = average(this.prepMs, now - ready);
     }
     if (at > now) await this.sleep(at - now);
   }
@@ -238,7 +253,6 @@ export class FleetPacer {
     const used = this.used;
     this.expected = 0;
     this.used = 0;
-    this.reservedAt.clear();
     this.readyAt.clear();
     if (first !== undefined) {
       this.slots = [];
@@ -255,18 +269,22 @@ export class FleetPacer {
   }
 
   /**
-   * How far ahead of now a fresh block starts: enough for the claim and the mark (twice their
-   * measured averages), never less than ten slots or 100 ms (whichever is less), nor more than a second.
+   * How far ahead of now a fresh block starts: enough for its own claim on the schedule, a slot's
+   * claim and its mark (twice their measured means), never less than ten slots or 100 ms
+   * (whichever is less), nor more than a second.
    */
   private leadUs(): number {
     const floor = Math.min(100_000, 10 * this.intervalUs);
-    return Math.round(Math.min(1_000_000, Math.max(floor, 2 * (this.claimMs + this.markMs) * 1000)));
+    return Math.round(Math.min(1_000_000, Math.max(floor, 2 * (this.refillMs + this.prepMs) * 1000)));
   }
 
   private async refill(): Promise<void> {
     const count = Math.min(this.maxBlock, Math.max(1, this.expected));
-    const now = Math.round(this.now() * 1000) + this.leadUs();
-    const start = await this.claims.claim(count, this.intervalUs, now, this.blockEnd >= now);
+    const lead = this.leadUs();
+    const notBefore = () => Math.round(this.now() * 1000) + lead;
+    const started = this.now();
+    const start = await this.claims.claim(count, this.intervalUs, notBefore, this.blockEnd >= notBefore());
+    this.refillMs = average(this.refillMs, this.now() - started);
     this.slots = Array.from({ length: count }, (_, i) => start + i * this.intervalUs);
     this.blockEnd = start + count * this.intervalUs;
   }

@@ -9,6 +9,7 @@ import type { DeliveryRow, MailingRow } from '../store/model.js';
 import { getDelivery, type StoreDeps, setMailingState, transitionDelivery } from '../store/store.js';
 import { DELIVERY_MOVES, MAILING_MOVES } from '../store/transitions.js';
 import type { MailTarget } from './compose.js';
+import { SlotsContendedError } from './fleet-pacer.js';
 import { type CountMetric, expireLease, markUncertain, reclaimUnsent, SUBMITTING } from './lease.js';
 import type { Pacer } from './pacer.js';
 import { classifySesError } from './ses-errors.js';
@@ -34,6 +35,9 @@ export type SendOutcome =
  */
 export const MAX_SEND_RETRIES = 10;
 
+/** Slots in a row a job may let go by (a stalled machine) before it comes back later instead. */
+export const MAX_PASSED_SLOTS = 3;
+
 /** Mailing states whose deliveries go out. Planning enqueues jobs page by page, so it sends too. */
 const SENDING_STATES: ReadonlySet<MailingRow['state']> = new Set(['planning', 'sending', 'complete']);
 
@@ -42,9 +46,9 @@ export interface SenderDeps extends StoreDeps {
   configurationSet: string;
   leaseSeconds: number;
   /**
-   * Send slots (sending/fleet-pacer.ts): `reserve` may read and write, so it runs before the
-   * claim; `ready` waits for the slot after the claim and says whether it is still on time;
-   * `waitUntil` only waits, between the `submitting` mark and the SES call.
+   * Send slots (sending/fleet-pacer.ts), all before the claim but the last: `reserve` may read
+   * and write; `ready` waits until the slot is a claim and a mark away and says whether it is
+   * still on time; `waitUntil` only waits, between the `submitting` mark and the SES call.
    */
   pacer: Pick<Pacer, 'reserve' | 'ready' | 'waitUntil' | 'backOff'>;
   /** Mailing by id (cached by the caller: the rows it reads don't change while sending). */
@@ -94,10 +98,11 @@ const messageOf = (error: unknown) =>
  * that can fail before SES (the reads, the suppression check, rendering) runs
  * before the claim, so a fault or a
  * crash there leaves the delivery queued, never a claim that runs out into a
- * false `uncertain`: the send slot is reserved before the claim too, so nothing
- * with I/O but the claim and the mark stands between it and the SES call. The
- * slot is waited for between the claim and the mark, and the mark's own round
- * trip is waited out after it, so that the slot is the moment of the call.
+ * false `uncertain`: the send slot is reserved and waited for before the claim
+ * too, so nothing with I/O but the claim and the mark stands between it and the
+ * SES call. The wait ends the claim's and the mark's round trips before the
+ * slot, and the rest is waited out after the mark, so that the slot is the
+ * moment of the call.
  */
 export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutcome> {
   const settleQueued = async (
@@ -138,13 +143,20 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
     if (blocking !== undefined)
       return await settleQueued('suppressed', blockedReason(blocking), 'Suppressed');
     message = await deps.compose({ ...planned, contactKey: job.contactKey }, mailing);
-    // The send slot is reserved here too (the fleet pacer reads and writes the table), so that
-    // nothing with I/O but the claim and the mark comes before the SES call. A job that then
-    // finds its delivery claimed wastes a slot.
+    // The send slot too, before the claim (the fleet pacer reads and writes the table). The
+    // wait ends a claim and a mark before the slot; a slot that it finds gone by passes unused
+    // while nothing is held, and another is reserved — a few times running at most, then the
+    // job comes back later like a throttled one. A job that finds its delivery claimed wastes a slot.
     slot = await deps.pacer.reserve();
+    for (let passed = 0; !(await deps.pacer.ready(slot)); passed++) {
+      if (passed >= MAX_PASSED_SLOTS) return 'throttled';
+      slot = await deps.pacer.reserve();
+    }
   } catch (error) {
     if (error instanceof RenderError || error instanceof PermanentError)
       return settleQueued('failed', `could not render: ${error.message}`, 'Failed');
+    // The fleet is claiming slots as fast as the schedule moves: a throttle, not a fault.
+    if (error instanceof SlotsContendedError) return 'throttled';
     // SES was not called and nothing is claimed: a passing fault (a throttled read…) is a retry.
     return retryOrGiveUp(deps, job, undefined, `before sending: ${messageOf(error)}`);
   }
@@ -179,14 +191,6 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
     return retryOrGiveUp(deps, job, undefined, `claiming: ${messageOf(error)}`);
   }
   const delivery: DeliveryRow = { ...claimed, state: 'sending' };
-
-  // The slot is waited for before the mark: a crash meanwhile leaves a claim that goes back to
-  // the queue, and a slot found gone by is passed over for another (a lost slot, not a throttle).
-  try {
-    while (!(await deps.pacer.ready(slot))) slot = await deps.pacer.reserve();
-  } catch (error) {
-    return retryOrGiveUp(deps, job, release, `waiting for a send slot: ${messageOf(error)}`);
-  }
 
   // The last write before SES. A claim that runs out before it certainly sent nothing and
   // goes back to the queue (lease.ts); after it, the mail may have gone and it becomes

@@ -132,12 +132,19 @@ export function onIndex(index: 'gsi1' | 'gsi2', pk: string): Omit<QueryCommandIn
   };
 }
 
-/** The Query for a mailing's deliveries in one state gsi2 lists. */
+/** The Query for a mailing's deliveries in one state gsi2 lists, optionally by address prefix. */
 export function deliveriesInStateQuery(
   mid: string,
   state: IndexedDeliveryState,
+  addressPrefix = '',
 ): Omit<QueryCommandInput, 'TableName'> {
-  return onIndex('gsi2', deliveryStateIndex(mid, state));
+  const index = onIndex('gsi2', deliveryStateIndex(mid, state));
+  if (!addressPrefix) return index;
+  return {
+    ...index,
+    KeyConditionExpression: `${index.KeyConditionExpression} AND begins_with(gsi2sk, :prefix)`,
+    ExpressionAttributeValues: { ...index.ExpressionAttributeValues, ':prefix': addressPrefix },
+  };
 }
 
 /**

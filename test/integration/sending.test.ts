@@ -7,8 +7,9 @@ import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recipientOf } from '../../functions/mailing/audience.js';
 import { mailingProgress } from '../../functions/mailing/operations.js';
+import { SlotsContendedError } from '../../functions/sending/fleet-pacer.js';
 import { SUBMITTING } from '../../functions/sending/lease.js';
-import { type SenderDeps, sendOne } from '../../functions/sending/send.js';
+import { MAX_PASSED_SLOTS, type SenderDeps, sendOne } from '../../functions/sending/send.js';
 import type { DeliveryRow } from '../../functions/store/model.js';
 import {
   countPlanned,
@@ -194,7 +195,7 @@ describe('sending on the embedded stack', () => {
     );
   });
 
-  it('reserves the send slot before the claim, waits for it before the mark, and takes another when it went by', async () => {
+  it('waits for its send slot before the claim, takes another when it went by, and waits out the rest after the mark', async () => {
     const [delivery] = await parkedMailing('slot-order', 1);
     if (!delivery) throw new Error('no delivery');
     const seen: string[] = [];
@@ -210,7 +211,7 @@ describe('sending on the embedded stack', () => {
         await look(`reserve ${++next}`);
         return next;
       },
-      // The first slot has gone by when its wait begins (a busy machine): it passes unused.
+      // The first slot has gone by when its wait ends (a busy machine): it passes unused.
       ready: async (at: number) => {
         await look(`ready ${at}`);
         return at > 42;
@@ -226,17 +227,47 @@ describe('sending on the embedded stack', () => {
       delivery: { deliveryId: delivery.deliveryId, recipient: delivery.recipient },
     };
     expect(await sendOne(directDeps({ pacer }), job)).toBe('sent');
-    // The reservation may do I/O, so it comes before the claim; the slot is waited for while the
-    // claim alone holds the delivery (a crash there sends it once, later); after the mark only
-    // the mark's round trip is waited out, so the slot is the SES call's moment.
+    // Reserving and waiting (which may do I/O, and passes a slot gone by) come before the claim:
+    // nothing is held meanwhile. After the mark only the rest is waited out, so the slot is the
+    // SES call's moment.
     expect(seen).toEqual([
       'reserve 42: queued, 0 mailed',
-      'ready 42: sending, 0 mailed',
-      'reserve 43: sending, 0 mailed',
-      'ready 43: sending, 0 mailed',
+      'ready 42: queued, 0 mailed',
+      'reserve 43: queued, 0 mailed',
+      'ready 43: queued, 0 mailed',
       'wait 43: sending submitting, 0 mailed',
     ]);
     expect(acceptedFor('slot-order')).toHaveLength(1);
+  });
+
+  it('puts a job back unclaimed, without counting a fault, when the fleet holds the schedule or slots keep going by', async () => {
+    const rows = await parkedMailing('slot-busy', 2);
+    const jobOf = (d: DeliveryRow) => ({
+      mailingId: 'slot-busy',
+      contactKey: d.contactKey,
+      delivery: { deliveryId: d.deliveryId, recipient: d.recipient },
+    });
+    let reserved = 0;
+    const stalled = {
+      reserve: async () => ++reserved,
+      ready: async () => false, // every slot has gone by when its wait ends
+      waitUntil: async () => undefined,
+      backOff: () => undefined,
+    };
+    const contended = {
+      ...stalled,
+      reserve: async (): Promise<number> => {
+        throw new SlotsContendedError();
+      },
+    };
+    const [a, b] = rows as [DeliveryRow, DeliveryRow];
+    expect(await sendOne(directDeps({ pacer: stalled }), jobOf(a))).toBe('throttled');
+    expect(reserved).toBe(MAX_PASSED_SLOTS + 1);
+    expect(await sendOne(directDeps({ pacer: contended }), jobOf(b))).toBe('throttled');
+    // Nothing was claimed and nothing sent: both wait in the queue for the job to come back.
+    for (const d of [a, b])
+      expect((await getDelivery(store(), 'slot-busy', d.contactKey))?.state).toBe('queued');
+    expect(acceptedFor('slot-busy')).toHaveLength(0);
   });
 
   it('marks a delivery uncertain, and does not resend it, when the sender dies after SES accepted', async () => {

@@ -133,6 +133,16 @@ describe('the by-state index leaves sent and delivered out', () => {
     expect(second.items.map((i) => i.email)).toEqual(sent.slice(2));
     expect(second.next).toBeUndefined();
 
+    // The address search is a key condition on each side of the index, and on the partition.
+    const search = async (state: string | undefined, q: string) =>
+      (
+        await deliveriesPage(api, mailing.mailingId, { ...(state ? { state } : {}), q, limit: '200' })
+      ).items.map((i) => i.email);
+    expect(await search('queued', 'PAGE-00')).toEqual(addresses.slice(0, 10));
+    expect(await search('sent', 'page-11')).toEqual(sent);
+    expect(await search(undefined, 'page-11')).toEqual(addresses.slice(110));
+    expect(await search('queued', 'nobody')).toEqual([]);
+
     // A cursor from the other side of the index, from another mailing, or edited: a 400 that
     // says so, never a DynamoDB validation error (a 500).
     const queuedPage = await deliveriesPage(api, mailing.mailingId, { state: 'queued', limit: '2' });
