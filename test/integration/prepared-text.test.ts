@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import * as cheerio from 'cheerio';
 import { simpleParser } from 'mailparser';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { testSend } from '../../functions/api/mailings.js';
 import { validateIntakeEvent } from '../../functions/events/schemas.js';
 import { applyEvent } from '../../functions/intake/apply.js';
 import { UnprocessableEventError } from '../../functions/lib/errors.js';
@@ -11,6 +12,7 @@ import { coversContent } from '../../functions/render/prepared.js';
 import type { SenderMetric } from '../../functions/sending/lease.js';
 import { sendOne } from '../../functions/sending/send.js';
 import { getDelivery, getMailing, getPreparedText } from '../../functions/store/store.js';
+import { localApiDeps } from '../../local/console.js';
 import { hookedDb } from './support/hooked-db.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
 import {
@@ -143,6 +145,39 @@ describe('organizer text prepared at intake', () => {
         .map((e) => $(e).text()),
     ).toContain('Friday');
     expect(acceptedFor(stack.current, mailingId)).toHaveLength(1);
+  });
+
+  it('prepares the text of a scheduled mailing stored by an earlier version when an organizer test-sends it', async () => {
+    const mailingId = 'prepared-test-send';
+    await seedMailing(store(), {
+      mailingId,
+      conferenceId: cid,
+      kind: 'announcement',
+      state: 'scheduled',
+      content: { subject: { en: 'A test before the upgrade' }, body: { en: 'Doors open at **nine**.' } },
+    });
+    expect(await getPreparedText(store(), mailingId)).toBeUndefined();
+    const api = localApiDeps(stack.current);
+    const mailing = await getMailing(store(), mailingId);
+    if (!mailing) throw new Error('no mailing');
+    const sent = await testSend(
+      api,
+      mailing,
+      {},
+      { user: 'o', email: 'organizer@example.org', groups: ['organizers'] },
+    );
+    expect(sent.to).toBe('organizer@example.org');
+    const mail = stack.current.accepted.find((m) => m.messageId === sent.sesMessageId);
+    if (!mail) throw new Error('the test mail was not accepted');
+    const parsed = await simpleParser(await readFile(mail.emlPath));
+    expect(parsed.subject).toContain('A test before the upgrade');
+    const $ = cheerio.load(String(parsed.html));
+    expect(
+      $('strong')
+        .toArray()
+        .map((e) => $(e).text()),
+    ).toContain('nine');
+    expect(await getPreparedText(store(), mailingId)).toBeInstanceOf(Uint8Array);
   });
 
   it('matches the prepared text to the row that won when one mailing id is requested twice at once', async () => {
