@@ -78,6 +78,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     suppressions: async () => [], // replaced per job below: the cache is per mailing
     compose,
     count: (name) => metrics.addMetric(name, MetricUnit.Count, 1),
+    remainingMs: () => context.getRemainingTimeInMillis(),
   };
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     const job = JSON.parse(record.body) as SendJob;

@@ -378,6 +378,7 @@ export async function deliveriesPage(
   const start = deliveriesCursor(
     query.cursor,
     mailingId,
+    q,
     indexed ? deliveryStateIndex(mailingId, state as DeliveryState) : undefined,
   );
   const db = deps.pipeline.db;
@@ -446,13 +447,14 @@ export async function deliveriesPage(
 
 /**
  * A deliveries cursor is the last key DynamoDB read: the mailing's partition (`pk`, `sk`), plus
- * the state index's (`gsi2pk`, `gsi2sk`) when the page came from it. One from another listing
- * (another mailing, a state on the other side of the index, an edited one) is refused with a
- * 400 here rather than sent to DynamoDB to fail as a 500.
+ * the state index's (`gsi2pk`, `gsi2sk`) when the page came from it, inside the address search.
+ * One from another listing (another mailing, another state, another search, an edited one) is
+ * refused with a 400 here rather than sent to DynamoDB to fail as a 500.
  */
 function deliveriesCursor(
   raw: string | undefined,
   mailingId: string,
+  addressPrefix: string,
   indexPartition: string | undefined,
 ): Record<string, string> | undefined {
   const start = decodeCursor<unknown>(raw);
@@ -466,8 +468,9 @@ function deliveriesCursor(
     Object.keys(key).sort().join() === names &&
     Object.values(key).every((v) => typeof v === 'string') &&
     key.pk === partitions.mailing(mailingId) &&
-    String(key.sk).startsWith(prefixes.delivery) &&
-    (indexPartition === undefined || key.gsi2pk === indexPartition);
+    String(key.sk).startsWith(`${prefixes.delivery}${addressPrefix}`) &&
+    (indexPartition === undefined ||
+      (key.gsi2pk === indexPartition && String(key.gsi2sk).startsWith(addressPrefix)));
   if (!fits) throw badRequest('cursor is not one this listing handed out; start again from the first page.');
   return key as Record<string, string>;
 }

@@ -16,8 +16,8 @@
  * block (or this one's next) follows on the very next slot. Slots a batch did
  * not use are given back when nobody has claimed after them.
  *
- * Cost: one UpdateItem per block (a batch), not per send, and one more for each
- * run of slots that a busy environment let go by; the item takes about
+ * Cost: one UpdateItem per block (a batch), not per send, and one more for a
+ * slot that a busy environment let go by when its block has none left; the item takes about
  * `rate / block` writes a second, far under a DynamoDB item's ~1,000/s.
  */
 
@@ -43,12 +43,18 @@ export const PACE_KEY = keys.pace();
 /** Claims on the shared schedule, in integer epoch microseconds. */
 export interface SlotClaims {
   /**
-   * Claims `count` slots `intervalUs` apart, none before `notBefore()` (now plus a lead, read
-   * again on every try); returns where the block starts.
+   * Claims `count` slots `intervalUs` apart; returns where the block starts. `window()` (read
+   * again on every try) says from when a schedule running ahead is taken as it is (`from`), and
+   * where a block starts when the schedule has fallen behind that (`start`, at or after `from`).
    */
-  claim(count: number, intervalUs: number, notBefore: () => number, aheadHint: boolean): Promise<number>;
-  /** Gives back the block's tail [from, end) if nothing was claimed after it. */
-  giveBack(fromUs: number, endUs: number): Promise<void>;
+  claim(
+    count: number,
+    intervalUs: number,
+    window: () => { from: number; start: number },
+    aheadHint: boolean,
+  ): Promise<number>;
+  /** Gives back the block's tail [from, end) if nothing was claimed after it; says whether it did. */
+  giveBack(fromUs: number, endUs: number): Promise<boolean>;
 }
 
 /** The schedule in the table. */
@@ -66,27 +72,34 @@ export function dynamoSlotClaims(deps: Pick<StoreDeps, 'db' | 'table'>): SlotCla
     );
     return Number(result.Attributes?.nextAt);
   };
-  const behind = async (span: number, now: number): Promise<number> => {
+  const behind = async (span: number, now: number, start: number): Promise<number> => {
     await deps.db.send(
       new UpdateCommand({
         TableName: deps.table,
         Key: PACE_KEY,
         UpdateExpression: 'SET nextAt = :end',
         ConditionExpression: 'attribute_not_exists(nextAt) OR nextAt < :now',
-        ExpressionAttributeValues: { ':end': now + span, ':now': now },
+        ExpressionAttributeValues: { ':end': start + span, ':now': now },
       }),
     );
-    return now;
+    return start;
   };
   return {
-    async claim(count, intervalUs, notBefore, aheadHint) {
+    async claim(count, intervalUs, window, aheadHint) {
       const span = count * intervalUs;
       // Exactly one of the two conditions holds at any moment, so a race lost on one is won on
       // the other at the next try; four tries cover two races lost in a row.
       let tryAhead = aheadHint;
       for (let attempt = 0; attempt < 4; attempt++) {
-        const now = notBefore();
-        const start = await conditionally(tryAhead ? ahead(span, now) : behind(span, now));
+        const { from, start: fresh } = window();
+        const start = await conditionally(tryAhead ? ahead(span, from) : behind(span, from, fresh)).catch(
+          (error: unknown) => {
+            // DynamoDB throttling the one schedule item is the fleet claiming at its rate, too.
+            if (error instanceof Error && /Throttl|ProvisionedThroughput|RequestLimit/.test(error.name))
+              throw new SlotsContendedError();
+            throw error;
+          },
+        );
         if (start !== undefined) return start;
         tryAhead = !tryAhead;
       }
@@ -94,7 +107,7 @@ export function dynamoSlotClaims(deps: Pick<StoreDeps, 'db' | 'table'>): SlotCla
     },
     async giveBack(fromUs, endUs) {
       // A lost condition: someone claimed after us, and the slots pass unused.
-      await conditionally(
+      const given = await conditionally(
         deps.db.send(
           new UpdateCommand({
             TableName: deps.table,
@@ -105,6 +118,7 @@ export function dynamoSlotClaims(deps: Pick<StoreDeps, 'db' | 'table'>): SlotCla
           }),
         ),
       );
+      return given !== undefined;
     },
   };
 }
@@ -141,6 +155,12 @@ export class FleetPacer {
   private prepDevMs = 5;
   /** A claim on the schedule's round trip, ms (a moving average). */
   private refillMs = 10;
+  /**
+   * The most the averages believe (ms): one claim slowed by the SDK's retries must not push
+   * every later slot out of reach (twice both caps is the lead's cap, so a fresh slot can always
+   * be made), nor stretch the wait after the mark.
+   */
+  static readonly MAX_ESTIMATE_MS = 250;
   /** When each slot's {@link ready} returned (ms), by slot time. */
   private readonly readyAt = new Map<number, number>();
 
@@ -189,14 +209,14 @@ export class FleetPacer {
   }
 
   /**
-   * Waits until the slot is a slow claim and mark away (their mean plus up to four deviations,
-   * at most twice the mean: waking early costs nothing, the rest is waited out after the mark).
+   * Waits until the slot is a slow claim and mark away (their mean plus four deviations, from
+   * 20 to 50 ms: waking early costs nothing but a short wait after the mark).
    * False when even their mean would make the call late: the slot passes unused, nothing is
    * claimed yet, and the caller reserves another. No I/O.
    */
   async ready(at: number): Promise<boolean> {
     let now = this.now();
-    const wake = at - this.prepMs - Math.min(4 * this.prepDevMs, this.prepMs);
+    const wake = at - this.prepMs - this.marginMs();
     if (wake > now) {
       await this.sleep(wake - now);
       now = this.now();
@@ -209,6 +229,11 @@ export class FleetPacer {
     }
     this.readyAt.set(at, now);
     return true;
+  }
+
+  /** The batch makes one send fewer: a job gave up the slots it let go by. */
+  forgo(): void {
+    this.expected = Math.max(0, this.expected - 1);
   }
 
   /** Waits for the slot's time itself, after the claim and the mark: the SES call's moment. No I/O. */
@@ -255,9 +280,11 @@ export class FleetPacer {
     this.used = 0;
     this.readyAt.clear();
     if (first !== undefined) {
+      // Only what another sender could still use: slots nearer than the floor would pass unused.
+      const usable = this.slots.find((slot) => slot >= this.now() * 1000 + this.floorUs());
       this.slots = [];
       this.prefetched = 0;
-      if (first > this.now() * 1000) await this.claims.giveBack(first, end);
+      if (usable !== undefined && (await this.claims.giveBack(usable, end))) this.blockEnd = usable;
       return;
     }
     if (used >= this.maxBlock) {
@@ -270,20 +297,39 @@ export class FleetPacer {
 
   /**
    * How far ahead of now a fresh block starts: enough for its own claim on the schedule, a slot's
-   * claim and its mark (twice their measured means), never less than ten slots or 100 ms
-   * (whichever is less), nor more than a second.
+   * claim and its mark (twice their measured means and the wake's margin), never less than the
+   * floor; with the estimates' caps, at most 1.1 s.
    */
+  /** How much earlier than the mean claim and mark {@link ready} wakes: four deviations, 20–50 ms. */
+  private marginMs(): number {
+    return Math.min(50, Math.max(20, 4 * this.prepDevMs));
+  }
+
   private leadUs(): number {
-    const floor = Math.min(100_000, 10 * this.intervalUs);
-    return Math.round(Math.min(1_000_000, Math.max(floor, 2 * (this.refillMs + this.prepMs) * 1000)));
+    const wanted = 2 * (this.refillMs + this.prepMs + this.marginMs());
+    return Math.round(Math.min(1_200_000, Math.max(this.floorUs(), wanted * 1000)));
+  }
+
+  /**
+   * How far ahead a schedule that runs ahead must be for a claim to take it as it is: ten slots
+   * or 100 ms, whichever is less. A schedule nearer than that is taken to have fallen behind, and
+   * the block starts a whole lead ahead; one between the two is taken as it is (jumping it would
+   * leave its gap unused), and any of its first slots that then come too near pass unused.
+   */
+  private floorUs(): number {
+    return Math.min(100_000, 10 * this.intervalUs);
   }
 
   private async refill(): Promise<void> {
     const count = Math.min(this.maxBlock, Math.max(1, this.expected));
     const lead = this.leadUs();
-    const notBefore = () => Math.round(this.now() * 1000) + lead;
+    const floor = this.floorUs();
+    const window = () => {
+      const now = Math.round(this.now() * 1000);
+      return { from: now + floor, start: now + lead };
+    };
     const started = this.now();
-    const start = await this.claims.claim(count, this.intervalUs, notBefore, this.blockEnd >= notBefore());
+    const start = await this.claims.claim(count, this.intervalUs, window, this.blockEnd >= window().from);
     this.refillMs = average(this.refillMs, this.now() - started);
     this.slots = Array.from({ length: count }, (_, i) => start + i * this.intervalUs);
     this.blockEnd = start + count * this.intervalUs;
@@ -291,4 +337,5 @@ export class FleetPacer {
 }
 
 /** A moving average that follows the last few samples. */
-const average = (mean: number, sample: number) => 0.8 * mean + 0.2 * Math.max(0, sample);
+const average = (mean: number, sample: number) =>
+  Math.min(FleetPacer.MAX_ESTIMATE_MS, 0.8 * mean + 0.2 * Math.max(0, sample));

@@ -36,6 +36,9 @@ export class Pacer {
     return true;
   }
 
+  /** Nothing to give back: a bucket's slots are this sender's alone. */
+  forgo(): void {}
+
   /** Waits for a reserved slot's time. */
   async waitUntil(slot: number): Promise<void> {
     const now = this.now();

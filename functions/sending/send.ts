@@ -38,6 +38,12 @@ export const MAX_SEND_RETRIES = 10;
 /** Slots in a row a job may let go by (a stalled machine) before it comes back later instead. */
 export const MAX_PASSED_SLOTS = 3;
 
+/**
+ * What the claim, the mark, the SES call and the record may take, ms. A job whose invocation has
+ * less left is not claimed: a timeout after the mark would make it a false `uncertain`.
+ */
+export const SEND_TIME_NEEDED_MS = 10_000;
+
 /** Mailing states whose deliveries go out. Planning enqueues jobs page by page, so it sends too. */
 const SENDING_STATES: ReadonlySet<MailingRow['state']> = new Set(['planning', 'sending', 'complete']);
 
@@ -50,7 +56,9 @@ export interface SenderDeps extends StoreDeps {
    * and write; `ready` waits until the slot is a claim and a mark away and says whether it is
    * still on time; `waitUntil` only waits, between the `submitting` mark and the SES call.
    */
-  pacer: Pick<Pacer, 'reserve' | 'ready' | 'waitUntil' | 'backOff'>;
+  pacer: Pick<Pacer, 'reserve' | 'ready' | 'forgo' | 'waitUntil' | 'backOff'>;
+  /** What is left of the invocation, ms (Lambda's `getRemainingTimeInMillis`). */
+  remainingMs?: () => number;
   /** Mailing by id (cached by the caller: the rows it reads don't change while sending). */
   mailing: (mailingId: string) => Promise<MailingRow | undefined>;
   /** The suppressions on an address for a conference; which of them stop a kind is `blocks`'s rule. */
@@ -145,13 +153,19 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
     message = await deps.compose({ ...planned, contactKey: job.contactKey }, mailing);
     // The send slot too, before the claim (the fleet pacer reads and writes the table). The
     // wait ends a claim and a mark before the slot; a slot that it finds gone by passes unused
-    // while nothing is held, and another is reserved — a few times running at most, then the
-    // job comes back later like a throttled one. A job that finds its delivery claimed wastes a slot.
+    // while nothing is held, and another is reserved — three in a row at most, then the job
+    // comes back later like a throttled one. A job that finds its delivery claimed wastes a slot.
     slot = await deps.pacer.reserve();
-    for (let passed = 0; !(await deps.pacer.ready(slot)); passed++) {
-      if (passed >= MAX_PASSED_SLOTS) return 'throttled';
+    let passed = 0;
+    while (!(await deps.pacer.ready(slot))) {
+      if (++passed >= MAX_PASSED_SLOTS) {
+        deps.pacer.forgo();
+        return 'throttled';
+      }
       slot = await deps.pacer.reserve();
     }
+    // Too near the invocation's end to claim, send and record: the job comes back, unclaimed.
+    if (deps.remainingMs && deps.remainingMs() < SEND_TIME_NEEDED_MS) return 'throttled';
   } catch (error) {
     if (error instanceof RenderError || error instanceof PermanentError)
       return settleQueued('failed', `could not render: ${error.message}`, 'Failed');

@@ -143,21 +143,36 @@ describe('the by-state index leaves sent and delivered out', () => {
     expect(await search(undefined, 'page-11')).toEqual(addresses.slice(110));
     expect(await search('queued', 'nobody')).toEqual([]);
 
-    // A cursor from the other side of the index, from another mailing, or edited: a 400 that
-    // says so, never a DynamoDB validation error (a 500).
+    // A cursor from another state (on the other side of the index or not), another mailing,
+    // another search, or edited: a 400 that says so, never a DynamoDB validation error (a 500).
     const queuedPage = await deliveriesPage(api, mailing.mailingId, { state: 'queued', limit: '2' });
     const elsewhere = Buffer.from(
       JSON.stringify({ pk: 'MAILING#another', sk: `DELIVERY#${addresses[0]}` }),
     ).toString('base64url');
-    for (const [state, cursor] of [
-      ['sent', queuedPage.next],
-      ['queued', first.next],
-      [undefined, queuedPage.next],
-      ['sent', elsewhere],
-      ['queued', Buffer.from('[1,2]').toString('base64url')],
+    const unfiltered = await deliveriesPage(api, mailing.mailingId, { limit: '2' });
+    const encode = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const edited = encode({ pk: `MAILING#${mailing.mailingId}`, sk: 'REG#x' });
+    const queuedKey = JSON.parse(Buffer.from(String(queuedPage.next), 'base64url').toString('utf8'));
+    const otherState = encode({
+      ...queuedKey,
+      gsi2pk: String(queuedKey.gsi2pk).replace(/queued$/, 'failed'),
+    });
+    for (const [state, cursor, q] of [
+      ['sent', queuedPage.next, ''],
+      ['queued', first.next, ''],
+      [undefined, queuedPage.next, ''],
+      ['sent', elsewhere, ''],
+      ['queued', Buffer.from('[1,2]').toString('base64url'), ''],
+      [undefined, edited, ''],
+      ['failed', queuedPage.next, ''],
+      ['queued', otherState, ''],
+      // From outside the search: DynamoDB refuses a start key outside the key condition.
+      [undefined, unfiltered.next, 'page-11'],
+      ['queued', queuedPage.next, 'page-11'],
     ] as const) {
       const page = deliveriesPage(api, mailing.mailingId, {
         ...(state ? { state } : {}),
+        ...(q ? { q } : {}),
         limit: '2',
         cursor,
       });

@@ -6,17 +6,19 @@ function memorySchedule(roundTrip: () => void = () => undefined) {
   let nextAt: number | undefined;
   const calls: string[] = [];
   const claims: SlotClaims = {
-    async claim(count, intervalUs, notBefore) {
+    async claim(count, intervalUs, window) {
       calls.push(`claim ${count}`);
-      const nowUs = notBefore();
+      const { from, start: fresh } = window();
       roundTrip(); // the answer comes back after this
-      const start = nextAt !== undefined && nextAt >= nowUs ? nextAt : nowUs;
+      const start = nextAt !== undefined && nextAt >= from ? nextAt : fresh;
       nextAt = start + count * intervalUs;
       return start;
     },
     async giveBack(fromUs, endUs) {
       calls.push(`giveBack ${(endUs - fromUs) / 100_000}`);
-      if (nextAt === endUs) nextAt = fromUs;
+      if (nextAt !== endUs) return false;
+      nextAt = fromUs;
+      return true;
     },
   };
   return { claims, calls, next: () => nextAt };
@@ -126,6 +128,43 @@ describe('FleetPacer', () => {
     await pacer.finish();
     // One send was made: the batch was not full, so nothing is claimed ahead for a next one.
     expect(calls).toEqual(['claim 1', 'claim 1']);
+  });
+
+  it('recovers from one very slow claim: the next batch sends, and waits little after its mark', async () => {
+    let clock = 1_000_000;
+    const { claims } = memorySchedule();
+    const pacer = new FleetPacer(
+      claims,
+      14,
+      25,
+      () => clock,
+      async (ms) => {
+        clock += ms;
+      },
+    );
+    const send = async (claimAndMark: number) => {
+      pacer.plan(1);
+      let at = await pacer.reserve();
+      let passed = 0;
+      while (!(await pacer.ready(at))) {
+        passed++;
+        at = await pacer.reserve();
+      }
+      clock += claimAndMark;
+      const marked = clock;
+      await pacer.waitUntil(at);
+      await pacer.finish();
+      clock += 5_000;
+      return { passed, afterMark: clock - 5_000 - marked };
+    };
+    await send(7_000); // the SDK retried a throttled claim for seven seconds
+    // The estimates are capped: the next slot is still within reach, and the wait after the mark
+    // (where a crash would leave a false `uncertain`) stays short.
+    for (let i = 0; i < 3; i++) {
+      const { passed, afterMark } = await send(5);
+      expect(passed).toBe(0);
+      expect(afterMark).toBeLessThanOrEqual(FleetPacer.MAX_ESTIMATE_MS + 50);
+    }
   });
 
   it('skips a slot claimed ahead that will be late once the claim and the mark are done', async () => {
