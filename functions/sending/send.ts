@@ -39,10 +39,12 @@ export const MAX_SEND_RETRIES = 10;
 export const MAX_PASSED_SLOTS = 3;
 
 /**
- * What the claim, the mark, the SES call and the record may take, ms. A job whose invocation has
- * less left is not claimed: a timeout after the mark would make it a false `uncertain`.
+ * What the claim, the mark, the SES call and the record may take, ms (well under a second
+ * usually; this leaves room for the SDK's retries). A job whose invocation has less left is not
+ * claimed: a timeout after the mark would make it a false `uncertain`. It must stay well under
+ * the shortest sender timeout (8 s in the chaos runs), or no job would ever be claimed.
  */
-export const SEND_TIME_NEEDED_MS = 10_000;
+export const SEND_TIME_NEEDED_MS = 2_000;
 
 /** Mailing states whose deliveries go out. Planning enqueues jobs page by page, so it sends too. */
 const SENDING_STATES: ReadonlySet<MailingRow['state']> = new Set(['planning', 'sending', 'complete']);

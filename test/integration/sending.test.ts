@@ -9,7 +9,12 @@ import { recipientOf } from '../../functions/mailing/audience.js';
 import { mailingProgress } from '../../functions/mailing/operations.js';
 import { SlotsContendedError } from '../../functions/sending/fleet-pacer.js';
 import { SUBMITTING } from '../../functions/sending/lease.js';
-import { MAX_PASSED_SLOTS, type SenderDeps, sendOne } from '../../functions/sending/send.js';
+import {
+  MAX_PASSED_SLOTS,
+  SEND_TIME_NEEDED_MS,
+  type SenderDeps,
+  sendOne,
+} from '../../functions/sending/send.js';
 import type { DeliveryRow } from '../../functions/store/model.js';
 import {
   countPlanned,
@@ -269,7 +274,13 @@ describe('sending on the embedded stack', () => {
     // Nothing was claimed and nothing sent: both wait in the queue for the job to come back.
     for (const d of [a, b])
       expect((await getDelivery(store(), 'slot-busy', d.contactKey))?.state).toBe('queued');
-    expect(acceptedFor('slot-busy')).toHaveLength(0);
+    expect(acceptedFor('slot-busy')).toHaveLength(0); // Too near the invocation's end to claim, mark and send: unclaimed too. With the chaos runs'
+    // 8 s sender timeout still ahead, it sends.
+    const near = directDeps({ remainingMs: () => SEND_TIME_NEEDED_MS - 1 });
+    expect(await sendOne(near, jobOf(a))).toBe('throttled');
+    expect((await getDelivery(store(), 'slot-busy', a.contactKey))?.state).toBe('queued');
+    expect(await sendOne(directDeps({ remainingMs: () => 8_000 }), jobOf(a))).toBe('sent');
+    expect(acceptedFor('slot-busy')).toHaveLength(1);
   });
 
   it('marks a delivery uncertain, and does not resend it, when the sender dies after SES accepted', async () => {
