@@ -196,12 +196,12 @@ export class FleetPacer {
         await this.refilling;
       }
       const at = (this.slots.shift() as number) / 1000;
-      // A slot claimed ahead by the previous batch may have gone by during the gap, or be too
-      // near to outlast the claim and the mark: it passes unused. (A fresh block starts a lead ahead.)
-      if (this.prefetched > 0) {
-        this.prefetched--;
-        if (at - this.now() < this.prepMs - this.lateMs) continue;
-      }
+      if (this.prefetched > 0) this.prefetched--;
+      // A slot that went by while nobody took it — claimed ahead by the previous batch and the
+      // gap outlasted it, or reserved for a record of this batch that came to it late (at a high
+      // rate a block spans less than the batch takes to render) — or too near to outlast the
+      // claim and the mark: it passes unused, before anything is claimed.
+      if (at - this.now() < this.prepMs - this.lateMs) continue;
       this.expected = Math.max(0, this.expected - 1);
       this.used++;
       return at;

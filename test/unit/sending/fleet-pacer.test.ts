@@ -130,6 +130,31 @@ describe('FleetPacer', () => {
     expect(calls).toEqual(['claim 1', 'claim 1']);
   });
 
+  it('gives a record that comes late to its batch a slot still ahead, not one gone by', async () => {
+    let clock = 1_000_000;
+    const { claims, calls } = memorySchedule();
+    // A high rate: the batch's block spans 30 µs, less than rendering one message takes.
+    const pacer = new FleetPacer(
+      claims,
+      100_000,
+      25,
+      () => clock,
+      async (ms) => {
+        clock += ms;
+      },
+    );
+    pacer.plan(3);
+    const ready: boolean[] = [];
+    for (let i = 0; i < 3; i++) {
+      const at = await pacer.reserve();
+      expect(at - clock).toBeGreaterThanOrEqual(0);
+      ready.push(await pacer.ready(at));
+      clock += 200; // this record's claim, mark and call, and the next one's rendering
+    }
+    expect(ready).toEqual([true, true, true]);
+    expect(calls).toEqual(['claim 3', 'claim 2', 'claim 1']);
+  });
+
   it('recovers from one very slow claim: the next batch sends, and waits little after its mark', async () => {
     let clock = 1_000_000;
     const { claims } = memorySchedule();
