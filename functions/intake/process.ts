@@ -97,21 +97,23 @@ export async function processIntakeRecord(
   messageId: string,
   receive?: { count: number; max: number },
 ): Promise<IntakeOutcome> {
-  if (receive === undefined || receive.count < receive.max) return processOnce(deps, body, messageId);
-  return lastReceive(deps, body, messageId, receive.max, () => processOnce(deps, body, messageId));
+  if (receive === undefined || receive.count < receive.max - 1) return processOnce(deps, body, messageId);
+  return lastReceive(deps, body, messageId, receive, () => processOnce(deps, body, messageId));
 }
 
 /**
  * The last receive before the DLQ: its reason is recorded before it runs, because an invocation
  * that times out or dies records nothing after; so whatever lands in the intake DLQ has a
  * recorded reason, as a rejected event has. A last receive that finishes takes its record back;
- * one that fails says how. (A record whose taking back failed stays, saying "if".)
+ * one that fails says how. (A record whose taking back failed stays, saying "if".) The receive
+ * before the last writes the same record first: a last receive that dies writing its own (a
+ * crash between SQS counting the receive and the write) leaves that one in place.
  */
 async function lastReceive(
   deps: IntakeDeps,
   body: string,
   messageId: string,
-  max: number,
+  receive: { count: number; max: number },
   run: () => Promise<IntakeOutcome>,
 ): Promise<IntakeOutcome> {
   const rejectionId = `gave-up-${messageId}`;
@@ -132,9 +134,15 @@ async function lastReceive(
       receivedAt: deps.now().toISOString(),
       sqsMessageId: messageId,
     });
-  const since = `the intake did not finish it in ${max - 1} receives; its last receive began at ${deps.now().toISOString()}`;
+  const last = receive.count >= receive.max;
+  const began = deps.now().toISOString();
+  const since = last
+    ? `the intake did not finish it in ${receive.max - 1} receives; its last receive began at ${began}`
+    : `the intake did not finish it in ${receive.count - 1} receives; receive ${receive.count} of ${receive.max} began at ${began}`;
   await record(
-    `${since}. If it is in the intake DLQ, that one did not finish either: it timed out or the function died (the intake's logs from then say which)`,
+    last
+      ? `${since}. If it is in the intake DLQ, that one did not finish either: it timed out or the function died (the intake's logs from then say which)`
+      : `${since}. If it is in the intake DLQ, neither that one nor the last finished: they timed out or the function died (the intake's logs from then say which)`,
   );
   let outcome: IntakeOutcome;
   try {

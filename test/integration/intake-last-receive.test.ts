@@ -68,6 +68,34 @@ describe('the intake’s last receive', () => {
     );
   });
 
+  it('keeps the record of the receive before the last when the last dies writing its own', async () => {
+    const event = registration('last-died');
+    const failing = hookedDb(stack.current, async ({ name, input, next }) => {
+      if (name === 'GetItemCommand' && input.includes('"CONF#'))
+        throw Object.assign(new Error('Internal server error'), { name: 'InternalServerError' });
+      return next();
+    });
+    await expect(
+      processIntakeRecord(depsWith(failing), JSON.stringify(event), 'm-last-died', { count: 4, max: 5 }),
+    ).rejects.toThrow('Internal server error');
+    // The last receive: the function dies at its first write, the record (nothing comes back).
+    let died = false;
+    const dying = hookedDb(stack.current, async ({ name, input, next }) => {
+      if (name === 'PutItemCommand' && input.includes('REJECTION#')) {
+        died = true;
+        return new Promise(() => undefined);
+      }
+      return next();
+    });
+    void processIntakeRecord(depsWith(dying), JSON.stringify(event), 'm-last-died', last);
+    await eventually(async () => died || undefined, { what: 'the last receive died writing' });
+    const [record, ...more] = await gaveUp(event.id);
+    expect(more).toEqual([]);
+    expect(record?.reason).toMatch(
+      /^the intake did not finish it in 3 receives; receive 4 of 5 began at .* and failed: InternalServerError: Internal server error$/,
+    );
+  });
+
   it('takes its record back when the last receive applies the event after all', async () => {
     const event = registration('last-applied');
     expect(await processIntakeRecord(depsWith(), JSON.stringify(event), 'm-last-applied', last)).toBe(
