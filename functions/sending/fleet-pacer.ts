@@ -24,7 +24,7 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { TransientError } from '../lib/errors.js';
 import { keys } from '../store/model.js';
-import { conditionally, type StoreDeps } from '../store/store.js';
+import { conditionally, isThrottled, type StoreDeps } from '../store/table.js';
 
 /**
  * The schedule moved under every try: other senders claimed at the same moments. Like a
@@ -95,8 +95,7 @@ export function dynamoSlotClaims(deps: Pick<StoreDeps, 'db' | 'table'>): SlotCla
         const start = await conditionally(tryAhead ? ahead(span, from) : behind(span, from, fresh)).catch(
           (error: unknown) => {
             // DynamoDB throttling the one schedule item is the fleet claiming at its rate, too.
-            if (error instanceof Error && /Throttl|ProvisionedThroughput|RequestLimit/.test(error.name))
-              throw new SlotsContendedError();
+            if (isThrottled(error)) throw new SlotsContendedError();
             throw error;
           },
         );

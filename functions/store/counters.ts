@@ -26,6 +26,7 @@ import {
   deliveriesInStateQuery,
   getItem,
   inPartition,
+  isThrottled,
   queryPages,
   type StoreDeps,
 } from './table.js';
@@ -125,10 +126,8 @@ function attemptOnceUnlessRefused() {
       try {
         return await next(args);
       } catch (error) {
-        const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-        const refused =
-          e.$metadata?.httpStatusCode === 400 &&
-          /Throttl|ProvisionedThroughput|RequestLimit/.test(e.name ?? '');
+        const e = error as { $metadata?: { httpStatusCode?: number } };
+        const refused = e.$metadata?.httpStatusCode === 400 && isThrottled(error);
         if (!refused) ambiguous = true;
         throw error;
       }

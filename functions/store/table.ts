@@ -58,6 +58,12 @@ export async function conditionally<T>(write: Promise<T>): Promise<T | undefined
 }
 
 /** True when a conditional write applied, false when its condition did not hold. */
+/** DynamoDB refusing a call for capacity (throttling): it took no effect, and says "slow down". */
+export function isThrottled(error: unknown): boolean {
+  const name = (error as { name?: unknown } | undefined)?.name;
+  return typeof name === 'string' && /Throttl|ProvisionedThroughput|RequestLimit/.test(name);
+}
+
 export async function applied(write: Promise<unknown>): Promise<boolean> {
   return (await conditionally(write)) !== undefined;
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
-import { FleetPacer, type SlotClaims } from '../../../functions/sending/fleet-pacer.js';
+import {
+  dynamoSlotClaims,
+  FleetPacer,
+  type SlotClaims,
+  SlotsContendedError,
+} from '../../../functions/sending/fleet-pacer.js';
 
 /** An in-memory schedule with the same rules as the table's, recording every call. */
 function memorySchedule(roundTrip: () => void = () => undefined) {
@@ -257,5 +262,29 @@ describe('FleetPacer', () => {
     pacer.plan(2);
     await pacer.acquire();
     expect(calls.length).toBe(before);
+  });
+});
+
+describe('dynamoSlotClaims', () => {
+  it('takes DynamoDB throttling the schedule item for contention, and passes other errors on', async () => {
+    const failing = (name: string) =>
+      dynamoSlotClaims({
+        table: 't',
+        db: {
+          send: async () => {
+            throw Object.assign(new Error(name), { name });
+          },
+        } as never,
+      });
+    const window = () => ({ from: 1, start: 2 });
+    await expect(
+      failing('ProvisionedThroughputExceededException').claim(1, 100, window, true),
+    ).rejects.toBeInstanceOf(SlotsContendedError);
+    await expect(failing('ThrottlingException').claim(1, 100, window, false)).rejects.toBeInstanceOf(
+      SlotsContendedError,
+    );
+    await expect(failing('AccessDeniedException').claim(1, 100, window, true)).rejects.toThrow(
+      'AccessDeniedException',
+    );
   });
 });
