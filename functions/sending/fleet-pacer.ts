@@ -126,19 +126,19 @@ export function dynamoSlotClaims(deps: Pick<StoreDeps, 'db' | 'table'>): SlotCla
  * A sender environment's view of the shared schedule. {@link plan} says how
  * many sends the batch may make; {@link reserve} takes the next slot (claiming a
  * block for the rest of the batch when it has none left) without waiting for
- * it; {@link ready} waits until the slot is a claim and a mark away and says
+ * it; {@link ready} waits until the slot is a claim away and says
  * whether it is still on time; {@link waitUntil} waits out what is left after
  * them; {@link finish} gives back what the batch did not use.
  *
  * Sends `R` slots apart are `1 s / headroom` apart, so a send later than that
  * margin (10 ms at 0.99) can share a rolling second with the send `R` slots on,
  * which SES throttles. So the slot is the moment of the SES call, not of the
- * claim: the sender waits before its claim for the slot less the claim's and
- * the mark's round trips (as this environment measured them), claims, marks,
- * and waits out the rest. A slot the wait finds gone by (a busy machine, a
+ * claim: the sender waits before its claim for the slot less the claim's
+ * round trip (as this environment measured it), claims, and waits out the
+ * rest. A slot the wait finds gone by (a busy machine, a
  * long stall) passes unused before anything is claimed, and the sender reserves
- * another: a slot lost instead of a throttled call. Nothing but the claim, the
- * mark and a short wait stands between a claim and its SES call.
+ * another: a slot lost instead of a throttled call. Nothing but a short wait
+ * stands between a claim and its SES call.
  */
 export class FleetPacer {
   private slots: number[] = [];
@@ -149,7 +149,7 @@ export class FleetPacer {
   private prefetched = 0;
   private refilling: Promise<void> | undefined;
   private readonly intervalUs: number;
-  /** The claim and the mark ({@link ready} to {@link waitUntil}), ms: mean and mean deviation. */
+  /** The claim ({@link ready} to {@link waitUntil}), ms: mean and mean deviation. */
   private prepMs = 20;
   private prepDevMs = 5;
   /** A claim on the schedule's round trip, ms (a moving average). */
@@ -157,7 +157,7 @@ export class FleetPacer {
   /**
    * The most the averages believe (ms): one claim slowed by the SDK's retries must not push
    * every later slot out of reach (twice both caps is the lead's cap, so a fresh slot can always
-   * be made), nor stretch the wait after the mark.
+   * be made), nor stretch the wait after the claim.
    */
   static readonly MAX_ESTIMATE_MS = 250;
   /** When each slot's {@link ready} returned (ms), by slot time. */
@@ -199,7 +199,7 @@ export class FleetPacer {
       // A slot that went by while nobody took it — claimed ahead by the previous batch and the
       // gap outlasted it, or reserved for a record of this batch that came to it late (at a high
       // rate a block spans less than the batch takes to render) — or too near to outlast the
-      // claim and the mark: it passes unused, before anything is claimed.
+      // claim: it passes unused, before anything is claimed.
       if (at - this.now() < this.prepMs - this.lateMs) continue;
       this.expected = Math.max(0, this.expected - 1);
       this.used++;
@@ -208,9 +208,9 @@ export class FleetPacer {
   }
 
   /**
-   * Waits until the slot is a slow claim and mark away (their mean plus four deviations, from
-   * 20 to 50 ms: waking early costs nothing but a short wait after the mark).
-   * False when even their mean would make the call late: the slot passes unused, nothing is
+   * Waits until the slot is a slow claim away (its mean plus four deviations, from 20 to 50
+   * ms: waking early costs nothing but a short wait after the claim).
+   * False when even its mean would make the call late: the slot passes unused, nothing is
    * claimed yet, and the caller reserves another. No I/O.
    */
   async ready(at: number): Promise<boolean> {
@@ -235,7 +235,7 @@ export class FleetPacer {
     this.expected = Math.max(0, this.expected - 1);
   }
 
-  /** Waits for the slot's time itself, after the claim and the mark: the SES call's moment. No I/O. */
+  /** Waits for the slot's time itself, after the claim: the SES call's moment. No I/O. */
   async waitUntil(at: number): Promise<void> {
     const now = this.now();
     const ready = this.readyAt.get(at);
@@ -247,7 +247,7 @@ export class FleetPacer {
     if (at > now) await this.sleep(at - now);
   }
 
-  /** Reserves and waits at once, for a caller with no claim or mark to make (tests). */
+  /** Reserves and waits at once, for a caller with no claim to make (tests). */
   async acquire(): Promise<number> {
     for (;;) {
       const at = await this.reserve();
@@ -296,10 +296,10 @@ export class FleetPacer {
 
   /**
    * How far ahead of now a fresh block starts: enough for its own claim on the schedule, a slot's
-   * claim and its mark (twice their measured means and the wake's margin), never less than the
+   * claim (twice the measured means and the wake's margin), never less than the
    * floor; with the estimates' caps, at most 1.1 s.
    */
-  /** How much earlier than the mean claim and mark {@link ready} wakes: four deviations, 20–50 ms. */
+  /** How much earlier than the mean claim {@link ready} wakes: four deviations, 20–50 ms. */
   private marginMs(): number {
     return Math.min(50, Math.max(20, 4 * this.prepDevMs));
   }

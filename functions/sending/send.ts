@@ -39,9 +39,9 @@ export const MAX_SEND_RETRIES = 10;
 export const MAX_PASSED_SLOTS = 3;
 
 /**
- * What the claim, the mark, the SES call and the record may take, ms (well under a second
- * usually; this leaves room for the SDK's retries). A job whose invocation has less left is not
- * claimed: a timeout after the mark would make it a false `uncertain`. It must stay well under
+ * What the claim, the SES call and the record may take, ms (well under a second usually; this
+ * leaves room for the SDK's retries). A job whose invocation has less left is not claimed: a
+ * timeout after the claim would make it a false `uncertain`. It must stay well under
  * the shortest sender timeout (8 s in the chaos runs), or no job would ever be claimed.
  */
 export const SEND_TIME_NEEDED_MS = 2_000;
@@ -55,8 +55,8 @@ export interface SenderDeps extends StoreDeps {
   leaseSeconds: number;
   /**
    * Send slots (sending/fleet-pacer.ts), all before the claim but the last: `reserve` may read
-   * and write; `ready` waits until the slot is a claim and a mark away and says whether it is
-   * still on time; `waitUntil` only waits, between the `submitting` mark and the SES call.
+   * and write; `ready` waits until the slot is a claim away and says whether it is still on
+   * time; `waitUntil` only waits, between the claim and the SES call.
    */
   pacer: Pick<Pacer, 'reserve' | 'ready' | 'forgo' | 'waitUntil' | 'backOff'>;
   /** What is left of the invocation, ms (Lambda's `getRemainingTimeInMillis`). */
@@ -109,10 +109,11 @@ const messageOf = (error: unknown) =>
  * before the claim, so a fault or a
  * crash there leaves the delivery queued, never a claim that runs out into a
  * false `uncertain`: the send slot is reserved and waited for before the claim
- * too, so nothing with I/O but the claim and the mark stands between it and the
- * SES call. The wait ends the claim's and the mark's round trips before the
- * slot, and the rest is waited out after the mark, so that the slot is the
- * moment of the call.
+ * too, so nothing with I/O but the claim stands between it and the SES call.
+ * The claim carries the `submitting` mark: one that runs out may have sent, so
+ * a crash between the claim and the call is an honest `uncertain`. The wait
+ * ends the claim's round trip before the slot, and the rest is waited out
+ * after the claim, so that the slot is the moment of the call.
  */
 export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutcome> {
   const settleQueued = async (
@@ -154,7 +155,7 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
       return await settleQueued('suppressed', blockedReason(blocking), 'Suppressed');
     message = await deps.compose({ ...planned, contactKey: job.contactKey }, mailing);
     // The send slot too, before the claim (the fleet pacer reads and writes the table). The
-    // wait ends a claim and a mark before the slot; a slot that it finds gone by passes unused
+    // wait ends a claim before the slot; a slot that it finds gone by passes unused
     // while nothing is held, and another is reserved — three in a row at most, then the job
     // comes back later like a throttled one. A job that finds its delivery claimed wastes a slot.
     slot = await deps.pacer.reserve();
@@ -187,9 +188,16 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
     });
   let claimed: DeliveryRow | undefined;
   try {
+    // The claim is the last write before SES: it carries the `submitting` mark (lease.ts), so a
+    // claim that runs out may have sent and becomes `uncertain`. Nothing with I/O stands between
+    // it and the SES call — every read, the render and the slot's wait came before — so that
+    // window is the call itself (one write a delivery fewer than a separate mark; issue 15).
     claimed = await transitionDelivery(deps, job.mailingId, job.contactKey, DELIVERY_MOVES.claim, {
-      set: { leaseUntil: deps.now().getTime() + deps.leaseSeconds * 1000, leaseOwner: owner },
-      remove: [SUBMITTING],
+      set: {
+        leaseUntil: deps.now().getTime() + deps.leaseSeconds * 1000,
+        leaseOwner: owner,
+        [SUBMITTING]: true,
+      },
     });
     if (!claimed) {
       const now = (await getDelivery(deps, job.mailingId, job.contactKey)) as
@@ -202,31 +210,13 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
       claimed = now;
     }
   } catch (error) {
-    // The claim may have taken effect: give it back (best effort) so it cannot run out into `uncertain`.
-    await release('queued').catch(() => undefined);
+    // The claim may have taken effect (its answer lost): give it back, so that it cannot run out
+    // into a false `uncertain`. The release names this claim's owner, so it moves nothing else.
+    await releaseUnanswered(release);
     return retryOrGiveUp(deps, job, undefined, `claiming: ${messageOf(error)}`);
   }
   const delivery: DeliveryRow = { ...claimed, state: 'sending' };
 
-  // The last write before SES. A claim that runs out before it certainly sent nothing and
-  // goes back to the queue (lease.ts); after it, the mail may have gone and it becomes
-  // `uncertain`. It also stops a sender whose claim was taken from it meanwhile.
-  try {
-    const marked = await transitionDelivery(
-      deps,
-      job.mailingId,
-      job.contactKey,
-      DELIVERY_MOVES.markSubmitting,
-      {
-        set: { [SUBMITTING]: true },
-        condition: 'leaseOwner = :owner',
-        values: { ':owner': owner },
-      },
-    );
-    if (!marked) return 'duplicate';
-  } catch (error) {
-    return retryOrGiveUp(deps, job, release, `before sending: ${messageOf(error)}`);
-  }
   await deps.pacer.waitUntil(slot);
   let messageId: string | undefined;
   try {
@@ -283,6 +273,22 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
   deps.count?.('Sent');
   return 'sent';
 }
+
+/** Tries to give back a claim whose answer was lost: a few times, as the release's own answer can be lost too. */
+async function releaseUnanswered(release: Release): Promise<void> {
+  for (let attempt = 0; attempt < RELEASE_ATTEMPTS; attempt++) {
+    // A pause between tries (0.1 s, 0.4 s): the blip that took the claim's answer may still last.
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 100 * 4 ** (attempt - 1)));
+    try {
+      await release('queued');
+      return;
+    } catch {
+      // try again: a claim left behind runs out into `uncertain`
+    }
+  }
+}
+
+const RELEASE_ATTEMPTS = 3;
 
 type Release = (
   to: keyof typeof RELEASE_CLAIMED,

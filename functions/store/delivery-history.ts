@@ -3,7 +3,7 @@
  * as a `history` list that the state transition appends to in the same conditional update
  * (`transitionDelivery`, store.ts), so an entry exists exactly when the move happened.
  *
- * Bounded: one entry per change of state — the sender's "submitting" mark (sending → sending)
+ * Bounded: one entry per change of state — a move that keeps the state (sending → sending)
  * adds none — and a delivery changes state a few times per attempt, attempts being capped; an
  * organizer's resend adds one. Rows written before this existed have no list: the reader starts
  * from `createdAt` and the last change it knows.

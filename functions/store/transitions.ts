@@ -87,13 +87,7 @@ export const DELIVERY_MOVES = {
     ['queued'],
     'sending',
     'sender',
-    'a sender wins the delivery, with a lease, before anything is sent; only the claimant sends',
-  ),
-  markSubmitting: deliveryMove(
-    ['sending'],
-    'sending',
-    'sender',
-    "the claim's last write before the SES call (the `submitting` mark): a claim that runs out after it may have sent",
+    'a sender wins the delivery, with a lease and the `submitting` mark, as its last write before the SES call; only the claimant sends',
   ),
   recordSent: deliveryMove(
     ['sending', 'uncertain'],
@@ -123,13 +117,13 @@ export const DELIVERY_MOVES = {
     ['sending'],
     'uncertain',
     'sender',
-    'no answer from SES, or a claim that ran out after its `submitting` mark (seen by a sender or the clock)',
+    'no answer from SES, or a claim with the `submitting` mark that ran out (seen by a sender or the clock)',
   ),
   reclaimUnsent: deliveryMove(
     ['sending'],
     'queued',
     'sender',
-    'a claim ran out before its `submitting` mark (seen by a sender or the clock): nothing was sent, so it goes back to the queue',
+    'a claim without the `submitting` mark ran out (one made before the claim carried it): nothing was sent, so it goes back to the queue',
   ),
   fail: deliveryMove(
     ['queued'],

@@ -266,22 +266,40 @@ describe('chaos regressions', () => {
     expect(acceptedFor(stack.current, mailingId)).toHaveLength(1);
   });
 
-  it('sends, once, a delivery whose sender died after claiming it and before calling SES — never `uncertain`', async () => {
-    // The claim is the sender's first write to the delivery (it sets the lease owner).
+  it('sends, once, a delivery whose sender died just before its claim — never `uncertain`', async () => {
+    // The claim is the sender's first write to the delivery (it sets the lease owner); everything
+    // before it (reads, render, the slot's wait) leaves the delivery queued.
     layer.setSchedule([
-      { fn: 'sender', op: 'DynamoDB.UpdateItem', where: 'set_leaseOwner', nth: 1, kind: 'crash-after' },
+      { fn: 'sender', op: 'DynamoDB.UpdateItem', where: 'set_leaseOwner', nth: 1, kind: 'crash-before' },
     ]);
     const before = layer.injected.length;
     await sendEvent(stack.current, registration(2));
     const mailingId = `confirmation-${cid}-chaos-2`;
     await settledMailing(mailingId);
-    expect(layer.injected.slice(before).map((i) => i.fault.kind)).toEqual(['crash-after']);
+    expect(layer.injected.slice(before).map((i) => i.fault.kind)).toEqual(['crash-before']);
     const rows = await listDeliveries(store(), mailingId);
     expect(rows.map((r) => r.state)).toEqual([expect.stringMatching(/^(sent|delivered)$/)]);
     expect(acceptedFor(stack.current, mailingId)).toHaveLength(1);
   });
 
-  it('marks `uncertain` a delivery whose sender died after its last write before SES', async () => {
+  it('gives back a claim that took effect but whose every answer was lost, and sends once — never `uncertain`', async () => {
+    // The claim carries the `submitting` mark, so a claim left behind would run out into
+    // `uncertain`: the sender that never heard back releases it (by its owner) before retrying.
+    layer.setSchedule([
+      { fn: 'sender', op: 'DynamoDB.UpdateItem', where: 'set_leaseOwner', nth: 1, times: 3, kind: 'lost' },
+    ]);
+    const before = layer.injected.length;
+    await sendEvent(stack.current, registration(5));
+    const mailingId = `confirmation-${cid}-chaos-5`;
+    await settledMailing(mailingId);
+    // Every attempt the SDK made at the first claim lost its answer (the first took effect).
+    expect(layer.injected.slice(before).map((i) => i.fault.kind)).toEqual(['lost', 'lost', 'lost']);
+    const rows = await listDeliveries(store(), mailingId);
+    expect(rows.map((r) => r.state)).toEqual([expect.stringMatching(/^(sent|delivered)$/)]);
+    expect(acceptedFor(stack.current, mailingId)).toHaveLength(1);
+  });
+
+  it('marks `uncertain` a delivery whose sender died after its claim, its last write before SES', async () => {
     layer.setSchedule([
       { fn: 'sender', op: 'DynamoDB.UpdateItem', where: 'set_submitting', nth: 1, kind: 'crash-after' },
     ]);

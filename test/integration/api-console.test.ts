@@ -238,7 +238,7 @@ describe('pause and resume from the console API', () => {
     // Claimed, throttled back to the queue at least once, claimed again, sent, delivered.
     expect(states.slice(-3)).toEqual(['sending', 'sent', 'delivered']);
     expect(states.filter((s) => s === 'queued').length).toBeGreaterThanOrEqual(2);
-    // The "submitting" mark before SES is not a change of state: no sending → sending entry.
+    // No move repeats a state: no sending → sending entry.
     for (let i = 1; i < states.length; i++) expect(states[i], states.join(' → ')).not.toBe(states[i - 1]);
     const times = detail.history.map((h) => Date.parse(h.at));
     expect([...times].sort((a, b) => a - b)).toEqual(times);

@@ -185,8 +185,8 @@ describe('sending on the embedded stack', () => {
       delivery: { deliveryId: delivery.deliveryId, recipient: delivery.recipient },
     };
     expect(await sendOne(directDeps({}, db), job)).toBe('sent');
-    // The claim, the mark before SES and the record: no GetItem.
-    expect(onRow).toEqual(['UpdateItemCommand', 'UpdateItemCommand', 'UpdateItemCommand']);
+    // The claim (with the `submitting` mark) and the record: no GetItem, no separate mark.
+    expect(onRow).toEqual(['UpdateItemCommand', 'UpdateItemCommand']);
     // The same job again (an SQS redelivery): its claim fails, reads say why, nothing is written.
     onRow.length = 0;
     expect(await sendOne(directDeps({}, db), job)).toBe('duplicate');
@@ -200,7 +200,7 @@ describe('sending on the embedded stack', () => {
     );
   });
 
-  it('waits for its send slot before the claim, takes another when it went by, and waits out the rest after the mark', async () => {
+  it('waits for its send slot before the claim, takes another when it went by, and waits out the rest after the claim', async () => {
     const [delivery] = await parkedMailing('slot-order', 1);
     if (!delivery) throw new Error('no delivery');
     const seen: string[] = [];
@@ -234,8 +234,8 @@ describe('sending on the embedded stack', () => {
     };
     expect(await sendOne(directDeps({ pacer }), job)).toBe('sent');
     // Reserving and waiting (which may do I/O, and passes a slot gone by) come before the claim:
-    // nothing is held meanwhile. After the mark only the rest is waited out, so the slot is the
-    // SES call's moment.
+    // nothing is held meanwhile. The claim carries the `submitting` mark, and after it only the
+    // rest is waited out, so the slot is the SES call's moment.
     expect(seen).toEqual([
       'reserve 42: queued, 0 mailed',
       'ready 42: queued, 0 mailed',

@@ -97,9 +97,8 @@ describe('the by-state index leaves sent and delivered out', () => {
   /** Moves a seeded, queued delivery through the sender's own moves to `sent`. */
   async function sendByHand(mailingId: string, contactKey: string): Promise<void> {
     await transitionDelivery(store(), mailingId, contactKey, DELIVERY_MOVES.claim, {
-      set: { leaseOwner: 'test', leaseUntil: Date.now() + 60_000 },
+      set: { leaseOwner: 'test', leaseUntil: Date.now() + 60_000, submitting: true },
     });
-    await transitionDelivery(store(), mailingId, contactKey, DELIVERY_MOVES.markSubmitting);
     await transitionDelivery(store(), mailingId, contactKey, DELIVERY_MOVES.recordSent, {
       set: { sesMessageId: `by-hand-${contactKey}` },
       remove: ['leaseOwner', 'leaseUntil'],
