@@ -21,6 +21,8 @@ const deps = {
   ...pipelineDeps(env),
   intakeDlqUrl: env.INTAKE_DLQ_URL,
   eventLeaseMs: env.EVENT_LEASE_SECONDS * 1000,
+  // A planning page's lease follows the same rule as an event's: longer than the intake's timeout.
+  planLeaseMs: env.EVENT_LEASE_SECONDS * 1000,
 };
 const processor = new BatchProcessor(EventType.SQS);
 

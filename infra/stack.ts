@@ -40,6 +40,14 @@ const ORGANIZER_INDEXES = ['gsi1', 'gsi2'] as const;
  */
 const SEND_LEASE_SECONDS = 120;
 
+/**
+ * How long the intake holds an event id and a planning page. Longer than the intake's timeout,
+ * so a holder is dead before another takes over (a planning page's rows are written without a
+ * condition under that lease), and shorter than the intake queue's visibility timeout, so the
+ * redelivery after a crash finds it run out.
+ */
+const EVENT_LEASE_SECONDS = 120;
+
 /** Receives of an intake message before its DLQ. */
 const INTAKE_MAX_RECEIVES = 5;
 
@@ -105,6 +113,14 @@ export class CommuniqueStack extends Stack {
     const feedbackTimeout = Duration.seconds(30);
     if (SEND_LEASE_SECONDS <= senderTimeout.toSeconds()) {
       throw new Error('SEND_LEASE_SECONDS must exceed the sender timeout, or live claims would lapse');
+    }
+    if (
+      EVENT_LEASE_SECONDS <= intakeTimeout.toSeconds() ||
+      EVENT_LEASE_SECONDS >= visibilityFor(intakeTimeout).toSeconds()
+    ) {
+      throw new Error(
+        'EVENT_LEASE_SECONDS must exceed the intake timeout (live planners are never overtaken) and stay under its visibility timeout',
+      );
     }
 
     this.intakeQueue = this.queueWithDlq('intake', intakeTimeout, INTAKE_MAX_RECEIVES);
@@ -199,13 +215,18 @@ export class CommuniqueStack extends Stack {
         'dynamodb:BatchGetItem',
         'dynamodb:Query',
         'dynamodb:PutItem',
+        'dynamodb:BatchWriteItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
         'sqs:SendMessage',
       ],
       timeout: intakeTimeout,
       // Its last receive before the DLQ is recorded first (functions/intake/process.ts).
-      environment: { ...common, MAX_RECEIVE_COUNT: String(INTAKE_MAX_RECEIVES) },
+      environment: {
+        ...common,
+        MAX_RECEIVE_COUNT: String(INTAKE_MAX_RECEIVES),
+        EVENT_LEASE_SECONDS: String(EVENT_LEASE_SECONDS),
+      },
       logRetention,
     })
       .bindTable(this.table, 'TABLE_NAME', 'readWrite', TABLE_INDEXES)

@@ -172,9 +172,16 @@ async function processOnce(deps: IntakeDeps, body: string, messageId: string): P
         reason: `not a valid pipeline message: ${parsed.error.message}`,
       });
     }
-    const { mailingId, op, states, requestedBy, cursor, resendId } = parsed.data.data;
-    if (op === 'plan') await planPage(deps, mailingId);
-    else if (op === 'cancel') await cancelPage(deps, mailingId);
+    const { mailingId, op, states, requestedBy, cursor, resendId, page } = parsed.data.data;
+    if (op === 'plan') {
+      const planned = await planPage(deps, mailingId, page);
+      // Another planner holds the page: a copy for that page alone looks again once its lease
+      // has run out (the holder's own continuation plans the pages after it).
+      if (typeof planned === 'object') {
+        const copy = { ...parsed.data, data: { ...parsed.data.data, page: planned.page } };
+        return deferEvent(deps, JSON.stringify(copy), planned.heldUntil);
+      }
+    } else if (op === 'cancel') await cancelPage(deps, mailingId);
     else await requeuePage(deps, mailingId, states ?? ['failed'], requestedBy, cursor, resendId);
     return 'continued';
   }

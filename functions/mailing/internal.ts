@@ -24,6 +24,12 @@ export const continuationSchema = z.object({
     cursor: z.record(z.string(), z.string()).optional(),
     /** For a resend: the request's id, stamped on every delivery it moves (plan.ts requeuePage). */
     resendId: z.string().optional(),
+    /**
+     * For plan: the page a copy waited for while another planner held it. The copy plans only
+     * that page, once its holder is gone; if the plan moved on, the holder's own continuation
+     * has the next one, and the copy ends (a duplicate stops there, rather than polling on).
+     */
+    page: z.number().int().nonnegative().optional(),
   }),
 });
 

@@ -15,15 +15,17 @@ import type {
 } from '../store/model.js';
 import {
   advancePlan,
-  createDelivery,
+  createPlannedDeliveries,
   deliveriesInState,
   deliveryIdOf,
   fixPlanPage,
-  getDelivery,
+  getDeliveries,
   getMailing,
+  type NewDelivery,
   pageOfContacts,
   type StoreDeps,
   setMailingState,
+  takeOverPlanPage,
   transitionDelivery,
 } from '../store/store.js';
 import { DELIVERY_MOVES, MAILING_MOVES, RESEND_MOVES } from '../store/transitions.js';
@@ -39,6 +41,8 @@ export interface PipelineDeps extends StoreDeps {
   isSuppressed?: (contactKey: string, conferenceId: string) => Promise<boolean>;
   /** The same check for a whole page at once (one BatchGetItem per 50 contacts); preferred when set. */
   suppressedAmong?: (contactKeys: string[], conferenceId: string) => Promise<Set<string>>;
+  /** How long a planner holds a page; default {@link PLAN_PAGE_LEASE_MS}. Longer than the intake's timeout. */
+  planLeaseMs?: number;
 }
 
 /** Recipients read per planning message: small enough that one invocation stays short. */
@@ -152,19 +156,45 @@ function select(
 }
 
 /**
+ * How long a planner holds a page (`plan.page` in model.ts) when not told: longer than the
+ * intake's timeout (60 s), so a holder is dead before anyone takes its page over, and shorter than
+ * the intake queue's visibility timeout, so the redelivery after a crash finds it run out.
+ */
+export const PLAN_PAGE_LEASE_MS = 120_000;
+
+/** Rows per BatchWriteItem, DynamoDB's most. */
+const PLANNED_PER_WRITE = 25;
+
+/** The page's lease must have this share of its length left for its rows to be written. */
+const LEASE_LEFT_TO_WRITE = 0.25;
+
+/**
  * Plans one page of a mailing: reads up to {@link PLAN_PAGE_SIZE} contacts from
- * the stored cursor, writes one delivery per selected address with a
- * conditional put (so a resumed page never doubles a delivery), enqueues their
+ * the stored cursor, writes one delivery per selected address, enqueues their
  * send jobs, then moves the cursor with a conditional update. Returns whether
- * more pages remain. A crash anywhere in between resumes at the same page:
+ * more pages remain, or, while another planner holds the page, until when.
+ *
+ * The rows are written in batches (BatchWriteItem, 25 a call, no condition):
+ * the planner holds the page under a lease longer than its own timeout, reads
+ * the page's rows consistently (BatchGetItem, 100 a call) and writes only those
+ * absent, and no job names a row before all are written — so a row that exists
+ * (an earlier attempt's, or the same address planned in an earlier phase) is
+ * never written over, and one delivery per address holds as a conditional put
+ * per row would make it, at a twenty-fifth of the calls (issue 15). A crash
+ * anywhere in between resumes at the same page once the lease has run out:
  * deliveries already written are found, re-enqueued if still queued, and
  * counted once because they carry the page they were planned in. The page is
  * fixed at its first read (`plan.page`), so that contacts added meanwhile join
  * it rather than push a written row to the next page, uncounted.
  */
-export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'more' | 'done' | 'skipped'> {
+export async function planPage(
+  deps: PipelineDeps,
+  mailingId: string,
+  onlyPage?: number,
+): Promise<'more' | 'done' | 'skipped' | { heldUntil: number; page: number }> {
   const mailing = await getMailing(deps, mailingId);
   if (mailing?.state !== 'planning') return 'skipped';
+  if (onlyPage !== undefined && mailing.plan.pages !== onlyPage) return 'skipped';
   const phases = phasesFor(mailing.kind, mailing.audience);
   const phase = mailing.plan.phase;
   if (phase === 'explicit') return 'done';
@@ -174,9 +204,19 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
     await setMailingState(deps, mailingId, MAILING_MOVES.finishPlanning);
     return 'done';
   }
+  const leaseMs = deps.planLeaseMs ?? PLAN_PAGE_LEASE_MS;
+  const lease = { owner: randomUUID(), leaseUntil: deps.now().getTime() + leaseMs };
   // A retried page reads what its first read fixed (plan.page in model.ts), however many
   // contacts registered in its range since; a first read fixes it before writing anything.
   const fixed = mailing.plan.page;
+  if (fixed && !(await takeOverPlanPage(deps, mailingId, mailing.plan, lease))) {
+    const now = await getMailing(deps, mailingId);
+    const same = now?.plan.phase === phase && now.plan.pages === mailing.plan.pages;
+    // Another planner holds the page: look again once its lease has run out.
+    if (same && now.plan.page && now.state === 'planning')
+      return { heldUntil: now.plan.page.leaseUntil ?? lease.leaseUntil, page: mailing.plan.pages };
+    return planPage(deps, mailingId, onlyPage); // the plan moved on meanwhile, or stopped
+  }
   // A retry reads at most five pages' worth: a bulk import in the page's range meanwhile must not
   // make it too long to finish (what is left of the range goes to the next page).
   const size = fixed ? PLAN_PAGE_SIZE * 5 : PLAN_PAGE_SIZE;
@@ -192,9 +232,9 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
           fixed?.end,
         );
   if (!fixed && page.last !== undefined) {
-    const read = { end: page.last, more: page.next !== undefined };
+    const read = { end: page.last, more: page.next !== undefined, ...lease };
     // Lost to another planner of this page (or the plan moved on): start again from what it wrote.
-    if (!(await fixPlanPage(deps, mailingId, mailing.plan, read))) return planPage(deps, mailingId);
+    if (!(await fixPlanPage(deps, mailingId, mailing.plan, read))) return planPage(deps, mailingId, onlyPage);
   }
   const more = page.next !== undefined || (fixed?.more ?? false);
   const pageNo = mailing.plan.pages;
@@ -212,54 +252,51 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
           mailing.conferenceId,
         )
       : undefined;
-  // Counts and enqueues a row an earlier attempt at this page wrote.
-  const found = (existing: (DeliveryRow & { planPage?: number }) | undefined, contactKey: string) => {
-    if (existing?.planPage !== pageNo) return;
-    counted++;
-    if (existing.state === 'queued') jobs.push(jobOf(mailingId, contactKey, existing));
-  };
-  const planned = new Set<string>();
-  await Promise.all(
-    selected.map(async ({ recipient, payload }) => {
-      const suppressed =
-        bulk &&
-        (suppressedOnPage
-          ? suppressedOnPage.has(recipient.contactKey)
-          : await deps.isSuppressed?.(recipient.contactKey, mailing.conferenceId));
-      if (suppressed) return; // not in the audience at all: see README "Suppression"
-      planned.add(recipient.contactKey);
-      const deliveryId = deliveryIdOf(mailingId, recipient.contactKey);
-      const created = await createDelivery(deps, {
-        mailingId,
-        contactKey: recipient.contactKey,
-        deliveryId,
-        conferenceId: mailing.conferenceId,
-        kind: mailing.kind,
-        state: 'queued',
-        recipient,
-        payload,
-        attempts: 0,
-        planPage: pageNo,
-      } as Omit<DeliveryRow, 'createdAt' | 'updatedAt' | 'expiresAt'>);
-      if (created) {
-        counted++;
-        jobs.push(
-          jobOf(mailingId, recipient.contactKey, { deliveryId, recipient, ...(payload ? { payload } : {}) }),
-        );
-        return;
-      }
-      found(await getDelivery(deps, mailingId, recipient.contactKey), recipient.contactKey);
-    }),
-  );
-  if (fixed) {
-    // A retry: a contact an earlier attempt planned may have left the audience since (cancelled,
-    // unsubscribed); the row it wrote is this page's all the same, counted and sent (the sender
-    // still checks suppression).
-    const left = (page.items as { contactKey: string }[])
-      .map((item) => item.contactKey)
-      .filter((key) => !planned.has(key));
-    await Promise.all(left.map(async (key) => found(await getDelivery(deps, mailingId, key), key)));
+  // Who of the page is planned: the first selection of each address, unless suppressed.
+  const planned = new Map<string, { recipient: Recipient; payload?: Record<string, unknown> }>();
+  for (const s of selected) {
+    const key = s.recipient.contactKey;
+    if (planned.has(key)) continue;
+    const suppressed =
+      bulk &&
+      (suppressedOnPage ? suppressedOnPage.has(key) : await deps.isSuppressed?.(key, mailing.conferenceId));
+    if (suppressed) continue; // not in the audience at all: see README "Suppression"
+    planned.set(key, s);
   }
+  // On a retry, a contact an earlier attempt planned may have left the audience since (cancelled,
+  // unsubscribed); the row it wrote is this page's all the same, counted and sent (the sender
+  // still checks suppression).
+  const onPage = fixed ? (page.items as { contactKey: string }[]).map((item) => item.contactKey) : [];
+  const existing = await getDeliveries(deps, mailingId, [...planned.keys(), ...onPage]);
+  // Counts and enqueues a row an earlier attempt at this page wrote.
+  for (const row of existing.values() as Iterable<DeliveryRow & { planPage?: number }>) {
+    if (row.planPage !== pageNo) continue;
+    counted++;
+    if (row.state === 'queued') jobs.push(jobOf(mailingId, row.contactKey, row));
+  }
+  const fresh = [...planned]
+    .filter(([key]) => !existing.has(key))
+    .map(([contactKey, { recipient, payload }]) => ({
+      mailingId,
+      contactKey,
+      deliveryId: deliveryIdOf(mailingId, contactKey),
+      conferenceId: mailing.conferenceId,
+      kind: mailing.kind,
+      state: 'queued' as const,
+      recipient,
+      ...(payload ? { payload } : {}),
+      attempts: 0,
+      planPage: pageNo,
+    }));
+  for (let i = 0; i < fresh.length; i += PLANNED_PER_WRITE) {
+    // Written only under the lease, checked before each batch: a planner this late (a stalled
+    // machine) may have been taken over.
+    if (deps.now().getTime() > lease.leaseUntil - leaseMs * LEASE_LEFT_TO_WRITE)
+      throw new TransientError('planning this page outlasted its lease: it is planned again');
+    await createPlannedDeliveries(deps, fresh.slice(i, i + PLANNED_PER_WRITE) as NewDelivery[]);
+  }
+  counted += fresh.length;
+  jobs.push(...fresh.map((row) => jobOf(mailingId, row.contactKey, row)));
   await enqueueSendJobs(deps, jobs);
 
   let next: MailingRow['plan'];
@@ -271,7 +308,9 @@ export async function planPage(deps: PipelineDeps, mailingId: string): Promise<'
     const following = at < 0 ? undefined : phases[at + 1];
     next = following ? { phase: following, pages: pageNo + 1 } : { phase: 'done', pages: pageNo + 1 };
   }
-  const advanced = await advancePlan(deps, mailingId, mailing.plan, next, counted);
+  // Only while this planner still holds the page (when it took one): one taken over counts it.
+  const holder = fixed || page.last !== undefined ? lease.owner : undefined;
+  const advanced = await advancePlan(deps, mailingId, mailing.plan, next, counted, holder);
   if (!advanced) return 'skipped'; // another invocation planned this page
   if (next.phase === 'done') {
     await setMailingState(deps, mailingId, MAILING_MOVES.finishPlanning);
@@ -309,6 +348,31 @@ async function deltasOf(deps: PipelineDeps, mailingId: string, state: IndexedDel
 }
 
 /**
+ * The jobs of queued deliveries to enqueue again (a resume). While the mailing is still planning,
+ * rows of the page being planned, and after it, are left to their planner, which enqueues them
+ * once all of its page's rows are written: a batch write that the SDK resends after a lost answer
+ * would put a row this job had already sent back to `queued` (planPage's batches take no
+ * condition), and the planner's own job would send it again.
+ */
+async function requeueable(
+  deps: PipelineDeps,
+  mailingId: string,
+  items: readonly { contactKey: string }[],
+): Promise<SendJob[]> {
+  const mailing = await getMailing(deps, mailingId);
+  const keys = items.map((d) => d.contactKey);
+  if (mailing?.state !== 'planning' || keys.length === 0)
+    return keys.map((contactKey) => ({ mailingId, contactKey }));
+  const rows = await getDeliveries(deps, mailingId, keys);
+  return keys
+    .filter((key) => {
+      const planned = (rows.get(key) as { planPage?: number } | undefined)?.planPage;
+      return planned !== undefined && planned < mailing.plan.pages;
+    })
+    .map((contactKey) => ({ mailingId, contactKey }));
+}
+
+/**
  * Puts deliveries in the given states back to `queued` and enqueues them: the
  * organizer's explicit resend of failed or uncertain mail, and the resume of a
  * paused mailing. A page per invocation, one state after the other, each paged by
@@ -332,7 +396,7 @@ export async function requeuePage(
     ...(cursor ? { cursor } : {}),
   });
   const jobs: SendJob[] = [];
-  if (state === 'queued') jobs.push(...items.map((d) => ({ mailingId, contactKey: d.contactKey })));
+  if (state === 'queued') jobs.push(...(await requeueable(deps, mailingId, items)));
   else
     await Promise.all(
       items.map(async (d) => {

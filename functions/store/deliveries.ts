@@ -14,6 +14,8 @@ import {
   prefixes,
 } from './model.js';
 import {
+  batchGet,
+  batchPut,
   conditionally,
   deliveriesInStateQuery,
   expiresAt,
@@ -34,13 +36,12 @@ export function deliveryIdOf(mailingId: string, contactKey: string): string {
   return createHash('sha256').update(`${mailingId}\n${contactKey}`).digest('base64url').slice(0, 22);
 }
 
-/** Writes a delivery row before anything is sent; false when it already exists (one delivery per address). */
-export async function createDelivery(
-  deps: StoreDeps,
-  row: Omit<DeliveryRow, 'createdAt' | 'updatedAt' | 'expiresAt'>,
-): Promise<boolean> {
+export type NewDelivery = Omit<DeliveryRow, 'createdAt' | 'updatedAt' | 'expiresAt'>;
+
+/** A new delivery row as stored: its keys, its place on the state index, its times. */
+function deliveryItem(deps: StoreDeps, row: NewDelivery): Record<string, unknown> {
   const now = deps.now().toISOString();
-  return putIfAbsent(deps, {
+  return {
     ...keys.delivery(row.mailingId, row.contactKey),
     ...(isIndexedState(row.state) ? { gsi2pk: deliveryStateIndex(row.mailingId, row.state) } : {}),
     gsi2sk: row.contactKey,
@@ -48,11 +49,41 @@ export async function createDelivery(
     createdAt: now,
     updatedAt: now,
     expiresAt: expiresAt(deps),
-  });
+  };
+}
+
+/** Writes a delivery row before anything is sent; false when it already exists (one delivery per address). */
+export function createDelivery(deps: StoreDeps, row: NewDelivery): Promise<boolean> {
+  return putIfAbsent(deps, deliveryItem(deps, row));
+}
+
+/**
+ * Writes a planning page's new delivery rows in batches, without a condition: the caller read
+ * them absent (consistently, {@link getDeliveries}) while holding the page's lease, which keeps
+ * every other planner off them, and names none of them in a job before all are written.
+ */
+export function createPlannedDeliveries(deps: StoreDeps, rows: readonly NewDelivery[]): Promise<void> {
+  return batchPut(
+    deps,
+    rows.map((row) => deliveryItem(deps, row)),
+  );
 }
 
 export const getDelivery = (deps: StoreDeps, mid: string, contactKey: string) =>
   getItem<DeliveryRow>(deps, keys.delivery(mid, contactKey));
+
+/** A mailing's delivery rows for these contacts, read consistently, by contact key (absent ones left out). */
+export async function getDeliveries(
+  deps: StoreDeps,
+  mid: string,
+  contactKeys: readonly string[],
+): Promise<Map<string, DeliveryRow>> {
+  const rows = await batchGet<DeliveryRow>(
+    deps,
+    [...new Set(contactKeys)].map((ck) => keys.delivery(mid, ck)),
+  );
+  return new Map(rows.map((row) => [row.contactKey, row]));
+}
 
 export interface TransitionOptions {
   /** Extra attributes to SET. */

@@ -165,11 +165,18 @@ export function advancePlan(
   expected: MailingRow['plan'],
   next: MailingRow['plan'],
   created: number,
+  /** The page's lease holder, when the planner took the page's lease: it must hold it still. */
+  owner?: string,
 ): Promise<boolean> {
   return whilePlanAt(deps, mid, expected, {
     update: '#plan = :next ADD #total :n, #queued :n',
-    names: { '#total': 'total', '#queued': 'count_queued' },
-    values: { ':next': next, ':n': created },
+    names: {
+      '#total': 'total',
+      '#queued': 'count_queued',
+      ...(owner ? { '#page': 'page', '#owner': 'owner' } : {}),
+    },
+    values: { ':next': next, ':n': created, ...(owner ? { ':owner': owner } : {}) },
+    ...(owner ? { condition: '#plan.#page.#owner = :owner' } : {}),
   });
 }
 
@@ -188,6 +195,25 @@ export function fixPlanPage(
     condition: 'attribute_not_exists(#plan.#page)',
     names: { '#page': 'page' },
     values: { ':page': page },
+  });
+}
+
+/**
+ * Takes over the lease of the page a planner found fixed (a retry, or a duplicate continuation)
+ * once it has run out: false while another planner holds it, or when the plan moved on.
+ */
+export function takeOverPlanPage(
+  deps: StoreDeps,
+  mid: string,
+  expected: MailingRow['plan'],
+  lease: { owner: string; leaseUntil: number },
+): Promise<boolean> {
+  return whilePlanAt(deps, mid, expected, {
+    update: '#plan.#page.#owner = :owner, #plan.#page.#until = :until',
+    condition:
+      'attribute_exists(#plan.#page) AND (attribute_not_exists(#plan.#page.#until) OR #plan.#page.#until < :now)',
+    names: { '#page': 'page', '#owner': 'owner', '#until': 'leaseUntil' },
+    values: { ':owner': lease.owner, ':until': lease.leaseUntil, ':now': deps.now().getTime() },
   });
 }
 

@@ -266,8 +266,12 @@ export interface MailingRow {
      * more followed. A retried page reads up to that key, so that contacts registered meanwhile
      * join it rather than push one of its rows (written, not yet counted) onto the next page,
      * where it would never be counted nor sent. Cleared when the cursor moves on.
+     *
+     * `owner` and `leaseUntil` (epoch ms) are the page's lease: its delivery rows are written in
+     * batches with no condition (mailing/plan.ts), so one planner at a time holds the page, for
+     * longer than the intake's timeout; a retry takes it over once the lease has run out.
      */
-    page?: { end: string; more: boolean };
+    page?: { end: string; more: boolean; owner?: string; leaseUntil?: number };
   };
   total: number;
   reminder?: ReminderContext;

@@ -1,7 +1,6 @@
 /** The suppression list: one entry per address and scope (`GLOBAL` or one conference's bulk mail). */
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { conferenceScope, GLOBAL_SCOPE, keys, lists, partitions } from './model.js';
-import { inPartition, listed, newestFirst, putItem, queryAll, type StoreDeps } from './table.js';
+import { batchGet, inPartition, listed, newestFirst, putItem, queryAll, type StoreDeps } from './table.js';
 
 export interface SuppressionRow {
   contactKey: string;
@@ -57,33 +56,12 @@ export async function suppressedAmong(
   contactKeys: string[],
   cid: string,
 ): Promise<Set<string>> {
-  const found = new Set<string>();
   const wanted = [...new Set(contactKeys)].flatMap((ck) => [
     keys.suppression(ck, GLOBAL_SCOPE),
     keys.suppression(ck, conferenceScope(cid)),
   ]);
-  for (let i = 0; i < wanted.length; i += 100) {
-    let request: Record<string, { pk: string; sk: string }[]> | undefined = {
-      [deps.table]: wanted.slice(i, i + 100),
-    };
-    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** attempt)));
-      const result = await deps.db.send(
-        new BatchGetCommand({
-          RequestItems: Object.fromEntries(
-            Object.entries(request).map(([table, k]) => [
-              table,
-              { Keys: k, ProjectionExpression: 'contactKey', ConsistentRead: true },
-            ]),
-          ),
-        }),
-      );
-      for (const item of result.Responses?.[deps.table] ?? []) found.add(String(item.contactKey));
-      const left = result.UnprocessedKeys?.[deps.table]?.Keys as { pk: string; sk: string }[] | undefined;
-      request = left && left.length > 0 ? { [deps.table]: left } : undefined;
-    }
-  }
-  return found;
+  const found = await batchGet<{ contactKey: string }>(deps, wanted, 'contactKey');
+  return new Set(found.map((item) => String(item.contactKey)));
 }
 
 export function listSuppressions(deps: StoreDeps): Promise<SuppressionRow[]> {

@@ -3,6 +3,8 @@
  * way a conditional write is sent and its lost race told apart from a fault.
  */
 import {
+  BatchGetCommand,
+  BatchWriteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -11,7 +13,7 @@ import {
   type QueryCommandInput,
   type QueryCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailed } from '../lib/errors.js';
+import { isConditionFailed, TransientError } from '../lib/errors.js';
 import type { CounterBatch } from './counters.js';
 import {
   type DeliveryState,
@@ -88,6 +90,65 @@ export async function getItem<T>(
     new GetCommand({ TableName: deps.table, Key: key, ConsistentRead: consistent }),
   );
   return Item as T | undefined;
+}
+
+/** How often a batch call's unprocessed part is sent again (with a growing pause) before giving up. */
+const BATCH_ATTEMPTS = 8;
+
+const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+
+/**
+ * Items by key, read consistently: 100 keys per BatchGetItem, the keys DynamoDB left unprocessed
+ * (capacity) sent again. Items that do not exist are simply not in the answer.
+ */
+export async function batchGet<T>(
+  deps: Pick<StoreDeps, 'db' | 'table'>,
+  wanted: readonly Key[],
+  projection?: string,
+): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < wanted.length; i += 100) {
+    let left: Key[] = wanted.slice(i, i + 100);
+    for (let attempt = 0; left.length > 0; attempt++) {
+      if (attempt >= BATCH_ATTEMPTS) throw new TransientError(`BatchGetItem left ${left.length} keys unread`);
+      if (attempt > 0) await pause(attempt);
+      const result = await deps.db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [deps.table]: {
+              Keys: left,
+              ConsistentRead: true,
+              ...(projection ? { ProjectionExpression: projection } : {}),
+            },
+          },
+        }),
+      );
+      out.push(...((result.Responses?.[deps.table] ?? []) as T[]));
+      left = (result.UnprocessedKeys?.[deps.table]?.Keys ?? []) as Key[];
+    }
+  }
+  return out;
+}
+
+/**
+ * Puts items with no condition, 25 per BatchWriteItem, the unprocessed ones sent again. Only for
+ * items that nobody else can be writing: a planning page's new delivery rows, which the page's
+ * lease keeps to one planner and which no job names before they are all written (mailing/plan.ts).
+ */
+export async function batchPut(
+  deps: Pick<StoreDeps, 'db' | 'table'>,
+  items: readonly Record<string, unknown>[],
+): Promise<void> {
+  for (let i = 0; i < items.length; i += 25) {
+    let left = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; left.length > 0; attempt++) {
+      if (attempt >= BATCH_ATTEMPTS)
+        throw new TransientError(`BatchWriteItem left ${left.length} items unwritten`);
+      if (attempt > 0) await pause(attempt);
+      const result = await deps.db.send(new BatchWriteCommand({ RequestItems: { [deps.table]: left } }));
+      left = (result.UnprocessedItems?.[deps.table] ?? []) as typeof left;
+    }
+  }
 }
 
 /** The pages of a Query, following LastEvaluatedKey to the end. */

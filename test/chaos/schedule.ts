@@ -9,7 +9,9 @@ import type { Fault } from '../../local/faults.js';
  */
 export const STEPS: { fn: string; op: string; calls: number }[] = [
   { fn: 'intake', op: 'DynamoDB.GetItem', calls: 200 },
-  { fn: 'intake', op: 'DynamoDB.PutItem', calls: 500 },
+  { fn: 'intake', op: 'DynamoDB.PutItem', calls: 150 },
+  { fn: 'intake', op: 'DynamoDB.BatchWriteItem', calls: 25 },
+  { fn: 'intake', op: 'DynamoDB.BatchGetItem', calls: 30 },
   { fn: 'intake', op: 'DynamoDB.UpdateItem', calls: 40 },
   { fn: 'intake', op: 'DynamoDB.Query', calls: 80 },
   { fn: 'intake', op: 'SQS.SendMessageBatch', calls: 60 },

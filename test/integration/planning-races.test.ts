@@ -1,10 +1,20 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { tick } from '../../functions/clock/tick.js';
-import { type PipelineDeps, planPage } from '../../functions/mailing/plan.js';
-import { getMailing, listDeliveries, putRegistration } from '../../functions/store/store.js';
+import {
+  type PipelineDeps,
+  PLAN_PAGE_LEASE_MS,
+  planPage,
+  requeuePage,
+} from '../../functions/mailing/plan.js';
+import {
+  getDelivery,
+  getMailing,
+  listDeliveries,
+  putPress,
+  putRegistration,
+} from '../../functions/store/store.js';
 import { type HookedCall, hookedDb } from './support/hooked-db.js';
-import { useLocalStack } from './support/local-stack.js';
+import { eventually, useLocalStack } from './support/local-stack.js';
 import { acceptedFor, fixture, freshId, sendAndWait, storeOf } from './support/pipeline.js';
 import { waitForProgress } from './support/progress.js';
 import { planningMailing, seedMailing, seedRegistrations } from './support/seed.js';
@@ -30,6 +40,12 @@ describe('planning races', () => {
 
   const hooked = (hook: (call: HookedCall) => Promise<unknown>) => hookedDb(stack.current, hook);
 
+  /** A planner as SQS's redelivery finds the page: after the visibility timeout, past a dead planner's lease. */
+  const afterLease = (): PipelineDeps => ({
+    ...depsWith(),
+    now: () => new Date(Date.now() + PLAN_PAGE_LEASE_MS + 1000),
+  });
+
   async function conference(cid: string): Promise<void> {
     const event = fixture('conference.upserted');
     event.data.conferenceId = cid;
@@ -37,70 +53,129 @@ describe('planning races', () => {
     await sendAndWait(stack.current, event);
   }
 
-  it('sends and counts the row a second planner of the page wrote for a contact the first never read', async () => {
+  it('keeps a second planner off a page another holds: it writes nothing and is told when to look again', async () => {
     const cid = 'race-conf';
     const mailingId = 'race-planners';
     await planningMailing(stack.current, { conferenceId: cid, mailingId, count: 30, prefix: 'race' });
-    const late = 'race-0a-0@example.org';
-    // Planner A (the first read: Limit 100) has read and fixed the page. Before it writes a row,
-    // someone registers under a key inside the page, and a duplicate continuation (planner B)
-    // runs: it finds the page fixed, reads up to its end (the new contact too), writes the new
-    // contact's row and dies there, before counting or enqueuing anything.
-    let paused = false;
+    // Planner A has read and fixed the page and is about to write its rows. Meanwhile a duplicate
+    // continuation (planner B) runs: the page's rows are written with no condition, so B must
+    // write none of them, nor count or enqueue anything, and say when A's lease runs out.
+    let second: Awaited<ReturnType<typeof planPage>> | undefined;
+    const writesOfB: string[] = [];
     const planner = hooked(async ({ name, input, next }) => {
-      if (!paused && name === 'PutItemCommand' && input.includes(`MAILING#${mailingId}`)) {
-        paused = true;
-        await seedRegistrations(store(), cid, 1, { prefix: 'race-0a' });
-        let lateWrite: Promise<unknown> = Promise.resolve();
-        const dying = hooked(async ({ name: n, input: i, next: go }) => {
-          if (n !== 'PutItemCommand' || !i.includes(`MAILING#${mailingId}`)) return go();
-          if (!i.includes(late)) throw new Error('injected crash: planner B died');
-          lateWrite = go();
-          await lateWrite;
-          throw new Error('injected crash: planner B died');
+      if (
+        second === undefined &&
+        name === 'BatchWriteItemCommand' &&
+        input.includes(`MAILING#${mailingId}`)
+      ) {
+        const watched = hooked(async (call) => {
+          // Its try at taking the page over is a conditional update that fails: not a write.
+          if (/Put|Write/.test(call.name)) writesOfB.push(call.name);
+          return call.next();
         });
-        await expect(planPage(depsWith(dying), mailingId)).rejects.toThrow('injected crash');
-        await lateWrite.catch(() => undefined);
+        second = await planPage(depsWith(watched), mailingId);
       }
       return next();
     });
-    // Planner A carries on: it counts what it selected from its own (first) read, and wins.
     expect(await planPage(depsWith(planner), mailingId)).toBe('done');
+    const lease = (second as { heldUntil: number } | undefined)?.heldUntil;
+    expect(lease).toBeGreaterThan(Date.now());
+    expect(writesOfB).toEqual([]);
     const rows = await listDeliveries(store(), mailingId);
-    expect(rows.map((r) => r.contactKey)).toContain(late);
-    expect(rows).toHaveLength(31);
-    // The thirty counted rows go out, and the counters say nothing is left.
+    expect(rows).toHaveLength(30);
+    expect((await getMailing(store(), mailingId))?.total).toBe(30);
     await waitForProgress(() => getMailing(store(), mailingId), {
       done: (m) => Number(m.count_queued ?? 0) === 0 && acceptedFor(stack.current, mailingId).length >= 30,
       progressOf: (m) => [m.count_queued, acceptedFor(stack.current, mailingId).length],
       stallMs: 150_000,
       what: `${mailingId}: thirty sent`,
     });
-    // The clock does not complete the mailing while its rows say otherwise (it used to, and the
-    // late row stayed queued for ever, off the open list)…
-    await tick({ ...depsWith(), countersQuietMs: 0 }, new Date(), { conference: [], session: [] });
-    expect((await getMailing(store(), mailingId))?.state).toBe('sending');
-    // …it re-enqueues the late row once the mailing is still for the stale bound (0 here), and
-    // recounts from the rows (quiet period 0).
-    const clock = { ...depsWith(), staleQueuedMs: 0, countersQuietMs: 0 };
-    const final = await waitForProgress(
-      async () => {
-        await tick(clock, new Date(), { conference: [], session: [] });
-        const mailing = await getMailing(store(), mailingId);
-        return { mailing, sent: acceptedFor(stack.current, mailingId).length };
-      },
+    const to = acceptedFor(stack.current, mailingId).flatMap((m) => m.destinations);
+    expect(new Set(to).size).toBe(30);
+    expect(to).toHaveLength(30);
+  });
+
+  it('takes over the page of a planner that died, once its lease ran out: a contact registered inside the page meanwhile is planned too', async () => {
+    const cid = 'race-late-conf';
+    const mailingId = 'race-late';
+    await planningMailing(stack.current, { conferenceId: cid, mailingId, count: 30, prefix: 'late' });
+    const late = 'late-0a-0@example.org';
+    // Planner A writes its first batch of 25 rows and dies before the second.
+    let batches = 0;
+    const dying = hooked(async ({ name, input, next }) => {
+      if (name !== 'BatchWriteItemCommand' || !input.includes(`MAILING#${mailingId}`)) return next();
+      if (++batches > 1) throw new Error('injected crash: planner A died');
+      return next();
+    });
+    await expect(planPage(depsWith(dying), mailingId)).rejects.toThrow('injected crash');
+    const written = await listDeliveries(store(), mailingId);
+    expect(written).toHaveLength(25);
+    // Someone registers under a key inside the fixed page.
+    await seedRegistrations(store(), cid, 1, { prefix: 'late-0a' });
+    // While A's lease lasts, a retry is turned away; after it (SQS redelivers after its visibility
+    // timeout, longer than the lease), the retry takes the page over.
+    expect(await planPage(depsWith(), mailingId)).toMatchObject({ heldUntil: expect.any(Number) });
+    expect(await planPage(afterLease(), mailingId)).toBe('done');
+    const rows = await listDeliveries(store(), mailingId);
+    expect(rows).toHaveLength(31);
+    expect(rows.map((r) => r.contactKey)).toContain(late);
+    // The rows A wrote are A's: the retry found them and wrote none of them again.
+    const byKey = new Map(rows.map((r) => [r.contactKey, r]));
+    for (const row of written) expect(byKey.get(row.contactKey)?.createdAt).toBe(row.createdAt);
+    expect((await getMailing(store(), mailingId))?.total).toBe(31);
+    const sent = await waitForProgress(
+      async () => acceptedFor(stack.current, mailingId).flatMap((m) => m.destinations),
       {
-        done: (p) => p.mailing?.state === 'complete',
-        progressOf: (p) => [p.mailing?.state, p.mailing?.count_queued, p.mailing?.total, p.sent],
+        done: (to) => to.length >= 31,
+        progressOf: (to) => to.length,
         stallMs: 150_000,
-        what: `${mailingId} complete`,
+        what: `${mailingId} sent`,
       },
     );
-    expect(final.mailing?.total).toBe(31);
-    expect(await listDeliveries(store(), mailingId, 'queued')).toEqual([]);
-    const to = acceptedFor(stack.current, mailingId).flatMap((m) => m.destinations);
-    expect(new Set(to).size).toBe(31);
-    expect(to).toContain(late);
+    expect(new Set(sent).size).toBe(31);
+    expect(sent).toContain(late);
+  });
+
+  it('leaves the rows of the page being planned to their planner when a resume enqueues queued deliveries', async () => {
+    const cid = 'requeue-conf';
+    const mailingId = 'requeue-planning';
+    await planningMailing(stack.current, { conferenceId: cid, mailingId, count: 30, prefix: 'requeue' });
+    // A resume's requeue runs while the page's first batch of rows is written and no job names
+    // them yet: a batch write the SDK resends could put a row its job had sent back to `queued`.
+    const enqueued: string[] = [];
+    const sqs = new SQSClient({ ...local, endpoint: stack.current.endpoints.sqs });
+    sqs.middlewareStack.add(
+      (next) => async (args) => {
+        const input = (args as { input: { Entries?: { MessageBody?: string }[] } }).input;
+        for (const e of input.Entries ?? []) enqueued.push(String(e.MessageBody));
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    let requeued = false;
+    const planner = hooked(async ({ name, input, next }) => {
+      const answer = await next();
+      if (!requeued && name === 'BatchWriteItemCommand' && input.includes(`MAILING#${mailingId}`)) {
+        requeued = true;
+        expect(await listDeliveries(store(), mailingId, 'queued')).toHaveLength(25);
+        await requeuePage({ ...depsWith(), sqs }, mailingId, ['queued'], 'organizer@example.org');
+      }
+      return answer;
+    });
+    expect(await planPage(depsWith(planner), mailingId)).toBe('done');
+    expect(requeued).toBe(true);
+    expect(enqueued).toEqual([]);
+    // The planner enqueued every row itself, once: thirty go out.
+    const sent = await waitForProgress(
+      async () => acceptedFor(stack.current, mailingId).flatMap((m) => m.destinations),
+      {
+        done: (to) => to.length >= 30,
+        progressOf: (to) => to.length,
+        stallMs: 150_000,
+        what: `${mailingId} sent`,
+      },
+    );
+    expect(new Set(sent).size).toBe(30);
   });
 
   it('counts a row written by a dead attempt whose contact left the audience before the retry', async () => {
@@ -112,29 +187,75 @@ describe('planning races', () => {
       count: 30,
       prefix: 'left',
     });
-    // The first attempt writes ten rows and dies before counting them.
-    let puts = 0;
-    const written: string[] = [];
-    const inFlight: Promise<unknown>[] = [];
+    // The first attempt writes a batch of 25 rows and dies before counting them.
+    let batches = 0;
     const dying = hooked(async ({ name, input, next }) => {
-      if (name !== 'PutItemCommand' || !input.includes(`MAILING#${mailingId}`)) return next();
-      if (++puts > 10) throw new Error('injected crash: the invocation died');
-      const write = next();
-      inFlight.push(write);
-      await write;
-      written.push(JSON.parse(input).Item.contactKey.S);
-      return write;
+      if (name !== 'BatchWriteItemCommand' || !input.includes(`MAILING#${mailingId}`)) return next();
+      if (++batches > 1) throw new Error('injected crash: the invocation died');
+      return next();
     });
     await expect(planPage(depsWith(dying), mailingId)).rejects.toThrow('injected crash');
-    await Promise.allSettled(inFlight);
-    // One of those ten cancels their registration before SQS redelivers the continuation.
+    const written = (await listDeliveries(store(), mailingId)).map((r) => r.contactKey);
+    expect(written).toHaveLength(25);
+    // One of those 25 cancels their registration before SQS redelivers the continuation.
     const gone = regs.find((r) => r.contactKey === written[0]);
     if (!gone) throw new Error('no row was written');
     await putRegistration(store(), { ...gone, status: 'cancelled', eventTime: '2023-01-01T00:00:00Z' });
-    expect(await planPage(depsWith(), mailingId)).toBe('done');
+    expect(await planPage(afterLease(), mailingId)).toBe('done');
     const rows = await listDeliveries(store(), mailingId);
     expect(rows).toHaveLength(30);
     expect((await getMailing(store(), mailingId))?.total).toBe(rows.length);
+  });
+
+  it('plans one delivery for an address that is both a registrant and a press contact, never writing over the first', async () => {
+    const cid = 'both-roles-conf';
+    const mailingId = 'both-roles';
+    await conference(cid);
+    await seedRegistrations(store(), cid, 3, { prefix: 'both' });
+    const shared = 'both-0@example.org';
+    await putPress(store(), {
+      conferenceId: cid,
+      contactId: 'press-both',
+      contactKey: shared,
+      email: shared,
+      givenName: 'Same',
+      familyName: 'Person',
+      role: 'press',
+      sessions: [],
+      status: 'active',
+      eventTime: '2022-09-01T00:00:00.000Z',
+    });
+    await seedMailing(store(), {
+      mailingId,
+      conferenceId: cid,
+      kind: 'announcement',
+      state: 'planning',
+      audience: { roles: ['delegate', 'press'] },
+      plan: { phase: 'registrations', pages: 0 },
+    } as Parameters<typeof seedMailing>[1]);
+    // The registrations page plans the address; the press page finds its row and leaves it.
+    const first = await planPage(depsWith(), mailingId);
+    expect(first).toBe('more');
+    const before = await getDelivery(store(), mailingId, shared);
+    // The press page: this call, or the stack's own intake with the continuation the first enqueued.
+    expect(['done', 'skipped']).toContain(await planPage(depsWith(), mailingId));
+    await eventually(async () => (await getMailing(store(), mailingId))?.state !== 'planning' || undefined, {
+      what: `${mailingId} planned`,
+    });
+    const rows = await listDeliveries(store(), mailingId);
+    expect(rows.map((r) => r.contactKey).sort()).toEqual([
+      'both-0@example.org',
+      'both-1@example.org',
+      'both-2@example.org',
+    ]);
+    // The row is the registrations page's, as it was planned (the sender may have moved it on since).
+    const after = await getDelivery(store(), mailingId, shared);
+    expect(after).toMatchObject({
+      createdAt: before?.createdAt,
+      planPage: 0,
+      recipient: { role: 'delegate', contactId: 'both-reg-0' },
+    });
+    expect((await getMailing(store(), mailingId))?.total).toBe(3);
   });
 
   it('plans an agenda notice whose per-person changes are too large to carry in a send job', async () => {

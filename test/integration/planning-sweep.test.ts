@@ -6,6 +6,7 @@ import { tick } from '../../functions/clock/tick.js';
 import { type IntakeDeps, processIntakeRecord } from '../../functions/intake/process.js';
 import type { Continuation } from '../../functions/mailing/internal.js';
 import { INTERNAL_SOURCE } from '../../functions/mailing/internal.js';
+import { PLAN_PAGE_LEASE_MS } from '../../functions/mailing/plan.js';
 import type { MailingState } from '../../functions/store/model.js';
 import { openMailings } from '../../functions/store/open-mailings.js';
 import { getDelivery, getMailing, listDeliveries, transitionDelivery } from '../../functions/store/store.js';
@@ -33,6 +34,12 @@ describe('planning and the lease sweeper', () => {
       intakeDlqUrl: stack.current.outputs.IntakeDlqUrl ?? '',
     };
   }
+
+  /** The intake as SQS's redelivery finds it: after the visibility timeout, so past a dead planner's page lease. */
+  const afterLease = (): IntakeDeps => ({
+    ...depsWith(),
+    now: () => new Date(Date.now() + PLAN_PAGE_LEASE_MS + 1000),
+  });
 
   const planMessage = (mailingId: string): string =>
     JSON.stringify({
@@ -87,17 +94,17 @@ describe('planning and the lease sweeper', () => {
     const shiftCid = 'shift-conf';
     const mailingId = 'plan-shift';
     await planningMailing(stack.current, { conferenceId: shiftCid, mailingId, count: 150, prefix: 'shift' });
-    // The first page's 50th delivery write takes effect and the invocation dies: rows written,
-    // none counted, no job enqueued, the cursor where it was.
-    let puts = 0;
+    // The first page's second batch of delivery rows (rows 26–50) takes effect and the
+    // invocation dies: rows written, none counted, no job enqueued, the cursor where it was.
+    let batches = 0;
     const raw = new DynamoDBClient({ ...local, endpoint: stack.current.endpoints.dynamodb });
     raw.middlewareStack.add(
       (next, context) => async (args) => {
         const result = await next(args);
         if (
-          context.commandName === 'PutItemCommand' &&
+          context.commandName === 'BatchWriteItemCommand' &&
           JSON.stringify(args.input).includes(`MAILING#${mailingId}`) &&
-          ++puts === 50
+          ++batches === 2
         )
           throw new Error('injected crash: the invocation died');
         return result;
@@ -112,8 +119,9 @@ describe('planning and the lease sweeper', () => {
     // (`shift-0a-…` between `shift-0@…` and `shift-1…`): read again from the same cursor, the
     // page would hold them and push twenty of its written rows onto the next page.
     await seedRegistrations(store(), shiftCid, 20, { prefix: 'shift-0a' });
-    // SQS redelivers the continuation; the stack's own intake plans the pages after it.
-    await processIntakeRecord(depsWith(), planMessage(mailingId), 'm-2');
+    // SQS redelivers the continuation after its visibility timeout, when the dead planner's
+    // lease on the page has run out; the stack's own intake plans the pages after it.
+    await processIntakeRecord(afterLease(), planMessage(mailingId), 'm-2');
     await eventually(async () => {
       const mailing = await getMailing(store(), mailingId);
       expect(mailing?.state).not.toBe('planning');
@@ -139,16 +147,16 @@ describe('planning and the lease sweeper', () => {
     cancel.id = freshId('cancel');
     cancel.data = { conferenceId: lateCid, mailingId, requestedBy: 'organizer@example.org' };
     // The page has read its contacts; the cancellation runs to its end before the page writes a
-    // row (it finds none to cancel); the page writes ten rows and dies.
-    let puts = 0;
+    // row (it finds none to cancel); the page writes a batch of 25 rows and dies before the next.
+    let batches = 0;
     const raw = new DynamoDBClient({ ...local, endpoint: stack.current.endpoints.dynamodb });
     raw.middlewareStack.add(
       (next, context) => async (args) => {
         const mine =
-          context.commandName === 'PutItemCommand' &&
+          context.commandName === 'BatchWriteItemCommand' &&
           JSON.stringify(args.input).includes(`MAILING#${mailingId}`);
-        if (mine && puts === 0) await sendAndWait(stack.current, cancel);
-        if (mine && ++puts > 10) throw new Error('injected crash: the invocation died');
+        if (mine && batches === 0) await sendAndWait(stack.current, cancel);
+        if (mine && ++batches > 1) throw new Error('injected crash: the invocation died');
         return next(args);
       },
       { step: 'build' },
@@ -158,7 +166,7 @@ describe('planning and the lease sweeper', () => {
     );
     await expect(processIntakeRecord(dying, planMessage(mailingId), 'm-3')).rejects.toThrow('injected crash');
     // Its redelivery finds the mailing cancelled and plans nothing more.
-    await processIntakeRecord(depsWith(), planMessage(mailingId), 'm-3');
+    await processIntakeRecord(afterLease(), planMessage(mailingId), 'm-3');
     expect((await listDeliveries(store(), mailingId, 'queued')).length).toBeGreaterThan(0);
     // The clock: the rows left queued are cancelled, then the counters (and the total) repaired
     // from the rows, and the mailing leaves the open list.
@@ -177,7 +185,7 @@ describe('planning and the lease sweeper', () => {
       },
     );
     const rows = await listDeliveries(store(), mailingId);
-    expect(rows.length).toBeGreaterThanOrEqual(10);
+    expect(rows.length).toBeGreaterThanOrEqual(25);
     expect(rows.every((r) => r.state === 'cancelled')).toBe(true);
     const mailing = await getMailing(store(), mailingId);
     expect(mailing?.total).toBe(rows.length);
