@@ -178,6 +178,30 @@ describe('planning races', () => {
     expect(new Set(sent).size).toBe(30);
   });
 
+  it('writes nothing once its page lease is nearly out (a stalled planner may have been taken over)', async () => {
+    const cid = 'stalled-conf';
+    const mailingId = 'stalled-planner';
+    await planningMailing(stack.current, { conferenceId: cid, mailingId, count: 30, prefix: 'stalled' });
+    // The planner stalls between reading its page's rows and writing them: by its own clock,
+    // four fifths of its lease have gone by.
+    let offset = 0;
+    const writes: string[] = [];
+    const stalling = hooked(async ({ name, input, next }) => {
+      if (name === 'BatchWriteItemCommand') writes.push(name);
+      const answer = await next();
+      if (name === 'BatchGetItemCommand' && input.includes(`MAILING#${mailingId}`))
+        offset = PLAN_PAGE_LEASE_MS * 0.8;
+      return answer;
+    });
+    const deps = { ...depsWith(stalling), now: () => new Date(Date.now() + offset) };
+    await expect(planPage(deps, mailingId)).rejects.toThrow(/outlasted its lease/);
+    expect(writes).toEqual([]);
+    expect(await listDeliveries(store(), mailingId)).toEqual([]);
+    // Its retry, once the lease has run out, plans the page.
+    expect(await planPage(afterLease(), mailingId)).toBe('done');
+    expect(await listDeliveries(store(), mailingId)).toHaveLength(30);
+  });
+
   it('counts a row written by a dead attempt whose contact left the audience before the retry', async () => {
     const cid = 'left-audience-conf';
     const mailingId = 'left-audience';
