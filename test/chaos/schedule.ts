@@ -9,14 +9,14 @@ import type { Fault } from '../../local/faults.js';
  */
 export const STEPS: { fn: string; op: string; calls: number }[] = [
   { fn: 'intake', op: 'DynamoDB.GetItem', calls: 200 },
-  { fn: 'intake', op: 'DynamoDB.PutItem', calls: 150 },
-  { fn: 'intake', op: 'DynamoDB.BatchWriteItem', calls: 25 },
-  { fn: 'intake', op: 'DynamoDB.BatchGetItem', calls: 30 },
+  { fn: 'intake', op: 'DynamoDB.PutItem', calls: 85 },
+  { fn: 'intake', op: 'DynamoDB.BatchWriteItem', calls: 12 },
+  { fn: 'intake', op: 'DynamoDB.BatchGetItem', calls: 8 },
   { fn: 'intake', op: 'DynamoDB.UpdateItem', calls: 40 },
   { fn: 'intake', op: 'DynamoDB.Query', calls: 80 },
   { fn: 'intake', op: 'SQS.SendMessageBatch', calls: 60 },
   { fn: 'intake', op: 'SQS.SendMessage', calls: 10 },
-  { fn: 'sender', op: 'DynamoDB.UpdateItem', calls: 1400 },
+  { fn: 'sender', op: 'DynamoDB.UpdateItem', calls: 600 },
   { fn: 'sender', op: 'DynamoDB.GetItem', calls: 700 },
   { fn: 'sender', op: 'DynamoDB.Query', calls: 100 },
   { fn: 'sender', op: 'SES.SendRawEmail', calls: 270 },
