@@ -40,6 +40,16 @@ describe('planning races', () => {
 
   const hooked = (hook: (call: HookedCall) => Promise<unknown>) => hookedDb(stack.current, hook);
 
+  /** A client whose planner writes its first batch of the mailing's rows (25) and dies before the second. */
+  const diesAtSecondBatch = (mailingId: string) => {
+    let batches = 0;
+    return hooked(async ({ name, input, next }) => {
+      if (name !== 'BatchWriteItemCommand' || !input.includes(`MAILING#${mailingId}`)) return next();
+      if (++batches > 1) throw new Error('injected crash: the planner died');
+      return next();
+    });
+  };
+
   /** A planner as SQS's redelivery finds the page: after the visibility timeout, past a dead planner's lease. */
   const afterLease = (): PipelineDeps => ({
     ...depsWith(),
@@ -101,13 +111,9 @@ describe('planning races', () => {
     await planningMailing(stack.current, { conferenceId: cid, mailingId, count: 30, prefix: 'late' });
     const late = 'late-0a-0@example.org';
     // Planner A writes its first batch of 25 rows and dies before the second.
-    let batches = 0;
-    const dying = hooked(async ({ name, input, next }) => {
-      if (name !== 'BatchWriteItemCommand' || !input.includes(`MAILING#${mailingId}`)) return next();
-      if (++batches > 1) throw new Error('injected crash: planner A died');
-      return next();
-    });
-    await expect(planPage(depsWith(dying), mailingId)).rejects.toThrow('injected crash');
+    await expect(planPage(depsWith(diesAtSecondBatch(mailingId)), mailingId)).rejects.toThrow(
+      'injected crash',
+    );
     const written = await listDeliveries(store(), mailingId);
     expect(written).toHaveLength(25);
     // Someone registers under a key inside the fixed page.
@@ -212,13 +218,9 @@ describe('planning races', () => {
       prefix: 'left',
     });
     // The first attempt writes a batch of 25 rows and dies before counting them.
-    let batches = 0;
-    const dying = hooked(async ({ name, input, next }) => {
-      if (name !== 'BatchWriteItemCommand' || !input.includes(`MAILING#${mailingId}`)) return next();
-      if (++batches > 1) throw new Error('injected crash: the invocation died');
-      return next();
-    });
-    await expect(planPage(depsWith(dying), mailingId)).rejects.toThrow('injected crash');
+    await expect(planPage(depsWith(diesAtSecondBatch(mailingId)), mailingId)).rejects.toThrow(
+      'injected crash',
+    );
     const written = (await listDeliveries(store(), mailingId)).map((r) => r.contactKey);
     expect(written).toHaveLength(25);
     // One of those 25 cancels their registration before SQS redelivers the continuation.
