@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
 import { blockedReason, blocks, type SuppressionFact } from '../feedback/suppression-rule.js';
 import { PermanentError } from '../lib/errors.js';
@@ -278,7 +279,7 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
 async function releaseUnanswered(release: Release): Promise<void> {
   for (let attempt = 0; attempt < RELEASE_ATTEMPTS; attempt++) {
     // A pause between tries (0.1 s, 0.4 s): the blip that took the claim's answer may still last.
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 100 * 4 ** (attempt - 1)));
+    if (attempt > 0) await sleep(100 * 4 ** (attempt - 1));
     try {
       await release('queued');
       return;

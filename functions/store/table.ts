@@ -2,6 +2,7 @@
  * What every store module is built on: its collaborators, reads that follow pages, and the one
  * way a conditional write is sent and its lost race told apart from a fault.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -95,7 +96,7 @@ export async function getItem<T>(
 /** How often a batch call's unprocessed part is sent again (with a growing pause) before giving up. */
 const BATCH_ATTEMPTS = 8;
 
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt)));
+const pause = (attempt: number) => sleep(Math.min(1000, 25 * 2 ** attempt));
 
 /**
  * Items by key, read consistently: 100 keys per BatchGetItem, the keys DynamoDB left unprocessed

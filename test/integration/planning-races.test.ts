@@ -40,6 +40,15 @@ describe('planning races', () => {
 
   const hooked = (hook: (call: HookedCall) => Promise<unknown>) => hookedDb(stack.current, hook);
 
+  /** The addresses SES took mail of the mailing for, once there are at least `n` (waits on progress). */
+  const sentTo = (mailingId: string, n: number) =>
+    waitForProgress(async () => acceptedFor(stack.current, mailingId).flatMap((m) => m.destinations), {
+      done: (to) => to.length >= n,
+      progressOf: (to) => to.length,
+      stallMs: 150_000,
+      what: `${mailingId} sent`,
+    });
+
   /** A client whose planner writes its first batch of the mailing's rows (25) and dies before the second. */
   const diesAtSecondBatch = (mailingId: string) => {
     let batches = 0;
@@ -129,15 +138,7 @@ describe('planning races', () => {
     const byKey = new Map(rows.map((r) => [r.contactKey, r]));
     for (const row of written) expect(byKey.get(row.contactKey)?.createdAt).toBe(row.createdAt);
     expect((await getMailing(store(), mailingId))?.total).toBe(31);
-    const sent = await waitForProgress(
-      async () => acceptedFor(stack.current, mailingId).flatMap((m) => m.destinations),
-      {
-        done: (to) => to.length >= 31,
-        progressOf: (to) => to.length,
-        stallMs: 150_000,
-        what: `${mailingId} sent`,
-      },
-    );
+    const sent = await sentTo(mailingId, 31);
     expect(new Set(sent).size).toBe(31);
     expect(sent).toContain(late);
   });
@@ -172,15 +173,7 @@ describe('planning races', () => {
     expect(requeued).toBe(true);
     expect(enqueued).toEqual([]);
     // The planner enqueued every row itself, once: thirty go out.
-    const sent = await waitForProgress(
-      async () => acceptedFor(stack.current, mailingId).flatMap((m) => m.destinations),
-      {
-        done: (to) => to.length >= 30,
-        progressOf: (to) => to.length,
-        stallMs: 150_000,
-        what: `${mailingId} sent`,
-      },
-    );
+    const sent = await sentTo(mailingId, 30);
     expect(new Set(sent).size).toBe(30);
   });
 
