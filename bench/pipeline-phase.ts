@@ -6,14 +6,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { SESClient, SendRawEmailCommand } from '@aws-sdk/client-ses';
+import {
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mailingProgress } from '../functions/mailing/operations.js';
 import type { RegistrationRow } from '../functions/store/model.js';
 import { putRegistration, type StoreDeps } from '../functions/store/store.js';
 import { parseStackConfig } from '../infra/config.js';
 import { defaultConfig, synthTemplate } from '../infra/synth.js';
+import type { AcceptedMail } from '../local/ses.js';
 import { startLocalStack } from '../local/stack.js';
 import agenda from '../test/fixtures/events/agenda.changed.json' with { type: 'json' };
 import conference from '../test/fixtures/events/conference.upserted.json' with { type: 'json' };
@@ -92,6 +99,81 @@ async function rawConditionalPuts(n: number, concurrency: number): Promise<numbe
   return n / ((performance.now() - started) / 1000);
 }
 
+/**
+ * The harness's bound: deliveries/s if a delivery were nothing but the fewest AWS calls one can
+ * make here — a conditional put of its row, two conditional updates (sent, then the SES event),
+ * the SES call with a real mail (its event published to the feedback queue by the emulator, as
+ * in the pipeline) and a tenth of a receive and a delete of those events — with no handler code,
+ * eight at once, against the same stack after the pipeline has stopped. Fewer calls than the
+ * pipeline makes, so no pipeline in this harness can beat it.
+ */
+async function harnessBound(n: number, concurrency: number, mail: AcceptedMail): Promise<number> {
+  await stack.runner.stop();
+  const ses = new SESClient({
+    endpoint: stack.endpoints.ses,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const feedback = stack.outputs.FeedbackQueueUrl;
+  const row = (i: number) => ({ pk: { S: `BENCH#ideal-${i}` }, sk: { S: 'IDEAL' } });
+  const move = (i: number, from: string, to: string) =>
+    stack.clients.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: store.table,
+        Key: row(i),
+        UpdateExpression: 'SET #s = :to',
+        ConditionExpression: '#s = :from',
+        ExpressionAttributeNames: { '#s': 'state' },
+        ExpressionAttributeValues: { ':from': { S: from }, ':to': { S: to } },
+      }),
+    );
+  let next = 0;
+  let drained = 0;
+  const drain = async () => {
+    const got = await stack.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: feedback, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    const messages: Message[] = got.Messages ?? [];
+    if (messages.length === 0) return;
+    drained += messages.length;
+    await stack.clients.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: feedback,
+        Entries: messages.map((m, j) => ({ Id: String(j), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+  };
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < n) {
+        const i = next++;
+        await stack.clients.dynamodb.send(
+          new PutItemCommand({
+            TableName: store.table,
+            Item: { ...row(i), state: { S: 'claimed' } },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        await ses.send(
+          new SendRawEmailCommand({
+            RawMessage: { Data: mail.raw },
+            Destinations: mail.destinations,
+            ConfigurationSetName: mail.configurationSet,
+          }),
+        );
+        await move(i, 'claimed', 'sent');
+        await move(i, 'sent', 'delivered');
+        if (i % 10 === 9) await drain();
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  ses.destroy();
+  if (drained === 0) throw new Error('the harness bound received none of its SES events');
+  return n / seconds;
+}
+
 try {
   await send(conference);
   await send(agenda);
@@ -138,7 +220,9 @@ try {
   // The benchmark keeps only when each mail was accepted: at 100,000 recipients the mails
   // themselves (the stack's list and the SES emulator's store) would not fit in memory.
   const sentTimes: number[] = [];
+  let sample: AcceptedMail | undefined;
   const keepTimes = async () => {
+    sample ??= stack.accepted[0];
     for (const m of stack.accepted.splice(0)) sentTimes.push(m.timestamp.getTime());
     await fetch(`${stack.endpoints.ses}/clear-store`, { method: 'POST' });
   };
@@ -172,6 +256,7 @@ try {
   }
   calls.dynamodb -= looks;
   const throttled = stack.ses.stats.throttled - throttledBefore;
+  const bound = phase !== 'paced' && sample ? await harnessBound(1000, 8, sample) : undefined;
   // Pacing is measured while every job is on the queue (planning done): before that the senders
   // may simply have nothing to send. From the first send after planning ended to the last.
   const backlogged = sentTimes.filter((t) => t >= plannedAtWall).sort((a, b) => a - b);
@@ -194,6 +279,7 @@ try {
       seconds,
       deliveriesPerSecond: recipients / seconds,
       baselinePutsPerSecond: baseline,
+      harnessBoundDeliveriesPerSecond: bound,
       dynamodbCallsPerDelivery: calls.dynamodb / recipients,
       sqsCallsPerDelivery: calls.sqs / recipients,
       snsCallsPerDelivery: calls.sns / recipients,

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:pipeline`: a mailing through the embedded stack unpaced (deliveries/s against
  * dynalite's raw conditional-put rate in the same run, DynamoDB calls per delivery end to end,
- * planning rate), then paced runs with 1, 3 and 10 concurrent senders against an SES emulator
+ * planning rate, and the harness's bound: the same calls bare, with no handler code), then paced runs with 1, 3 and 10 concurrent senders against an SES emulator
  * that enforces the configured rate over a rolling one-second window, as SES does. Each phase
  * runs in its own process. `npm run bench:scale` runs the throughput phase at 100,000.
  */
@@ -48,6 +48,22 @@ console.log('throughput (sender unpaced, SES emulator unlimited)');
 row('dynalite raw conditional puts/s', fmt(t.baselinePutsPerSecond), 'baseline, same run, 8 concurrent');
 row('deliveries/s', fmt(t.deliveriesPerSecond), '');
 row('ratio deliveries / raw puts', fmt(ratio, 3), `target ≥ 0.30  ${verdict(ratio >= 0.3)}`);
+const bound = Number(t.harnessBoundDeliveriesPerSecond);
+row(
+  'harness bound: deliveries/s as bare calls',
+  fmt(bound),
+  '3 DynamoDB + 1 SES call, no handler code, 8 concurrent',
+);
+row(
+  'ratio harness bound / raw puts',
+  fmt(bound / Number(t.baselinePutsPerSecond), 3),
+  '(the most any pipeline reaches here)',
+);
+row(
+  'ratio deliveries / harness bound',
+  fmt(Number(t.deliveriesPerSecond) / bound, 3),
+  "(the pipeline's own overhead)",
+);
 row('DynamoDB calls per delivery, end to end', fmt(calls, 2), `target ≤ 4.0  ${verdict(calls <= 4)}`);
 row('planning rows/s (while senders run)', fmt(t.planningRowsPerSecond), '');
 row('ratio planning rows / raw puts', fmt(planningRatio, 3), '(one conditional put per row: ≤ 1)');
