@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -95,12 +96,17 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
         ? suppressions.suppressionsOf(store, m, contactKey, cid)
         : suppressionsFor(store, contactKey, cid);
     };
-    const outcome = await sendOne({ ...deps, suppressions: suppressionsOf }, job);
+    // The claim's owner, named here so that a job whose claim could not be given back carries it.
+    const owner = randomUUID();
+    const outcome = await sendOne({ ...deps, suppressions: suppressionsOf }, job, owner);
     logger.info('send', { mailingId: job.mailingId, to: maskEmail(job.contactKey), outcome });
     // Only a job that SES did not take comes back; everything else is settled in the table.
-    if (outcome === 'retry' || outcome === 'throttled')
-      await retryLater(sqsClient(), env.SEND_QUEUE_URL, job, { fault: outcome === 'retry' });
-    else if (outcome === 'held') await holdLater(sqsClient(), env.SEND_QUEUE_URL, job, env.SEND_HOLD_SECONDS);
+    if (outcome === 'retry' || outcome === 'retry-claimed' || outcome === 'throttled') {
+      const { claimOwner: _earlier, ...rest } = job;
+      const next = outcome === 'retry-claimed' ? { ...rest, claimOwner: owner } : rest;
+      await retryLater(sqsClient(), env.SEND_QUEUE_URL, next, { fault: outcome !== 'throttled' });
+    } else if (outcome === 'held')
+      await holdLater(sqsClient(), env.SEND_QUEUE_URL, job, env.SEND_HOLD_SECONDS);
   };
   pacer.plan(event.Records.length);
   try {

@@ -88,6 +88,13 @@ export interface SendJob {
   retries?: number;
   /** How many of those were faults rather than throttling: capped (see MAX_SEND_RETRIES). */
   faults?: number;
+  /**
+   * The owner of the claim an earlier try of this job made and could not give back: its answer
+   * and those of every release were lost, and it never called SES. The next try takes that claim
+   * over (`adoptClaim`, conditional on this owner, so one copy of a duplicated job wins) instead
+   * of leaving it to run out into a false `uncertain` (sending/send.ts).
+   */
+  claimOwner?: string;
 }
 
 /** Enqueues send jobs with SendMessageBatch, ten at a time; a partly failed batch is retried whole. */

@@ -19,6 +19,7 @@ async function putBack(sqs: SQSClient, queueUrl: string, job: SendJob, delay: nu
   if (job.delivery) body.delivery = job.delivery;
   if (job.retries) body.retries = job.retries;
   if (job.faults) body.faults = job.faults;
+  if (job.claimOwner) body.claimOwner = job.claimOwner;
   await sqs.send(
     new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body), DelaySeconds: delay }),
   );
@@ -30,6 +31,9 @@ async function putBack(sqs: SQSClient, queueUrl: string, job: SendJob, delay: nu
  * it gets (see MAX_SEND_RETRIES).
  */
 const THROTTLE_STEPS = 4;
+
+/** The longest a job carrying its earlier try's claim (`claimOwner`) waits before it comes back. */
+export const CLAIMED_RETRY_MAX_SECONDS = 30;
 
 /**
  * Throttling and 5xx are retries, never failures — and never a step towards
@@ -48,7 +52,10 @@ export async function retryLater(
 ): Promise<number> {
   const retries = (job.retries ?? 0) + 1;
   const faults = (job.faults ?? 0) + (fault ? 1 : 0);
-  const delay = fault ? backoffSeconds(faults) : backoffSeconds(Math.min(retries - faults, THROTTLE_STEPS));
+  const backoff = fault ? backoffSeconds(faults) : backoffSeconds(Math.min(retries - faults, THROTTLE_STEPS));
+  // A job carrying its claim comes back well within the claim's lease (120 s), to take it over
+  // before it runs out into `uncertain`.
+  const delay = job.claimOwner ? Math.min(backoff, CLAIMED_RETRY_MAX_SECONDS) : backoff;
   await putBack(sqs, queueUrl, { ...job, retries, faults }, delay);
   return delay;
 }

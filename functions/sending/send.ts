@@ -26,7 +26,8 @@ export type SendOutcome =
   | 'failed'
   | 'held' // the mailing is not sending (paused…): nothing claimed, the job comes back later
   | 'throttled' // SES asked us to slow down: the job comes back, without limit
-  | 'retry'; // SES certainly did not take it, or a passing fault came before SES: the job comes back, capped
+  | 'retry' // SES certainly did not take it, or a passing fault came before SES: the job comes back, capped
+  | 'retry-claimed'; // like retry, but a claim stays that could not be given back: the job carries it (claimOwner)
 
 /**
  * Tries a delivery gets when SES certainly did not take it (5xx, refused
@@ -116,7 +117,11 @@ const messageOf = (error: unknown) =>
  * ends the claim's round trip before the slot, and the rest is waited out
  * after the claim, so that the slot is the moment of the call.
  */
-export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutcome> {
+export async function sendOne(
+  deps: SenderDeps,
+  job: SendJob,
+  owner: string = randomUUID(),
+): Promise<SendOutcome> {
   const settleQueued = async (
     to: keyof typeof SETTLE_QUEUED,
     reason: string,
@@ -138,7 +143,8 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
     if (!planned) {
       // A job without the planned delivery (a sweep's, a resend's): the row says what to render.
       const current = await getDelivery(deps, job.mailingId, job.contactKey);
-      if (current?.state !== 'queued') return await settleUnclaimed(deps, current);
+      if (!current || (current.state !== 'queued' && !heldByEarlierTry(job, current)))
+        return await settleUnclaimed(deps, current);
       planned = current;
     }
     mailing = await deps.mailing(job.mailingId);
@@ -179,7 +185,6 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
     return retryOrGiveUp(deps, job, undefined, `before sending: ${messageOf(error)}`);
   }
 
-  const owner = randomUUID();
   const release: Release = (to, set = {}) =>
     transitionDelivery(deps, job.mailingId, job.contactKey, RELEASE_CLAIMED[to], {
       set,
@@ -201,20 +206,34 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
       },
     });
     if (!claimed) {
-      const now = (await getDelivery(deps, job.mailingId, job.contactKey)) as
+      let now = (await getDelivery(deps, job.mailingId, job.contactKey)) as
         | (DeliveryRow & { leaseOwner?: string })
         | undefined;
+      // A claim an earlier try of this job made and could not give back (it never called SES):
+      // taken over by its owner. Conditional, so of two copies of the job only one sends.
+      if (heldByEarlierTry(job, now)) {
+        claimed = await transitionDelivery(deps, job.mailingId, job.contactKey, DELIVERY_MOVES.adoptClaim, {
+          set: { leaseUntil: deps.now().getTime() + deps.leaseSeconds * 1000, leaseOwner: owner },
+          condition: 'leaseOwner = :prior',
+          values: { ':prior': job.claimOwner },
+        });
+        if (!claimed) now = await getDelivery(deps, job.mailingId, job.contactKey);
+      }
       // The claim's answer can be lost after it took effect, and the SDK's retry then loses the
       // condition to our own claim: recognised by the owner, it is ours to send (not in-progress,
       // which would leave it to run out into a false `uncertain`).
-      if (now?.state !== 'sending' || now.leaseOwner !== owner) return await settleUnclaimed(deps, now);
-      claimed = now;
+      if (!claimed) {
+        if (now?.state !== 'sending' || now.leaseOwner !== owner) return await settleUnclaimed(deps, now);
+        claimed = now;
+      }
     }
   } catch (error) {
     // The claim may have taken effect (its answer lost): give it back, so that it cannot run out
     // into a false `uncertain`. The release names this claim's owner, so it moves nothing else.
-    await releaseUnanswered(release);
-    return retryOrGiveUp(deps, job, undefined, `claiming: ${messageOf(error)}`);
+    // When every release fails too, the job comes back carrying the claim, to take it over.
+    const released = await releaseUnanswered(release);
+    const outcome = await retryOrGiveUp(deps, job, undefined, `claiming: ${messageOf(error)}`);
+    return outcome === 'retry' && !released ? 'retry-claimed' : outcome;
   }
   const delivery: DeliveryRow = { ...claimed, state: 'sending' };
 
@@ -275,18 +294,26 @@ export async function sendOne(deps: SenderDeps, job: SendJob): Promise<SendOutco
   return 'sent';
 }
 
-/** Tries to give back a claim whose answer was lost: a few times, as the release's own answer can be lost too. */
-async function releaseUnanswered(release: Release): Promise<void> {
+/** The delivery is held by the claim an earlier try of this job could not give back (`claimOwner`). */
+const heldByEarlierTry = (job: SendJob, row: (DeliveryRow & { leaseOwner?: string }) | undefined) =>
+  job.claimOwner !== undefined && row?.state === 'sending' && row.leaseOwner === job.claimOwner;
+
+/**
+ * Tries to give back a claim whose answer was lost: a few times, as the release's own answer can
+ * be lost too. True when a release was answered (whether or not there was a claim to give back).
+ */
+async function releaseUnanswered(release: Release): Promise<boolean> {
   for (let attempt = 0; attempt < RELEASE_ATTEMPTS; attempt++) {
     // A pause between tries (0.1 s, 0.4 s): the blip that took the claim's answer may still last.
     if (attempt > 0) await sleep(100 * 4 ** (attempt - 1));
     try {
       await release('queued');
-      return;
+      return true;
     } catch {
-      // try again: a claim left behind runs out into `uncertain`
+      // try again: a claim left behind is taken over by the job's next try (claimOwner)
     }
   }
+  return false;
 }
 
 const RELEASE_ATTEMPTS = 3;

@@ -89,6 +89,12 @@ export const DELIVERY_MOVES = {
     'sender',
     'a sender wins the delivery, with a lease and the `submitting` mark, as its last write before the SES call; only the claimant sends',
   ),
+  adoptClaim: deliveryMove(
+    ['sending'],
+    'sending',
+    'sender',
+    'a retried job takes over, by its owner, the claim its earlier try made and could not give back (every answer lost); that try never called SES',
+  ),
   recordSent: deliveryMove(
     ['sending', 'uncertain'],
     'sent',

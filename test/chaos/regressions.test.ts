@@ -286,14 +286,41 @@ describe('chaos regressions', () => {
     // The claim carries the `submitting` mark, so a claim left behind would run out into
     // `uncertain`: the sender that never heard back releases it (by its owner) before retrying.
     layer.setSchedule([
-      { fn: 'sender', op: 'DynamoDB.UpdateItem', where: 'set_leaseOwner', nth: 1, times: 3, kind: 'lost' },
+      { fn: 'sender', op: 'DynamoDB.UpdateItem', where: 'set_leaseOwner', nth: 1, times: 4, kind: 'lost' },
     ]);
     const before = layer.injected.length;
     await sendEvent(stack.current, registration(5));
     const mailingId = `confirmation-${cid}-chaos-5`;
     await settledMailing(mailingId);
-    // Every attempt the SDK made at the first claim lost its answer (the first took effect).
-    expect(layer.injected.slice(before).map((i) => i.fault.kind)).toEqual(['lost', 'lost', 'lost']);
+    // Every attempt the SDK made at the first claim (four for DynamoDB) lost its answer; the first took effect.
+    expect(layer.injected.slice(before).map((i) => i.fault.kind)).toEqual(Array(4).fill('lost'));
+    const rows = await listDeliveries(store(), mailingId);
+    expect(rows.map((r) => r.state)).toEqual([expect.stringMatching(/^(sent|delivered)$/)]);
+    expect(acceptedFor(stack.current, mailingId)).toHaveLength(1);
+  });
+
+  it('sends once a delivery whose claim lost every answer and could not be given back — never `uncertain`', async () => {
+    // Every release is refused too: the job comes back carrying the claim (its owner) and the
+    // next try takes it over, instead of leaving it to run out into `uncertain`.
+    layer.setSchedule([
+      // Every attempt the SDK makes (four for DynamoDB) at the first claim, and at its three releases.
+      { fn: 'sender', op: 'DynamoDB.UpdateItem', where: 'set_leaseOwner', nth: 1, times: 4, kind: 'lost' },
+      {
+        fn: 'sender',
+        op: 'DynamoDB.UpdateItem',
+        where: '(leaseOwner = :owner)',
+        nth: 1,
+        times: 12,
+        kind: 'error',
+        error: '5xx',
+      },
+    ]);
+    const before = layer.injected.length;
+    await sendEvent(stack.current, registration(6));
+    const mailingId = `confirmation-${cid}-chaos-6`;
+    await settledMailing(mailingId);
+    const kinds = layer.injected.slice(before).map((i) => i.fault.kind);
+    expect(kinds).toEqual([...Array(4).fill('lost'), ...Array(12).fill('error')]);
     const rows = await listDeliveries(store(), mailingId);
     expect(rows.map((r) => r.state)).toEqual([expect.stringMatching(/^(sent|delivered)$/)]);
     expect(acceptedFor(stack.current, mailingId)).toHaveLength(1);

@@ -15,7 +15,7 @@ import { createSesClient } from '../../functions/lib/clients.js';
 import { RenderError } from '../../functions/render/format.js';
 import { composerFor } from '../../functions/sending/compose.js';
 import type { SenderMetric } from '../../functions/sending/lease.js';
-import { retryLater } from '../../functions/sending/retry.js';
+import { CLAIMED_RETRY_MAX_SECONDS, retryLater } from '../../functions/sending/retry.js';
 import { MAX_SEND_RETRIES, sendOne } from '../../functions/sending/send.js';
 import type { DeliveryRow } from '../../functions/store/model.js';
 import { getDelivery, getMailing, transitionDelivery } from '../../functions/store/store.js';
@@ -157,6 +157,98 @@ describe('sender under faults', () => {
       expect(lost).toBe(true);
       expect((await row(delivery))?.state).toBe('sent');
       expect(acceptedFor(stack.current, 'claim-lost')).toHaveLength(1);
+    });
+
+    it('a claim that took effect with every answer lost, and every release lost too, comes back carried by the job', async () => {
+      const { delivery, job } = await one('claim-unreleased');
+      let claims = 0;
+      let releases = 0;
+      const raw = new DynamoDBClient({
+        endpoint: stack.current.endpoints.dynamodb,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+      });
+      // Below the SDK's retry: every claim attempt takes effect and loses its answer; every
+      // release is refused before it takes effect.
+      raw.middlewareStack.add(
+        (next) => async (args) => {
+          const input = args.input as { ExpressionAttributeValues?: Record<string, { S?: string }> };
+          const to = input.ExpressionAttributeValues?.[':to']?.S;
+          if (to === 'queued' && input.ExpressionAttributeValues?.[':owner']) {
+            releases++;
+            throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+          }
+          if (to !== 'sending') return next(args);
+          claims++;
+          // Taken or refused (the SDK's next attempt finds the row claimed), the answer is lost.
+          await next(args).catch(() => undefined);
+          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+        },
+        { step: 'finalizeRequest', priority: 'low' },
+      );
+      const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+      const metrics: SenderMetric[] = [];
+      const owner = 'the-first-try';
+      expect(await sendOne(senderDeps(stack.current, metrics, {}, db), job, owner)).toBe('retry-claimed');
+      expect(claims).toBeGreaterThan(0);
+      expect(releases).toBeGreaterThanOrEqual(3);
+      const held = (await row(delivery)) as DeliveryRow & { leaseOwner?: string };
+      expect(held.state).toBe('sending');
+      expect(held.leaseOwner).toBe(owner);
+      expect(acceptedFor(stack.current, 'claim-unreleased')).toHaveLength(0);
+      expect(metrics).toEqual(['Retried']);
+
+      // The next try carries the claim: it takes it over and sends, once, never `uncertain`.
+      expect(await sendOne(senderDeps(stack.current), { ...job, claimOwner: owner })).toBe('sent');
+      expect((await row(delivery))?.state).toBe('sent');
+      expect(acceptedFor(stack.current, 'claim-unreleased')).toHaveLength(1);
+    });
+
+    describe('a job carrying the claim its earlier try could not give back', () => {
+      const claimed = async (mailingId: string, leaseUntil: number) => {
+        const { delivery, job } = await one(mailingId);
+        await transitionDelivery(store(), mailingId, delivery.contactKey, DELIVERY_MOVES.claim, {
+          set: { leaseUntil, leaseOwner: 'earlier-try', submitting: true },
+        });
+        return { delivery, job };
+      };
+
+      it('takes it over once: of two copies of the job, one sends', async () => {
+        const { delivery, job } = await claimed('claim-adopted', Date.now() + 60_000);
+        const carried = { ...job, claimOwner: 'earlier-try' };
+        const outcomes = await Promise.all([
+          sendOne(senderDeps(stack.current), { ...carried }),
+          sendOne(senderDeps(stack.current), { ...carried }),
+        ]);
+        expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1);
+        expect(outcomes.filter((o) => o !== 'sent')).toEqual([
+          expect.stringMatching(/^(in-progress|duplicate)$/),
+        ]);
+        expect((await row(delivery))?.state).toBe('sent');
+        expect(acceptedFor(stack.current, 'claim-adopted')).toHaveLength(1);
+      });
+
+      it('takes it over even after its lease ran out, as that try never called SES', async () => {
+        const { delivery, job } = await claimed('claim-adopted-late', Date.now() - 1000);
+        const metrics: SenderMetric[] = [];
+        expect(await sendOne(senderDeps(stack.current, metrics), { ...job, claimOwner: 'earlier-try' })).toBe(
+          'sent',
+        );
+        expect((await row(delivery))?.state).toBe('sent');
+        expect(metrics).toEqual(['Sent']);
+      });
+
+      it('leaves a claim of another owner alone', async () => {
+        const { delivery, job } = await claimed('claim-not-adopted', Date.now() + 60_000);
+        expect(await sendOne(senderDeps(stack.current), { ...job, claimOwner: 'some-other-try' })).toBe(
+          'in-progress',
+        );
+        expect(await sendOne(senderDeps(stack.current), job)).toBe('in-progress');
+        const held = (await row(delivery)) as DeliveryRow & { leaseOwner?: string };
+        expect(held.state).toBe('sending');
+        expect(held.leaseOwner).toBe('earlier-try');
+        expect(acceptedFor(stack.current, 'claim-not-adopted')).toHaveLength(0);
+      });
     });
 
     it('a real render error is failed with its reason', async () => {
@@ -317,8 +409,22 @@ describe('sender under faults', () => {
       const job = { mailingId: 'probe', contactKey: 'probe@example.org', retries: 2, faults: 1 };
       await retryLater(sqs, queueUrl, job, { fault: true });
       await retryLater(sqs, queueUrl, { ...job, contactKey: 'probe2@example.org' }, { fault: false });
+      await retryLater(
+        sqs,
+        queueUrl,
+        { ...job, contactKey: 'probe3@example.org', claimOwner: 'a-try' },
+        { fault: true },
+      );
+      // A job carrying its claim comes back within the claim's lease, however many faults it had.
+      const late = { ...job, retries: 9, faults: 9 };
+      expect(await retryLater(sqs, queueUrl, late, { fault: true })).toBeGreaterThan(
+        CLAIMED_RETRY_MAX_SECONDS,
+      );
+      expect(
+        await retryLater(sqs, queueUrl, { ...late, claimOwner: 'a-try' }, { fault: true }),
+      ).toBeLessThanOrEqual(CLAIMED_RETRY_MAX_SECONDS);
       const bodies: unknown[] = [];
-      for (let i = 0; i < 60 && bodies.length < 2; i++) {
+      for (let i = 0; i < 60 && bodies.length < 3; i++) {
         const { Messages } = await sqs.send(
           new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }),
         );
@@ -335,6 +441,13 @@ describe('sender under faults', () => {
         contactKey: 'probe2@example.org',
         retries: 3,
         faults: 1,
+      });
+      expect(bodies).toContainEqual({
+        mailingId: 'probe',
+        contactKey: 'probe3@example.org',
+        retries: 3,
+        faults: 2,
+        claimOwner: 'a-try',
       });
     }, 90_000);
   });
