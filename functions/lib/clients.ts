@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import { SESClient, type SESClientConfig } from '@aws-sdk/client-ses';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -18,10 +18,22 @@ let ses: SESClient | undefined;
 let ssm: SSMClient | undefined;
 let sns: SNSClient | undefined;
 
-export function documentClient(): DynamoDBDocumentClient {
-  db ??= DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+/**
+ * How long a DynamoDB request may take (ms). Without a limit, a request on a connection that died
+ * without a reset waits for the Lambda timeout — a claim then runs out into `uncertain`. Timed out,
+ * it is a lost answer like any other: the SDK tries again (every write is conditional and
+ * recognises its own earlier effect), and the callers' retry paths take over after that.
+ */
+export const DYNAMODB_HTTP = { connectionTimeout: 1_000, requestTimeout: 5_000, throwOnRequestTimeout: true };
+
+export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: DYNAMODB_HTTP, ...config }), {
     marshallOptions: { removeUndefinedValues: true },
   });
+}
+
+export function documentClient(): DynamoDBDocumentClient {
+  db ??= createDocumentClient();
   return db;
 }
 

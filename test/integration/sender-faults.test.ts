@@ -7,11 +7,11 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tick } from '../../functions/clock/tick.js';
-import { createSesClient } from '../../functions/lib/clients.js';
+import { createDocumentClient, createSesClient } from '../../functions/lib/clients.js';
 import { RenderError } from '../../functions/render/format.js';
 import { composerFor } from '../../functions/sending/compose.js';
 import type { SenderMetric } from '../../functions/sending/lease.js';
@@ -202,6 +202,26 @@ describe('sender under faults', () => {
       expect(await sendOne(senderDeps(stack.current), { ...job, claimOwner: owner })).toBe('sent');
       expect((await row(delivery))?.state).toBe('sent');
       expect(acceptedFor(stack.current, 'claim-unreleased')).toHaveLength(1);
+    });
+
+    it('a DynamoDB request that never gets an answer times out, instead of holding a claim until the Lambda timeout', async () => {
+      const silent = await loopback(() => undefined);
+      try {
+        const db = createDocumentClient({
+          endpoint: silent.url,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+          maxAttempts: 1,
+        });
+        await expect(
+          db.send(new GetCommand({ TableName: 't', Key: { pk: 'a', sk: 'b' } })),
+        ).rejects.toMatchObject({
+          name: 'TimeoutError',
+        });
+        expect(silent.requests()).toBe(1);
+      } finally {
+        await silent.close();
+      }
     });
 
     describe('a job carrying the claim its earlier try could not give back', () => {
