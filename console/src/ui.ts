@@ -1,6 +1,6 @@
 /** Shared pieces of the console: the `html` template tag, messages, confirmation, mail frame. */
 import htm from 'htm';
-import { h, type VNode } from 'preact';
+import { type ComponentChildren, h, type VNode } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { DELIVERY_STATES } from '../../functions/store/model';
 import { ApiFailure, type Counts, type Rendered } from './api';
@@ -79,6 +79,14 @@ export const stateName = (state: string) => t(`state-${state}`).replace(/^state-
 /** A mail kind's and a role's name in the console's language. */
 export const kindName = (kind: string) => t(`kind-${kind}`).replace(/^kind-/, '');
 export const roleName = (role: string) => t(`role-${role}`).replace(/^role-/, '');
+
+/**
+ * A table that may scroll sideways (a phone, a long address): a labelled region the keyboard can
+ * reach and scroll, so that the scrolled part is not out of reach (axe: scrollable-region-focusable).
+ */
+export function TableRegion({ label, children }: { label: string; children?: ComponentChildren }) {
+  return html`<div class="scroll" role="region" aria-label=${label} tabindex="0">${children}</div>`;
+}
 
 export function StateBadge({ state }: { state: string }) {
   return html`<span class=${`badge s-${state}`}>${stateName(state)}</span>`;

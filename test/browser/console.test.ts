@@ -119,6 +119,29 @@ async function expectFits(page: Page): Promise<void> {
   expect(scroll).toBeLessThanOrEqual(viewport);
 }
 
+/**
+ * Column names and state badges keep their words whole (a column is never narrower than its
+ * longest word: "Язык", not "Яз" over "ык"); a break at a space or a hyphen is fine.
+ */
+async function expectWholeWords(page: Page): Promise<void> {
+  const broken = (await page.evaluate(`(() => {
+    const out = [];
+    for (const el of document.querySelectorAll('th, .badge')) {
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const m of node.data.matchAll(/[^\\s\\-]+/g)) {
+          const range = document.createRange();
+          range.setStart(node, m.index);
+          range.setEnd(node, m.index + m[0].length);
+          if (new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size > 1) out.push(m[0]);
+        }
+      }
+    }
+    return out;
+  })()`)) as string[];
+  expect(broken).toEqual([]);
+}
+
 const BODY = {
   en: 'Ministers **meet** in Dushanbe on 18 October.',
   ru: 'Министры **встречаются** в Душанбе 18 октября.',
@@ -298,6 +321,7 @@ describe('organizer console in Chromium', () => {
       await page.waitForURL('**/#/mailings/**');
       await waitComplete(page);
       await expectFits(page);
+      await expectWholeWords(page);
       await shoot(page, 'mailing', width);
 
       // The keyboard alone reaches the deliveries and opens one.
@@ -317,6 +341,7 @@ describe('organizer console in Chromium', () => {
         await page.locator('main h1').waitFor();
         await page.waitForLoadState('networkidle');
         await expectFits(page);
+        await expectWholeWords(page);
         await expectAccessible(page, `${name} at 375 px`);
         await shoot(page, name, width);
       }
@@ -571,6 +596,7 @@ describe('organizer console in Chromium', () => {
             .waitFor();
           expect(await page.locator('header').evaluate(directionOf)).toBe(catalogs[lang].meta.dir);
           if (width === 375) await expectFits(page);
+          await expectWholeWords(page);
           await expectAccessible(page, `overview (${lang}, ${width})`);
           await shoot(page, `overview-${lang}`, width);
 
@@ -592,6 +618,7 @@ describe('organizer console in Chromium', () => {
           await page.getByRole('heading', { level: 1, name: new RegExp(`^${words.mailing}`) }).waitFor();
           await page.getByTestId('progress-line').waitFor();
           if (width === 375) await expectFits(page);
+          await expectWholeWords(page);
           await expectAccessible(page, `mailing (${lang}, ${width})`);
           await shoot(page, `mailing-${lang}`, width);
 

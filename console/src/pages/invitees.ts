@@ -4,7 +4,7 @@ import type { InviteeListing } from '../../../functions/invitations/listing';
 import { qs } from '../api';
 import { CONFERENCE } from '../conference';
 import { t } from '../i18n';
-import { html, Notice, StateBadge, shortTime, stateName } from '../ui';
+import { html, Notice, StateBadge, shortTime, stateName, TableRegion } from '../ui';
 import { usePaged } from './lists';
 
 /** RSVP states as the filter offers them (the API's own spellings). */
@@ -51,17 +51,17 @@ export function Invitees({ groups }: { groups: string[] }) {
     ${
       list.loaded && list.items.length === 0
         ? html`<p>${t('no-invitees')}</p>`
-        : html`<div class="scroll"><table class="invitees" data-testid="invitees">
+        : html`<${TableRegion} label=${t('invitees')}><table class="invitees" data-testid="invitees">
       <caption class="sr">${t('invitees')}</caption>
       <thead><tr><th scope="col">${t('col-name')}</th><th scope="col" class="wide">${t('col-address')}</th><th scope="col">${t('group')}</th><th scope="col">${t('col-lang')}</th><th scope="col">${t('answer')}</th><th scope="col" class="wide">${t('col-since')}</th><th scope="col">${t('history')}</th></tr></thead>
       <tbody>${list.items.map(
         (i) => html`<tr>
-          <th scope="row"><bdi>${i.name}</bdi></th><td class="wide"><bdi dir="ltr">${i.email}</bdi></td><td>${i.group ?? ''}</td><td>${i.language ?? ''}</td>
+          <th scope="row"><bdi>${i.name}</bdi></th><td class="wide addr"><bdi dir="ltr">${i.email}</bdi></td><td>${i.group ?? ''}</td><td>${i.language ?? ''}</td>
           <td><${StateBadge} state=${i.rsvp} />${i.representative ? html` <span class="muted">→ <bdi>${i.representative.name}</bdi></span>` : null}</td>
           <td class="wide">${shortTime(i.rsvpAt)}</td><td><${History} invitee=${i} /></td>
         </tr>`,
       )}</tbody>
-    </table></div>`
+    </table><//>`
     }
     ${list.next ? html`<button type="button" onClick=${list.more}>${t('show-more')}</button>` : null}
   </section>`;

@@ -3,7 +3,7 @@ import { useState } from 'preact/hooks';
 import { get, type Me, type Page, post, qs } from '../api';
 import { CONFERENCE } from '../conference';
 import { t } from '../i18n';
-import { html, Notice, shortTime, useLoad } from '../ui';
+import { html, Notice, shortTime, TableRegion, useLoad } from '../ui';
 
 /** A paged list with "Show more". */
 export function usePaged<T>(path: (cursor?: string) => string, deps: unknown[]) {
@@ -115,15 +115,15 @@ export function Suppressions({ me }: { me: Me }) {
     ${list.loaded && list.items.length === 0 ? html`<p>${t('no-suppressions')}</p>` : null}
     ${
       list.items.length
-        ? html`<div class="scroll"><table>
+        ? html`<${TableRegion} label=${t('suppressed-addresses')}><table>
       <caption class="sr">${t('suppressed-addresses')}</caption>
       <thead><tr><th scope="col">${t('col-address')}</th><th scope="col">${t('col-scope')}</th><th scope="col">${t('col-reason')}</th><th scope="col">${t('col-since')}</th><th scope="col">${t('col-evidence')}</th>${me.can.suppressions ? html`<th scope="col">${t('col-action')}</th>` : null}</tr></thead>
       <tbody>${list.items.map(
         (
           s,
-        ) => html`<tr><td>${s.email}</td><td>${s.scope}</td><td>${s.reason}</td><td>${shortTime(s.since)}</td><td>${s.detail ?? ''}${s.source ? html` <span class="muted">(${s.source})</span>` : null}</td>
+        ) => html`<tr><td class="addr">${s.email}</td><td>${s.scope}</td><td>${s.reason}</td><td>${shortTime(s.since)}</td><td>${s.detail ?? ''}${s.source ? html` <span class="muted">(${s.source})</span>` : null}</td>
           ${me.can.suppressions ? html`<td><${Lift} s=${s} onDone=${done} /></td>` : null}</tr>`,
-      )}</tbody></table></div>`
+      )}</tbody></table><//>`
         : null
     }
     ${list.next ? html`<button type="button" onClick=${list.more}>${t('show-more')}</button>` : null}
@@ -176,11 +176,11 @@ export function Press() {
     ${list.loaded && list.items.length === 0 ? html`<p>${t('no-press')}</p>` : null}
     ${
       list.items.length
-        ? html`<div class="scroll"><table>
+        ? html`<${TableRegion} label=${t('press-contacts')}><table>
       <caption class="sr">${t('press-contacts')}</caption>
       <thead><tr><th scope="col">${t('col-name')}</th><th scope="col">${t('col-outlet')}</th><th scope="col">${t('col-address')}</th><th scope="col">${t('col-lang')}</th><th scope="col">${t('country')}</th></tr></thead>
-      <tbody>${list.items.map((p) => html`<tr><td><bdi>${p.name}</bdi></td><td><bdi>${p.outlet ?? ''}</bdi></td><td>${p.email}</td><td>${p.language}</td><td>${p.country ?? ''}</td></tr>`)}</tbody>
-    </table></div>`
+      <tbody>${list.items.map((p) => html`<tr><td><bdi>${p.name}</bdi></td><td><bdi>${p.outlet ?? ''}</bdi></td><td class="addr">${p.email}</td><td>${p.language}</td><td>${p.country ?? ''}</td></tr>`)}</tbody>
+    </table><//>`
         : null
     }
     ${list.next ? html`<button type="button" onClick=${list.more}>${t('show-more')}</button>` : null}

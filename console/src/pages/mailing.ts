@@ -17,6 +17,7 @@ import {
   StateBadge,
   shortTime,
   stateName,
+  TableRegion,
   useLoad,
 } from '../ui';
 
@@ -113,17 +114,17 @@ function Deliveries({ mailingId, version }: { mailingId: string; version: number
     ${
       pages.length === 0
         ? html`<p>${t('no-deliveries')}</p>`
-        : html`<div class="scroll"><table class="deliveries">
+        : html`<${TableRegion} label=${t('deliveries')}><table class="deliveries">
           <caption class="sr">${t('deliveries')}</caption>
           <thead><tr><th scope="col">${t('col-address')}</th><th scope="col" class="wide">${t('col-name')}</th><th scope="col">${t('col-lang')}</th><th scope="col">${t('col-state')}</th><th scope="col" class="wide">${t('col-updated')}</th><th scope="col">${t('col-reason')}</th></tr></thead>
           <tbody>${pages.map(
             (d) => html`<tr>
-              <td><a href=${`#/mailings/${enc(mailingId)}/deliveries/${enc(d.contactKey)}`}>${d.email}</a></td>
+              <td class="addr"><a href=${`#/mailings/${enc(mailingId)}/deliveries/${enc(d.contactKey)}`}>${d.email}</a></td>
               <td class="wide"><bdi>${d.name}</bdi></td><td>${d.language}</td><td><${StateBadge} state=${d.state} /></td>
               <td class="wide">${shortTime(d.updatedAt)}</td><td>${d.reason ?? ''}</td>
             </tr>`,
           )}</tbody>
-        </table></div>`
+        </table><//>`
     }
     ${next ? html`<p><button type="button" onClick=${() => load(next)}>${t('show-more')}</button></p>` : null}
   </section>`;

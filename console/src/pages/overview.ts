@@ -12,6 +12,7 @@ import {
   StateBadge,
   shortTime,
   stateName,
+  TableRegion,
   useLoad,
 } from '../ui';
 import { Invitees } from './invitees';
@@ -60,21 +61,21 @@ function Tally({
 
 export function MailingsTable({ mailings }: { mailings: MailingSummary[] }) {
   if (mailings.length === 0) return html`<p>${t('no-mailings')}</p>`;
-  return html`<div class="scroll"><table class="mailings">
+  return html`<${TableRegion} label=${t('mailings')}><table class="mailings">
     <caption class="sr">${t('mailings')}</caption>
-    <thead><tr><th scope="col">${t('col-mailing')}</th><th scope="col">${t('col-kind')}</th><th scope="col">${t('col-state')}</th><th scope="col">${t('col-progress')}</th><th scope="col" class="wide">${t('col-created')}</th></tr></thead>
+    <thead><tr><th scope="col">${t('col-mailing')}</th><th scope="col" class="wide">${t('col-kind')}</th><th scope="col">${t('col-state')}</th><th scope="col">${t('col-progress')}</th><th scope="col" class="wide">${t('col-created')}</th></tr></thead>
     <tbody>
       ${mailings.map(
         (m) => html`<tr>
-          <td><a href=${`#/mailings/${encodeURIComponent(m.mailingId)}`}>${m.mailingId}</a></td>
-          <td>${kindName(m.kind)}</td>
+          <td class="addr"><a href=${`#/mailings/${encodeURIComponent(m.mailingId)}`}>${m.mailingId}</a></td>
+          <td class="wide">${kindName(m.kind)}</td>
           <td><${StateBadge} state=${m.state === 'sending' && m.total > 0 && m.settled === m.total ? 'complete' : m.state} /></td>
           <td>${m.state === 'dry-run' ? t('dry-not-sent', { count: m.total }) : html`<${Progress} value=${m.settled} max=${m.total} label=${t('progress-of', { mailing: m.mailingId })} /><${CountsLine} counts=${m.counts} compact=${true} />`}</td>
           <td class="wide">${shortTime(m.createdAt)}</td>
         </tr>`,
       )}
     </tbody>
-  </table></div>`;
+  </table><//>`;
 }
 
 export function Overview({ me }: { me: Me }) {
