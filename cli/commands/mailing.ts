@@ -300,9 +300,9 @@ export async function mailingTestSend(
   }
   const target = await ctx.target();
   await requireMailing(ctx, target, mailingId);
-  let compose: typeof import('../../functions/sending/compose.js');
+  let compose: typeof import('../../functions/mailing/test-mail.js');
   try {
-    compose = await import('../../functions/sending/compose.js');
+    compose = await import('../../functions/mailing/test-mail.js');
   } catch (error) {
     throw new RefusedError(
       `Cannot compose mail here (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); run \`npm run build:templates\` first.`,
@@ -320,7 +320,7 @@ export async function mailingTestSend(
     current: 'test-send',
     keys: { 'test-send': randomBytes(32).toString('base64') },
   });
-  const mail = await compose.composeTestMail(
+  const mail = await compose.composeTestSend(
     target.store,
     {
       SENDER_DOMAIN: config.senderDomain,

@@ -14,9 +14,8 @@ import { newMailingId } from '../mailing/ids.js';
 import { deliveryListing } from '../mailing/listings.js';
 import { mailingProgress, resendDeliveries, resumeMailing } from '../mailing/operations.js';
 import { PAUSABLE_STATES, pauseMailing } from '../mailing/pause.js';
-import { ensurePreparedText } from '../mailing/prepared-text.js';
 import { previewMailing } from '../mailing/preview.js';
-import { composeTestMail } from '../sending/compose.js';
+import { composeTestSend } from '../mailing/test-mail.js';
 import { deliveryHistory } from '../store/delivery-history.js';
 import {
   DELIVERY_STATES,
@@ -326,10 +325,7 @@ export async function testSend(
     );
   }
   const language = typeof body.language === 'string' && body.language ? body.language : undefined;
-  // A mailing stored by an earlier version has no prepared text until the clock writes it, and
-  // the clock does so only for mailings that can send: a scheduled or dry-run one gets it here.
-  await ensurePreparedText(deps.pipeline, mailing, { anyState: true });
-  const mail = await composeTestMail(deps.pipeline, deps.compose, {
+  const mail = await composeTestSend(deps.pipeline, deps.compose, {
     mailingId: mailing.mailingId,
     to,
     ...(language ? { language } : {}),

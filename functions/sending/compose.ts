@@ -165,8 +165,8 @@ export function composerFor(
 }
 
 /**
- * A test send: the mailing as one recipient would get it, addressed to `to`.
- * Used by `communique mailing test-send`; records nothing.
+ * A test send: the mailing as one recipient would get it, addressed to `to`; records nothing.
+ * Callers go through mailing/test-mail.ts, which prepares the mailing's text first.
  */
 export async function composeTestMail(
   store: StoreDeps,

@@ -6,16 +6,25 @@
 import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
+import * as cheerio from 'cheerio';
+import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAudience } from '../../cli/lib/audience.js';
 import { parseContent } from '../../cli/lib/content.js';
 import { demoAgenda, demoConference, demoEvents, demoRegistrations, SESSIONS } from '../../demo/data.js';
 import { validateIntakeEvent } from '../../functions/events/schemas.js';
-import { clockOffsetMs, getPressById, listRejections, wasProcessed } from '../../functions/store/store.js';
+import {
+  clockOffsetMs,
+  getPreparedText,
+  getPressById,
+  listRejections,
+  wasProcessed,
+} from '../../functions/store/store.js';
 import { type CliRun, cliFolder, runCli } from './support/cli.js';
 import { useLocalStack } from './support/local-stack.js';
 import { sendAndWait, sendEvent, storeOf, waitProcessed } from './support/pipeline.js';
 import { waitDrained } from './support/progress.js';
+import { seedMailing } from './support/seed.js';
 
 const CID = 'dushanbe-2022';
 
@@ -290,6 +299,32 @@ describe('communique CLI (spawned) against the embedded stack', () => {
     expect(test.code, test.stderr).toBe(0);
     expect(test.json).toMatchObject({ to: 'organizer@example.org', sesMessageId: expect.any(String) });
     expect(stack.current.accepted.some((m) => m.destinations.includes('organizer@example.org'))).toBe(true);
+  });
+
+  it('mailing test-send prepares the text of a scheduled mailing stored without it (an earlier version)', async () => {
+    const mailingId = 'cli-test-send-unprepared';
+    await seedMailing(store(), {
+      mailingId,
+      conferenceId: 'dushanbe-2022',
+      kind: 'announcement',
+      state: 'scheduled',
+      content: { subject: { en: 'Before the upgrade' }, body: { en: 'Doors open at **nine**.' } },
+    });
+    expect(await getPreparedText(store(), mailingId)).toBeUndefined();
+    const test = await cli(['mailing', 'test-send', mailingId, '--to', 'organizer@example.org', '--json']);
+    expect(test.code, test.stderr).toBe(0);
+    const sent = test.json as { sesMessageId: string };
+    const mail = stack.current.accepted.find((m) => m.messageId === sent.sesMessageId);
+    if (!mail) throw new Error('the test mail was not accepted');
+    const parsed = await simpleParser(await readFile(mail.emlPath));
+    expect(parsed.subject).toContain('Before the upgrade');
+    const $ = cheerio.load(String(parsed.html));
+    expect(
+      $('strong')
+        .toArray()
+        .map((e) => $(e).text()),
+    ).toContain('nine');
+    expect(await getPreparedText(store(), mailingId)).toBeInstanceOf(Uint8Array);
   });
 
   it('mailing create --dry-run with a content file stays a dry run until `mailing confirm`', async () => {
