@@ -78,25 +78,33 @@ async function send(body: unknown): Promise<void> {
   );
 }
 
-/** dynalite's raw conditional-put rate on this machine now: the baseline the pipeline is compared with. */
-async function rawConditionalPuts(n: number, concurrency: number): Promise<number> {
+/** Runs `step` for 0 … n−1, `concurrency` at a time; returns how many a second it made. */
+async function perSecond(
+  n: number,
+  concurrency: number,
+  step: (i: number) => Promise<void>,
+): Promise<number> {
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < n) {
-        const i = next++;
-        await stack.clients.dynamodb.send(
-          new PutItemCommand({
-            TableName: store.table,
-            Item: { pk: { S: `BENCH#${i}` }, sk: { S: 'RAW' }, n: { N: String(i) } },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      }
+      while (next < n) await step(next++);
     }),
   );
   return n / ((performance.now() - started) / 1000);
+}
+
+/** dynalite's raw conditional-put rate on this machine now: the baseline the pipeline is compared with. */
+function rawConditionalPuts(n: number, concurrency: number): Promise<number> {
+  return perSecond(n, concurrency, async (i) => {
+    await stack.clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: store.table,
+        Item: { pk: { S: `BENCH#${i}` }, sk: { S: 'RAW' }, n: { N: String(i) } },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  });
 }
 
 /**
@@ -127,7 +135,6 @@ async function harnessBound(n: number, concurrency: number, mail: AcceptedMail):
         ExpressionAttributeValues: { ':from': { S: from }, ':to': { S: to } },
       }),
     );
-  let next = 0;
   let drained = 0;
   const drain = async () => {
     const got = await stack.clients.sqs.send(
@@ -143,35 +150,28 @@ async function harnessBound(n: number, concurrency: number, mail: AcceptedMail):
       }),
     );
   };
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < n) {
-        const i = next++;
-        await stack.clients.dynamodb.send(
-          new PutItemCommand({
-            TableName: store.table,
-            Item: { ...row(i), state: { S: 'claimed' } },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-        await ses.send(
-          new SendRawEmailCommand({
-            RawMessage: { Data: mail.raw },
-            Destinations: mail.destinations,
-            ConfigurationSetName: mail.configurationSet,
-          }),
-        );
-        await move(i, 'claimed', 'sent');
-        await move(i, 'sent', 'delivered');
-        if (i % 10 === 9) await drain();
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
+  const rate = await perSecond(n, concurrency, async (i) => {
+    await stack.clients.dynamodb.send(
+      new PutItemCommand({
+        TableName: store.table,
+        Item: { ...row(i), state: { S: 'claimed' } },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    await ses.send(
+      new SendRawEmailCommand({
+        RawMessage: { Data: mail.raw },
+        Destinations: mail.destinations,
+        ConfigurationSetName: mail.configurationSet,
+      }),
+    );
+    await move(i, 'claimed', 'sent');
+    await move(i, 'sent', 'delivered');
+    if (i % 10 === 9) await drain();
+  });
   ses.destroy();
   if (drained === 0) throw new Error('the harness bound received none of its SES events');
-  return n / seconds;
+  return rate;
 }
 
 try {

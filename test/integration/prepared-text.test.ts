@@ -15,6 +15,7 @@ import { getDelivery, getMailing, getPreparedText } from '../../functions/store/
 import { localApiDeps } from '../../local/console.js';
 import { hookedDb } from './support/hooked-db.js';
 import { eventually, useLocalStack } from './support/local-stack.js';
+import { acceptedMail } from './support/mail.js';
 import {
   acceptedFor,
   fixture,
@@ -167,16 +168,9 @@ describe('organizer text prepared at intake', () => {
       { user: 'o', email: 'organizer@example.org', groups: ['organizers'] },
     );
     expect(sent.to).toBe('organizer@example.org');
-    const mail = stack.current.accepted.find((m) => m.messageId === sent.sesMessageId);
-    if (!mail) throw new Error('the test mail was not accepted');
-    const parsed = await simpleParser(await readFile(mail.emlPath));
+    const { parsed, strong } = await acceptedMail(stack.current, sent.sesMessageId);
     expect(parsed.subject).toContain('A test before the upgrade');
-    const $ = cheerio.load(String(parsed.html));
-    expect(
-      $('strong')
-        .toArray()
-        .map((e) => $(e).text()),
-    ).toContain('nine');
+    expect(strong).toContain('nine');
     expect(await getPreparedText(store(), mailingId)).toBeInstanceOf(Uint8Array);
   });
 

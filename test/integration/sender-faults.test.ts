@@ -5,9 +5,8 @@
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tick } from '../../functions/clock/tick.js';
@@ -23,7 +22,7 @@ import { DELIVERY_MOVES } from '../../functions/store/transitions.js';
 import { useLocalStack } from './support/local-stack.js';
 import { headerLine } from './support/mail.js';
 import { acceptedFor, fixture, sendAndWait, storeOf } from './support/pipeline.js';
-import { awsError, faultyDb, parkedMailing, senderDeps } from './support/sender.js';
+import { awsError, connectionReset, faultyDb, parkedMailing, senderDeps, wireDb } from './support/sender.js';
 
 const cid = 'dushanbe-2022';
 
@@ -132,27 +131,16 @@ describe('sender under faults', () => {
 
     it('a claim whose answer was lost (the SDK retried into its own claim) still sends, not in-progress', async () => {
       const { delivery, job } = await one('claim-lost');
-      const raw = new DynamoDBClient({
-        endpoint: stack.current.endpoints.dynamodb,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-      });
       let lost = false;
-      // Below the SDK's retry: the update takes effect, then the answer is lost and the SDK tries again.
-      raw.middlewareStack.add(
-        (next) => async (args) => {
-          const result = await next(args);
-          const values = (args.input as { ExpressionAttributeValues?: Record<string, { S?: string }> })
-            .ExpressionAttributeValues;
-          if (!lost && values?.[':to']?.S === 'sending') {
-            lost = true;
-            throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-          }
-          return result;
-        },
-        { step: 'finalizeRequest', priority: 'low' },
-      );
-      const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+      // The update takes effect, then its answer is lost and the SDK tries again.
+      const db = wireDb(stack.current, async (input, send) => {
+        const result = await send();
+        if (!lost && input.ExpressionAttributeValues?.[':to']?.S === 'sending') {
+          lost = true;
+          throw connectionReset();
+        }
+        return result;
+      });
       expect(await sendOne(senderDeps(stack.current, [], {}, db), job)).toBe('sent');
       expect(lost).toBe(true);
       expect((await row(delivery))?.state).toBe('sent');
@@ -163,30 +151,20 @@ describe('sender under faults', () => {
       const { delivery, job } = await one('claim-unreleased');
       let claims = 0;
       let releases = 0;
-      const raw = new DynamoDBClient({
-        endpoint: stack.current.endpoints.dynamodb,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+      // Every claim attempt takes effect and loses its answer; every release is refused before it
+      // takes effect.
+      const db = wireDb(stack.current, async (input, send) => {
+        const to = input.ExpressionAttributeValues?.[':to']?.S;
+        if (to === 'queued' && input.ExpressionAttributeValues?.[':owner']) {
+          releases++;
+          throw connectionReset();
+        }
+        if (to !== 'sending') return send();
+        claims++;
+        // Taken or refused (the SDK's next attempt finds the row claimed), the answer is lost.
+        await send().catch(() => undefined);
+        throw connectionReset();
       });
-      // Below the SDK's retry: every claim attempt takes effect and loses its answer; every
-      // release is refused before it takes effect.
-      raw.middlewareStack.add(
-        (next) => async (args) => {
-          const input = args.input as { ExpressionAttributeValues?: Record<string, { S?: string }> };
-          const to = input.ExpressionAttributeValues?.[':to']?.S;
-          if (to === 'queued' && input.ExpressionAttributeValues?.[':owner']) {
-            releases++;
-            throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-          }
-          if (to !== 'sending') return next(args);
-          claims++;
-          // Taken or refused (the SDK's next attempt finds the row claimed), the answer is lost.
-          await next(args).catch(() => undefined);
-          throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-        },
-        { step: 'finalizeRequest', priority: 'low' },
-      );
-      const db = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
       const metrics: SenderMetric[] = [];
       const owner = 'the-first-try';
       expect(await sendOne(senderDeps(stack.current, metrics, {}, db), job, owner)).toBe('retry-claimed');

@@ -40,6 +40,34 @@ export function faultyDb(
   return DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
 }
 
+/** A connection reset: the SDK takes it for a lost answer and tries again. */
+export const connectionReset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+
+/**
+ * A DynamoDB document client on the test stack whose every attempt on the wire (below the SDK's
+ * retry, so each retry comes through again) goes through `wire`: it sees the marshalled input
+ * (`:to` is `{ S: state }`) and may send it (`send`), lose its answer, or refuse it.
+ */
+export function wireDb(
+  stack: LocalStack,
+  wire: (
+    input: { ExpressionAttributeValues?: Record<string, { S?: string }> },
+    send: () => Promise<unknown>,
+  ) => Promise<unknown>,
+): DynamoDBDocumentClient {
+  const raw = new DynamoDBClient({
+    endpoint: stack.endpoints.dynamodb,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
+  raw.middlewareStack.add(
+    (next) => async (args) =>
+      (await wire(args.input as Record<string, never>, () => next(args))) as Awaited<ReturnType<typeof next>>,
+    { step: 'finalizeRequest', priority: 'low' },
+  );
+  return DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+}
+
 /** An AWS-shaped service error, as the SDK raises it. */
 export function awsError(name: string, status: number, message = name): Error {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
