@@ -101,12 +101,14 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     const outcome = await sendOne({ ...deps, suppressions: suppressionsOf }, job, owner);
     logger.info('send', { mailingId: job.mailingId, to: maskEmail(job.contactKey), outcome });
     // Only a job that SES did not take comes back; everything else is settled in the table.
-    if (outcome === 'retry' || outcome === 'retry-claimed' || outcome === 'throttled') {
-      const { claimOwner: _earlier, ...rest } = job;
-      const next = outcome === 'retry-claimed' ? { ...rest, claimOwner: owner } : rest;
+    // A job that comes back carries the owner of a claim that could not be given back: this try's
+    // ('retry-claimed'), or else the one it came with, in case this try could not give that back
+    // either (harmless once it was: no claim has that owner any more).
+    const next = outcome === 'retry-claimed' ? { ...job, claimOwner: owner } : job;
+    if (outcome === 'retry' || outcome === 'retry-claimed' || outcome === 'throttled')
       await retryLater(sqsClient(), env.SEND_QUEUE_URL, next, { fault: outcome !== 'throttled' });
-    } else if (outcome === 'held')
-      await holdLater(sqsClient(), env.SEND_QUEUE_URL, job, env.SEND_HOLD_SECONDS);
+    else if (outcome === 'held')
+      await holdLater(sqsClient(), env.SEND_QUEUE_URL, next, env.SEND_HOLD_SECONDS);
   };
   pacer.plan(event.Records.length);
   try {

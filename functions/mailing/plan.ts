@@ -89,10 +89,11 @@ export interface SendJob {
   /** How many of those were faults rather than throttling: capped (see MAX_SEND_RETRIES). */
   faults?: number;
   /**
-   * The owner of the claim an earlier try of this job made and could not give back: its answer
-   * and those of every release were lost, and it never called SES. The next try takes that claim
-   * over (`adoptClaim`, conditional on this owner, so one copy of a duplicated job wins) instead
-   * of leaving it to run out into a false `uncertain` (sending/send.ts).
+   * The owner of a claim an earlier try of this job made and could not give back: its answers
+   * and those of every release were lost, and it never called SES. The next try gives that claim
+   * back (a release conditional on this owner) before anything else, instead of leaving it to run
+   * out into a false `uncertain` (sending/send.ts). Kept while the job comes back: harmless once
+   * the claim is given back, as no claim has that owner any more.
    */
   claimOwner?: string;
 }

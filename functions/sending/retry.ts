@@ -53,8 +53,8 @@ export async function retryLater(
   const retries = (job.retries ?? 0) + 1;
   const faults = (job.faults ?? 0) + (fault ? 1 : 0);
   const backoff = fault ? backoffSeconds(faults) : backoffSeconds(Math.min(retries - faults, THROTTLE_STEPS));
-  // A job carrying its claim comes back well within the claim's lease (120 s), to take it over
-  // before it runs out into `uncertain`.
+  // A job carrying a claim it could not give back comes back after at most 30 s, to give it back
+  // before the claim's lease (120 s) runs out into `uncertain` (unless a long queue delays it).
   const delay = job.claimOwner ? Math.min(backoff, CLAIMED_RETRY_MAX_SECONDS) : backoff;
   await putBack(sqs, queueUrl, { ...job, retries, faults }, delay);
   return delay;

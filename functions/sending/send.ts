@@ -42,8 +42,10 @@ export const MAX_PASSED_SLOTS = 3;
 
 /**
  * What the claim, the SES call and the record may take, ms (well under a second usually; this
- * leaves room for the SDK's retries). A job whose invocation has less left is not claimed: a
- * timeout after the claim would make it a false `uncertain`. It must stay well under
+ * leaves room for a retry or two of the SDK, not for a request that hangs: that one is cut at the
+ * DynamoDB client's request timeout, 5 s, so a claim caught by it this near the end of an
+ * invocation can still run out into `uncertain`). A job whose invocation has less left is not
+ * claimed: a timeout after the claim would make it a false `uncertain`. It must stay well under
  * the shortest sender timeout (8 s in the chaos runs), or no job would ever be claimed.
  */
 export const SEND_TIME_NEEDED_MS = 2_000;
@@ -140,11 +142,15 @@ export async function sendOne(
   let message: { raw: Buffer; from: string };
   let slot: number;
   try {
+    // An earlier try of this job claimed the delivery and could not give the claim back (every
+    // answer lost); it never called SES. Given back first, by that claim's owner (a no-op once
+    // done, or when a copy of this job did it): the delivery is queued again, and whatever this
+    // try decides — send, hold, cancel, fail — starts from there.
+    if (job.claimOwner) await giveBackEarlierClaim(deps, job, job.claimOwner);
     if (!planned) {
       // A job without the planned delivery (a sweep's, a resend's): the row says what to render.
       const current = await getDelivery(deps, job.mailingId, job.contactKey);
-      if (!current || (current.state !== 'queued' && !heldByEarlierTry(job, current)))
-        return await settleUnclaimed(deps, current);
+      if (current?.state !== 'queued') return await settleUnclaimed(deps, current);
       planned = current;
     }
     mailing = await deps.mailing(job.mailingId);
@@ -206,34 +212,25 @@ export async function sendOne(
       },
     });
     if (!claimed) {
-      let now = (await getDelivery(deps, job.mailingId, job.contactKey)) as
+      const now = (await getDelivery(deps, job.mailingId, job.contactKey)) as
         | (DeliveryRow & { leaseOwner?: string })
         | undefined;
-      // A claim an earlier try of this job made and could not give back (it never called SES):
-      // taken over by its owner. Conditional, so of two copies of the job only one sends.
-      if (heldByEarlierTry(job, now)) {
-        claimed = await transitionDelivery(deps, job.mailingId, job.contactKey, DELIVERY_MOVES.adoptClaim, {
-          set: { leaseUntil: deps.now().getTime() + deps.leaseSeconds * 1000, leaseOwner: owner },
-          condition: 'leaseOwner = :prior',
-          values: { ':prior': job.claimOwner },
-        });
-        if (!claimed) now = await getDelivery(deps, job.mailingId, job.contactKey);
-      }
       // The claim's answer can be lost after it took effect, and the SDK's retry then loses the
       // condition to our own claim: recognised by the owner, it is ours to send (not in-progress,
       // which would leave it to run out into a false `uncertain`).
-      if (!claimed) {
-        if (now?.state !== 'sending' || now.leaseOwner !== owner) return await settleUnclaimed(deps, now);
-        claimed = now;
-      }
+      if (now?.state !== 'sending' || now.leaseOwner !== owner) return await settleUnclaimed(deps, now);
+      claimed = now;
     }
   } catch (error) {
     // The claim may have taken effect (its answer lost): give it back, so that it cannot run out
     // into a false `uncertain`. The release names this claim's owner, so it moves nothing else.
-    // When every release fails too, the job comes back carrying the claim, to take it over.
-    const released = await releaseUnanswered(release);
-    const outcome = await retryOrGiveUp(deps, job, undefined, `claiming: ${messageOf(error)}`);
-    return outcome === 'retry' && !released ? 'retry-claimed' : outcome;
+    // When every release fails too, the job comes back carrying the claim's owner, and its next
+    // try gives the claim back before anything else (giveBackEarlierClaim).
+    if (await releaseUnanswered(release))
+      return retryOrGiveUp(deps, job, undefined, `claiming: ${messageOf(error)}`);
+    // Not even at the cap: the next try gives the claim back first, then counts this fault.
+    deps.count?.('Retried');
+    return 'retry-claimed';
   }
   const delivery: DeliveryRow = { ...claimed, state: 'sending' };
 
@@ -294,9 +291,18 @@ export async function sendOne(
   return 'sent';
 }
 
-/** The delivery is held by the claim an earlier try of this job could not give back (`claimOwner`). */
-const heldByEarlierTry = (job: SendJob, row: (DeliveryRow & { leaseOwner?: string }) | undefined) =>
-  job.claimOwner !== undefined && row?.state === 'sending' && row.leaseOwner === job.claimOwner;
+/**
+ * Puts back to `queued` a claim an earlier try of this job made and could not give back: only a
+ * claim of that owner, which never reached SES ('retry-claimed'), moves. Throws on a passing fault:
+ * the job then comes back still carrying the owner (functions/sender.ts).
+ */
+async function giveBackEarlierClaim(deps: SenderDeps, job: SendJob, claimOwner: string): Promise<void> {
+  await transitionDelivery(deps, job.mailingId, job.contactKey, DELIVERY_MOVES.release, {
+    remove: ['leaseUntil', 'leaseOwner', SUBMITTING],
+    condition: 'leaseOwner = :owner',
+    values: { ':owner': claimOwner },
+  });
+}
 
 /**
  * Tries to give back a claim whose answer was lost: a few times, as the release's own answer can
@@ -310,7 +316,7 @@ async function releaseUnanswered(release: Release): Promise<boolean> {
       await release('queued');
       return true;
     } catch {
-      // try again: a claim left behind is taken over by the job's next try (claimOwner)
+      // try again: a claim left behind is given back by the job's next try (claimOwner)
     }
   }
   return false;

@@ -89,12 +89,6 @@ export const DELIVERY_MOVES = {
     'sender',
     'a sender wins the delivery, with a lease and the `submitting` mark, as its last write before the SES call; only the claimant sends',
   ),
-  adoptClaim: deliveryMove(
-    ['sending'],
-    'sending',
-    'sender',
-    'a retried job takes over, by its owner, the claim its earlier try made and could not give back (every answer lost); that try never called SES',
-  ),
   recordSent: deliveryMove(
     ['sending', 'uncertain'],
     'sent',
@@ -105,7 +99,7 @@ export const DELIVERY_MOVES = {
     ['sending'],
     'queued',
     'sender',
-    'the claimant gives the claim back: SES certainly did not take it (throttled, 5xx, account paused)',
+    "the claimant gives the claim back: SES certainly did not take it (throttled, 5xx, account paused); or the next try of a job whose claim lost every answer, by that claim's owner, before anything else",
   ),
   failClaimed: deliveryMove(
     ['sending'],

@@ -176,7 +176,7 @@ describe('sender under faults', () => {
       expect(acceptedFor(stack.current, 'claim-unreleased')).toHaveLength(0);
       expect(metrics).toEqual(['Retried']);
 
-      // The next try carries the claim: it takes it over and sends, once, never `uncertain`.
+      // The next try carries the claim: it gives it back, then sends, once, never `uncertain`.
       expect(await sendOne(senderDeps(stack.current), { ...job, claimOwner: owner })).toBe('sent');
       expect((await row(delivery))?.state).toBe('sent');
       expect(acceptedFor(stack.current, 'claim-unreleased')).toHaveLength(1);
@@ -202,50 +202,68 @@ describe('sender under faults', () => {
       }
     });
 
-    describe('a job carrying the claim its earlier try could not give back', () => {
-      const claimed = async (mailingId: string, leaseUntil: number) => {
-        const { delivery, job } = await one(mailingId);
+    describe('a job carrying the claim its earlier try could not give back gives it back first', () => {
+      const claimed = async (
+        mailingId: string,
+        leaseUntil: number,
+        owner = 'earlier-try',
+        state?: Parameters<typeof parkedMailing>[3],
+      ) => {
+        const { delivery, job } = await one(mailingId, state);
         await transitionDelivery(store(), mailingId, delivery.contactKey, DELIVERY_MOVES.claim, {
-          set: { leaseUntil, leaseOwner: 'earlier-try', submitting: true },
+          set: { leaseUntil, leaseOwner: owner, submitting: true },
         });
-        return { delivery, job };
+        return { delivery, job: { ...job, claimOwner: 'earlier-try' } };
       };
 
-      it('takes it over once: of two copies of the job, one sends', async () => {
-        const { delivery, job } = await claimed('claim-adopted', Date.now() + 60_000);
-        const carried = { ...job, claimOwner: 'earlier-try' };
+      it('then sends once: of two copies of the job, one sends', async () => {
+        const { delivery, job } = await claimed('claim-given-back', Date.now() + 60_000);
         const outcomes = await Promise.all([
-          sendOne(senderDeps(stack.current), { ...carried }),
-          sendOne(senderDeps(stack.current), { ...carried }),
+          sendOne(senderDeps(stack.current), { ...job }),
+          sendOne(senderDeps(stack.current), { ...job }),
         ]);
         expect(outcomes.filter((o) => o === 'sent')).toHaveLength(1);
         expect(outcomes.filter((o) => o !== 'sent')).toEqual([
           expect.stringMatching(/^(in-progress|duplicate)$/),
         ]);
         expect((await row(delivery))?.state).toBe('sent');
-        expect(acceptedFor(stack.current, 'claim-adopted')).toHaveLength(1);
+        expect(acceptedFor(stack.current, 'claim-given-back')).toHaveLength(1);
       });
 
-      it('takes it over even after its lease ran out, as that try never called SES', async () => {
-        const { delivery, job } = await claimed('claim-adopted-late', Date.now() - 1000);
+      it('even after its lease ran out, as that try never called SES', async () => {
+        const { delivery, job } = await claimed('claim-given-back-late', Date.now() - 1000);
         const metrics: SenderMetric[] = [];
-        expect(await sendOne(senderDeps(stack.current, metrics), { ...job, claimOwner: 'earlier-try' })).toBe(
-          'sent',
-        );
+        expect(await sendOne(senderDeps(stack.current, metrics), job)).toBe('sent');
         expect((await row(delivery))?.state).toBe('sent');
         expect(metrics).toEqual(['Sent']);
       });
 
-      it('leaves a claim of another owner alone', async () => {
-        const { delivery, job } = await claimed('claim-not-adopted', Date.now() + 60_000);
-        expect(await sendOne(senderDeps(stack.current), { ...job, claimOwner: 'some-other-try' })).toBe(
-          'in-progress',
-        );
+      it('but leaves alone a claim of another owner (a copy of the job that got there first)', async () => {
+        const { delivery, job } = await claimed('claim-of-a-copy', Date.now() + 60_000, 'a-copy');
         expect(await sendOne(senderDeps(stack.current), job)).toBe('in-progress');
         const held = (await row(delivery)) as DeliveryRow & { leaseOwner?: string };
         expect(held.state).toBe('sending');
-        expect(held.leaseOwner).toBe('earlier-try');
-        expect(acceptedFor(stack.current, 'claim-not-adopted')).toHaveLength(0);
+        expect(held.leaseOwner).toBe('a-copy');
+        expect(acceptedFor(stack.current, 'claim-of-a-copy')).toHaveLength(0);
+      });
+
+      it('and holds the job of a paused mailing with the delivery queued, for the resume', async () => {
+        const { delivery, job } = await claimed('claim-paused', Date.now() + 60_000, 'earlier-try', 'paused');
+        expect(await sendOne(senderDeps(stack.current), job)).toBe('held');
+        expect((await row(delivery))?.state).toBe('queued');
+        expect(acceptedFor(stack.current, 'claim-paused')).toHaveLength(0);
+      });
+
+      it('and cancels the delivery of a cancelled mailing, not `uncertain`', async () => {
+        const { delivery, job } = await claimed(
+          'claim-cancelled',
+          Date.now() + 60_000,
+          'earlier-try',
+          'cancelled',
+        );
+        expect(await sendOne(senderDeps(stack.current), job)).toBe('cancelled');
+        expect((await row(delivery))?.state).toBe('cancelled');
+        expect(acceptedFor(stack.current, 'claim-cancelled')).toHaveLength(0);
       });
     });
 

@@ -92,11 +92,7 @@ describe('the delivery moves', () => {
 
   it('never let anything but a claim put a delivery in `sending`, so only a claimant sends', () => {
     const into = deliveryMoves.filter(([, m]) => m.to === 'sending');
-    // The claim; and a claim passing, by its owner, to the retry of the job that made it.
-    expect(into.map(([name, m]) => [name, m.from, m.by])).toEqual([
-      ['claim', ['queued'], 'sender'],
-      ['adoptClaim', ['sending'], 'sender'],
-    ]);
+    expect(into.map(([name, m]) => [name, m.from, m.by])).toEqual([['claim', ['queued'], 'sender']]);
   });
 
   it('make `uncertain` only from a claim, and requeue it only by an organizer or the late record of the send', () => {
