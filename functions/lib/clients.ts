@@ -21,8 +21,12 @@ let sns: SNSClient | undefined;
 /**
  * How long a DynamoDB request may take (ms). Without a limit, a request on a connection that died
  * without a reset waits for the Lambda timeout — a claim then runs out into `uncertain`. Timed out,
- * it is a lost answer like any other: the SDK tries again (every write is conditional and
- * recognises its own earlier effect), and the callers' retry paths take over after that.
+ * it is a lost answer like any other, which the chaos runs inject: the SDK tries again, and the
+ * delivery moves recognise their own earlier effect (store/deliveries.ts). Two writes do not, at
+ * no cost to a guarantee: a resent claim of send slots wastes its first block (the schedule runs
+ * later, it never sends faster), and a resent move whose row moved on meanwhile leaves the
+ * counters to the clock's recount. In Lambda the runtime's own AWS SDK (the bundle leaves
+ * `@aws-sdk/*` out) reads these options; one that predates `throwOnRequestTimeout` only warns.
  */
 export const DYNAMODB_HTTP = { connectionTimeout: 1_000, requestTimeout: 5_000, throwOnRequestTimeout: true };
 
