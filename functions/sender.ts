@@ -11,8 +11,8 @@ import type { SendJob } from './mailing/plan.js';
 import { cachedReader } from './sending/cache.js';
 import { composerFor } from './sending/compose.js';
 import { dynamoSlotClaims, FleetPacer } from './sending/fleet-pacer.js';
-import { holdLater, retryLater } from './sending/retry.js';
-import { type SenderDeps, sendOne } from './sending/send.js';
+import { holdLater, jobToPutBack, retryLater } from './sending/retry.js';
+import { type SenderDeps, type SendOutcome, sendOne } from './sending/send.js';
 import { suppressionCache } from './sending/suppression-cache.js';
 import { CounterBatch } from './store/counters.js';
 import { getMailing, type StoreDeps, suppressionsFor } from './store/store.js';
@@ -42,6 +42,13 @@ const store: StoreDeps = {
 // A mailing's content doesn't change while it sends, and a cancellation is seen on the delivery
 // rows (and re-read before a retry), so a cache is safe; ten seconds makes the read ~0.01 per
 // delivery at a sender's usual pace instead of 0.1.
+/** Outcomes whose job goes back on the queue with a back-off (a held one waits longer). */
+const COMES_BACK: ReadonlySet<SendOutcome> = new Set([
+  'retry',
+  'retry-claimed',
+  'retry-earlier-claim',
+  'throttled',
+]);
 const mailing = cachedReader((id: string) => getMailing(store, id), 10_000);
 // Suppressions that arrived after planning, read once per mailing per 10 s (sending/suppression-cache.ts).
 const suppressions = suppressionCache();
@@ -101,11 +108,8 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     const outcome = await sendOne({ ...deps, suppressions: suppressionsOf }, job, owner);
     logger.info('send', { mailingId: job.mailingId, to: maskEmail(job.contactKey), outcome });
     // Only a job that SES did not take comes back; everything else is settled in the table.
-    // A job that comes back carries the owner of a claim that could not be given back: this try's
-    // ('retry-claimed'), or else the one it came with, in case this try could not give that back
-    // either (harmless once it was: no claim has that owner any more).
-    const next = outcome === 'retry-claimed' ? { ...job, claimOwner: owner } : job;
-    if (outcome === 'retry' || outcome === 'retry-claimed' || outcome === 'throttled')
+    const next = jobToPutBack(job, outcome, owner);
+    if (COMES_BACK.has(outcome))
       await retryLater(sqsClient(), env.SEND_QUEUE_URL, next, { fault: outcome !== 'throttled' });
     else if (outcome === 'held')
       await holdLater(sqsClient(), env.SEND_QUEUE_URL, next, env.SEND_HOLD_SECONDS);

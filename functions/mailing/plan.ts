@@ -92,8 +92,8 @@ export interface SendJob {
    * The owner of a claim an earlier try of this job made and could not give back: its answers
    * and those of every release were lost, and it never called SES. The next try gives that claim
    * back (a release conditional on this owner) before anything else, instead of leaving it to run
-   * out into a false `uncertain` (sending/send.ts). Kept while the job comes back: harmless once
-   * the claim is given back, as no claim has that owner any more.
+   * out into a false `uncertain` (sending/send.ts). Such a job comes back within 30 s; once the
+   * claim is given back, the job goes on without it.
    */
   claimOwner?: string;
 }

@@ -59,7 +59,7 @@ export const SUBMITTING = 'submitting';
 /**
  * Puts a delivery whose claim ran out before its sender reached SES back to
  * `queued` (the caller sends a job for it). False when the claim is live, was
- * taken over, or got as far as SES — then {@link expireLease} decides.
+ * given back or moved on, or got as far as SES — then {@link expireLease} decides.
  */
 export async function reclaimUnsent(
   deps: StoreDeps,

@@ -1,5 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SendJob } from '../mailing/plan.js';
+import type { SendOutcome } from './send.js';
 
 /** Back-off before try `retries` (1, 2, 4 … seconds, capped at two minutes, with jitter). */
 export function backoffSeconds(retries: number, random: () => number = Math.random): number {
@@ -68,4 +69,17 @@ export async function holdLater(
   seconds: number = HOLD_SECONDS,
 ): Promise<void> {
   await putBack(sqs, queueUrl, job, Math.min(seconds, HOLD_SECONDS));
+}
+
+/**
+ * The job to put back after a try with this outcome: it carries the owner of a claim still to
+ * give back — this try's (`owner`, 'retry-claimed') or the one it came with
+ * ('retry-earlier-claim'); after any other outcome that claim was given back, and the job goes
+ * on without it (sending/send.ts).
+ */
+export function jobToPutBack(job: SendJob, outcome: SendOutcome, owner: string): SendJob {
+  const { claimOwner: carried, ...rest } = job;
+  const claimOwner =
+    outcome === 'retry-claimed' ? owner : outcome === 'retry-earlier-claim' ? carried : undefined;
+  return claimOwner ? { ...rest, claimOwner } : rest;
 }

@@ -27,7 +27,11 @@ export type SendOutcome =
   | 'held' // the mailing is not sending (paused…): nothing claimed, the job comes back later
   | 'throttled' // SES asked us to slow down: the job comes back, without limit
   | 'retry' // SES certainly did not take it, or a passing fault came before SES: the job comes back, capped
-  | 'retry-claimed'; // like retry, but a claim stays that could not be given back: the job carries it (claimOwner)
+  // This try's claim lost every answer and could not be given back (SES was not called): the job
+  // comes back within 30 s carrying its owner (claimOwner), to give it back first. Not capped.
+  | 'retry-claimed'
+  // The claim the job carried could not be given back this time either: it comes back still carrying it.
+  | 'retry-earlier-claim';
 
 /**
  * Tries a delivery gets when SES certainly did not take it (5xx, refused
@@ -107,7 +111,8 @@ const messageOf = (error: unknown) =>
  * delivery is already claimed is a redelivery or a race and sends nothing; if
  * the claim's lease ran out, the sender that held it died somewhere between
  * claiming and recording, and the delivery becomes `uncertain` — resent only
- * when an organizer says so. A planned job carries what rendering needs, so the
+ * when an organizer says so. (A job whose own earlier try holds the claim, having
+ * never reached SES, carries that claim's owner and gives it back first.) A planned job carries what rendering needs, so the
  * row is read only when the claim fails (or the job does not carry it). Everything
  * that can fail before SES (the reads, the suppression check, rendering) runs
  * before the claim, so a fault or a
@@ -146,7 +151,11 @@ export async function sendOne(
     // answer lost); it never called SES. Given back first, by that claim's owner (a no-op once
     // done, or when a copy of this job did it): the delivery is queued again, and whatever this
     // try decides — send, hold, cancel, fail — starts from there.
-    if (job.claimOwner) await giveBackEarlierClaim(deps, job, job.claimOwner);
+    if (job.claimOwner && !(await giveBackEarlierClaim(deps, job, job.claimOwner))) {
+      // Not even at the cap: failing the delivery needs the claim given back first.
+      deps.count?.('Retried');
+      return 'retry-earlier-claim';
+    }
     if (!planned) {
       // A job without the planned delivery (a sweep's, a resend's): the row says what to render.
       const current = await getDelivery(deps, job.mailingId, job.contactKey);
@@ -293,15 +302,20 @@ export async function sendOne(
 
 /**
  * Puts back to `queued` a claim an earlier try of this job made and could not give back: only a
- * claim of that owner, which never reached SES ('retry-claimed'), moves. Throws on a passing fault:
- * the job then comes back still carrying the owner (functions/sender.ts).
+ * claim of that owner, which never reached SES ('retry-claimed'), moves. True once answered
+ * (whether or not there was still a claim to give back); false on a passing fault.
  */
-async function giveBackEarlierClaim(deps: SenderDeps, job: SendJob, claimOwner: string): Promise<void> {
-  await transitionDelivery(deps, job.mailingId, job.contactKey, DELIVERY_MOVES.release, {
-    remove: ['leaseUntil', 'leaseOwner', SUBMITTING],
-    condition: 'leaseOwner = :owner',
-    values: { ':owner': claimOwner },
-  });
+async function giveBackEarlierClaim(deps: SenderDeps, job: SendJob, claimOwner: string): Promise<boolean> {
+  try {
+    await transitionDelivery(deps, job.mailingId, job.contactKey, DELIVERY_MOVES.release, {
+      remove: ['leaseUntil', 'leaseOwner', SUBMITTING],
+      condition: 'leaseOwner = :owner',
+      values: { ':owner': claimOwner },
+    });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**

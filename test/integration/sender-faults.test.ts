@@ -86,7 +86,7 @@ describe('sender under faults', () => {
     it('a throttled DynamoDB read while composing releases the claim; the next try sends', async () => {
       const { delivery, job } = await one('compose-throttled');
       let armed = true;
-      const db = faultyDb(stack.current, (command, input) => {
+      const db = faultyDb(stack.current, (_command, input) => {
         const key = input.Key as { pk?: string; sk?: string } | undefined;
         if (armed && command === 'GetItemCommand' && key?.pk === `CONF#${cid}` && key.sk === 'META') {
           armed = false;
@@ -252,6 +252,25 @@ describe('sender under faults', () => {
         expect(await sendOne(senderDeps(stack.current), job)).toBe('held');
         expect((await row(delivery))?.state).toBe('queued');
         expect(acceptedFor(stack.current, 'claim-paused')).toHaveLength(0);
+      });
+
+      it('and, when giving it back fails, comes back still carrying it — even at the retry cap', async () => {
+        const { delivery, job } = await claimed('claim-give-back-fails', Date.now() + 60_000);
+        const atCap = { ...job, retries: MAX_SEND_RETRIES, faults: MAX_SEND_RETRIES };
+        const db = faultyDb(stack.current, (_command, input) => {
+          const to = (input.ExpressionAttributeValues as Record<string, unknown> | undefined)?.[':to'];
+          if (to === 'queued' || (to as { S?: string } | undefined)?.S === 'queued')
+            throw awsError('ProvisionedThroughputExceededException', 400);
+        });
+        const metrics: SenderMetric[] = [];
+        expect(await sendOne(senderDeps(stack.current, metrics, {}, db), atCap)).toBe('retry-earlier-claim');
+        expect(metrics).toEqual(['Retried']);
+        const held = (await row(delivery)) as DeliveryRow & { leaseOwner?: string };
+        expect(held.state).toBe('sending');
+        expect(held.leaseOwner).toBe('earlier-try');
+        // The try after it gives the claim back and sends.
+        expect(await sendOne(senderDeps(stack.current), atCap)).toBe('sent');
+        expect(acceptedFor(stack.current, 'claim-give-back-fails')).toHaveLength(1);
       });
 
       it('and cancels the delivery of a cancelled mailing, not `uncertain`', async () => {
