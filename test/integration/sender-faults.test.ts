@@ -86,7 +86,7 @@ describe('sender under faults', () => {
     it('a throttled DynamoDB read while composing releases the claim; the next try sends', async () => {
       const { delivery, job } = await one('compose-throttled');
       let armed = true;
-      const db = faultyDb(stack.current, (_command, input) => {
+      const db = faultyDb(stack.current, (command, input) => {
         const key = input.Key as { pk?: string; sk?: string } | undefined;
         if (armed && command === 'GetItemCommand' && key?.pk === `CONF#${cid}` && key.sk === 'META') {
           armed = false;
