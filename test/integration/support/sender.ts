@@ -25,11 +25,7 @@ export function faultyDb(
   stack: LocalStack,
   inject: (command: string, input: Record<string, unknown>) => void,
 ): DynamoDBDocumentClient {
-  const raw = new DynamoDBClient({
-    endpoint: stack.endpoints.dynamodb,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  });
+  const raw = stackDynamo(stack);
   raw.middlewareStack.add(
     (next, context) => async (args) => {
       inject(context.commandName ?? '', args.input as Record<string, unknown>);
@@ -39,6 +35,14 @@ export function faultyDb(
   );
   return DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
 }
+
+/** A client of the test stack's DynamoDB of its own, for a test to add its fault to. */
+const stackDynamo = (stack: LocalStack) =>
+  new DynamoDBClient({
+    endpoint: stack.endpoints.dynamodb,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
+  });
 
 /** A connection reset: the SDK takes it for a lost answer and tries again. */
 export const connectionReset = () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
@@ -55,11 +59,7 @@ export function wireDb(
     send: () => Promise<unknown>,
   ) => Promise<unknown>,
 ): DynamoDBDocumentClient {
-  const raw = new DynamoDBClient({
-    endpoint: stack.endpoints.dynamodb,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'l', secretAccessKey: 'l' },
-  });
+  const raw = stackDynamo(stack);
   raw.middlewareStack.add(
     (next) => async (args) =>
       (await wire(args.input as Record<string, never>, () => next(args))) as Awaited<ReturnType<typeof next>>,
