@@ -39,9 +39,6 @@ const store: StoreDeps = {
   now: () => new Date(),
   retentionDays: env.RETENTION_DAYS,
 };
-// A mailing's content doesn't change while it sends, and a cancellation is seen on the delivery
-// rows (and re-read before a retry), so a cache is safe; ten seconds makes the read ~0.01 per
-// delivery at a sender's usual pace instead of 0.1.
 /** Outcomes whose job goes back on the queue with a back-off (a held one waits longer). */
 const COMES_BACK: ReadonlySet<SendOutcome> = new Set([
   'retry',
@@ -49,6 +46,9 @@ const COMES_BACK: ReadonlySet<SendOutcome> = new Set([
   'retry-earlier-claim',
   'throttled',
 ]);
+// A mailing's content doesn't change while it sends, and a cancellation is seen on the delivery
+// rows (and re-read before a retry), so a cache is safe; ten seconds makes the read ~0.01 per
+// delivery at a sender's usual pace instead of 0.1.
 const mailing = cachedReader((id: string) => getMailing(store, id), 10_000);
 // Suppressions that arrived after planning, read once per mailing per 10 s (sending/suppression-cache.ts).
 const suppressions = suppressionCache();

@@ -112,8 +112,9 @@ const messageOf = (error: unknown) =>
  * the claim's lease ran out, the sender that held it died somewhere between
  * claiming and recording, and the delivery becomes `uncertain` — resent only
  * when an organizer says so. (A job whose own earlier try holds the claim, having
- * never reached SES, carries that claim's owner and gives it back first.) A planned job carries what rendering needs, so the
- * row is read only when the claim fails (or the job does not carry it). Everything
+ * never reached SES, carries that claim's owner and gives it back first.) A planned
+ * job carries what rendering needs, so the row is read only when the claim fails
+ * (or the job does not carry it). Everything
  * that can fail before SES (the reads, the suppression check, rendering) runs
  * before the claim, so a fault or a
  * crash there leaves the delivery queued, never a claim that runs out into a
@@ -200,13 +201,7 @@ export async function sendOne(
     return retryOrGiveUp(deps, job, undefined, `before sending: ${messageOf(error)}`);
   }
 
-  const release: Release = (to, set = {}) =>
-    transitionDelivery(deps, job.mailingId, job.contactKey, RELEASE_CLAIMED[to], {
-      set,
-      remove: ['leaseUntil', 'leaseOwner', SUBMITTING],
-      condition: 'leaseOwner = :owner',
-      values: { ':owner': owner },
-    });
+  const release = releaseOf(deps, job, owner);
   let claimed: DeliveryRow | undefined;
   try {
     // The claim is the last write before SES: it carries the `submitting` mark (lease.ts), so a
@@ -307,11 +302,7 @@ export async function sendOne(
  */
 async function giveBackEarlierClaim(deps: SenderDeps, job: SendJob, claimOwner: string): Promise<boolean> {
   try {
-    await transitionDelivery(deps, job.mailingId, job.contactKey, DELIVERY_MOVES.release, {
-      remove: ['leaseUntil', 'leaseOwner', SUBMITTING],
-      condition: 'leaseOwner = :owner',
-      values: { ':owner': claimOwner },
-    });
+    await releaseOf(deps, job, claimOwner)('queued');
     return true;
   } catch {
     return false;
@@ -342,6 +333,17 @@ type Release = (
   to: keyof typeof RELEASE_CLAIMED,
   set?: Record<string, unknown>,
 ) => Promise<DeliveryRow | undefined>;
+
+/** Where the holder of the claim named by `owner` puts the delivery; moves nothing of another claim. */
+const releaseOf =
+  (deps: SenderDeps, job: SendJob, owner: string): Release =>
+  (to, set = {}) =>
+    transitionDelivery(deps, job.mailingId, job.contactKey, RELEASE_CLAIMED[to], {
+      set,
+      remove: ['leaseUntil', 'leaseOwner', SUBMITTING],
+      condition: 'leaseOwner = :owner',
+      values: { ':owner': owner },
+    });
 
 /**
  * Back to the queue for another try — unless the mailing was cancelled meanwhile: a
